@@ -1,0 +1,224 @@
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { createFileRegistry, fromBinary } from "@bufbuild/protobuf";
+import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
+import { describe, expect, it } from "vitest";
+import { buildOpenApiFiles, requiresToken, type Schema, summaryOf } from "./openapi-builder.js";
+
+interface Param extends Schema {
+  name: string;
+  in: string;
+  required: boolean;
+  schema?: Schema;
+  collectionFormat?: string;
+}
+
+interface Op {
+  operationId: string;
+  summary?: string;
+  parameters: Param[];
+  responses: Record<string, { schema: Schema }>;
+  security?: Record<string, string[]>[];
+}
+
+interface Swagger {
+  swagger: string;
+  info: { title: string; version: string; description?: string };
+  paths: Record<string, Record<string, Op>>;
+  definitions: Record<string, Schema>;
+  securityDefinitions: Record<string, Record<string, string>>;
+}
+
+const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
+
+// The real protos, compiled by buf (with imports and comments) as a plugin would see them.
+function buildFromRealProtos() {
+  const bytes = execFileSync("npx", ["buf", "build", "api/proto", "-o", "-#format=binpb"], { cwd: repoRoot });
+  const registry = createFileRegistry(fromBinary(FileDescriptorSetSchema, bytes));
+  const names = [...registry.files].map((f) => f.proto.name);
+  return buildOpenApiFiles(registry, names);
+}
+
+const files = buildFromRealProtos();
+const docs = new Map(files.map((f) => [f.name, JSON.parse(f.content) as Swagger]));
+
+function doc(name: string): Swagger {
+  const d = docs.get(name);
+  if (!d) throw new Error(`no ${name}; got ${[...docs.keys()].join(", ")}`);
+  return d;
+}
+
+function op(name: string, path: string, verb: string): Op {
+  const o = doc(name).paths[path]?.[verb];
+  if (!o) throw new Error(`no ${verb} ${path} in ${name}`);
+  return o;
+}
+
+function refsIn(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(refsIn);
+  if (typeof value !== "object" || value === null) return [];
+  return Object.entries(value).flatMap(([k, v]) => (k === "$ref" && typeof v === "string" ? [v] : refsIn(v)));
+}
+
+describe("buildOpenApiFiles on the real protos", () => {
+  it("writes one swagger per service with http rules, none for health or google/*", () => {
+    expect(files.map((f) => f.name).sort()).toEqual([
+      "auth.swagger.json",
+      "author.swagger.json",
+      "book.swagger.json",
+      "category.swagger.json",
+    ]);
+    for (const f of files) expect(f.content.endsWith("}\n")).toBe(true);
+  });
+
+  it("is deterministic", () => {
+    expect(buildFromRealProtos()).toEqual(files);
+  });
+
+  it("describes the service", () => {
+    const book = doc("book.swagger.json");
+    expect(book.swagger).toBe("2.0");
+    expect(book.info).toEqual({
+      title: "library.book.v1.BookService",
+      version: "v1",
+      description: "The catalogue of books, their copies and loans, and recommendations.",
+    });
+    expect(book.securityDefinitions.bearer).toMatchObject({ type: "apiKey", name: "Authorization", in: "header" });
+  });
+
+  it("marks BorrowBook as a protected POST with the id in the path", () => {
+    const borrow = op("book.swagger.json", "/api/v1/books/{id}/borrow", "post");
+    expect(borrow.operationId).toBe("BookService_BorrowBook");
+    expect(borrow.security).toEqual([{ bearer: [] }]);
+    expect(borrow.parameters.map((p) => [p.name, p.in])).toEqual([
+      ["id", "path"],
+      ["body", "body"],
+    ]);
+    expect(Object.keys(borrow.parameters[1]?.schema?.properties ?? {})).toEqual(["userId"]);
+    expect(borrow.responses["200"]?.schema).toEqual({ $ref: "#/definitions/v1BorrowBookResponse" });
+    expect(borrow.responses.default?.schema).toEqual({ $ref: "#/definitions/rpcStatus" });
+  });
+
+  it("leaves GetAuthor public, with a required path param id", () => {
+    const get = op("author.swagger.json", "/api/v1/authors/{id}", "get");
+    expect(get.security).toBeUndefined();
+    expect(get.operationId).toBe("AuthorService_GetAuthor");
+    expect(get.summary).toBe("Returns one author by id.");
+    expect(get.parameters).toEqual([
+      { name: "id", description: "UUID of the author.", in: "path", required: true, type: "string" },
+    ]);
+  });
+
+  it("turns the remaining ListBooks fields into typed query params", () => {
+    const params = op("book.swagger.json", "/api/v1/books", "get").parameters;
+    const byName = new Map(params.map((p) => [p.name, p]));
+    expect(params.every((p) => p.in === "query" && !p.required)).toBe(true);
+    expect(byName.get("pageSize")).toMatchObject({ type: "integer", format: "int32" });
+    expect(byName.get("available")).toMatchObject({ type: "boolean" });
+    expect(byName.get("orderBy")).toMatchObject({ type: "string" });
+    expect(byName.get("orderBy")?.description).toContain("publishedYear");
+  });
+
+  it("uses JSON names for path variables", () => {
+    const paths = Object.keys(doc("category.swagger.json").paths);
+    expect(paths).toContain("/api/v1/items/{itemId}/categories");
+    const update = op("category.swagger.json", "/api/v1/items/{itemId}/categories", "put");
+    expect(update.operationId).toBe("CategoryService_UpdateItemCategories");
+    expect(update.parameters[0]).toMatchObject({ name: "itemId", in: "path", required: true });
+    expect(paths.some((p) => p.includes("_"))).toBe(false);
+  });
+
+  it("defines messages by JSON name with mapped types", () => {
+    const book = doc("book.swagger.json").definitions.v1Book?.properties;
+    expect(book?.availableCopies).toMatchObject({ type: "integer", format: "int32" });
+    expect(book?.createdAt).toMatchObject({ type: "string", format: "date-time" });
+    expect(book?.categoryIds).toMatchObject({ type: "array", items: { type: "string" } });
+    expect(doc("auth.swagger.json").definitions.v1Role).toMatchObject({
+      type: "string",
+      enum: ["ROLE_UNSPECIFIED", "ROLE_MEMBER", "ROLE_LIBRARIAN", "ROLE_ADMIN"],
+      default: "ROLE_UNSPECIFIED",
+    });
+  });
+
+  it("protects exactly the operations whose comment says so", () => {
+    const secured = (name: string) =>
+      Object.values(doc(name).paths)
+        .flatMap((item) => Object.values(item))
+        .filter((o) => o.security)
+        .map((o) => o.operationId)
+        .sort();
+    expect(secured("auth.swagger.json")).toEqual(["AuthService_SetUserRole"]);
+    expect(secured("book.swagger.json")).toEqual([
+      "BookService_BorrowBook",
+      "BookService_CreateBook",
+      "BookService_DeleteBook",
+      "BookService_ListLoans",
+      "BookService_ReturnBook",
+      "BookService_UpdateBook",
+    ]);
+  });
+
+  it("has a definition for every $ref, and no unused definitions", () => {
+    for (const [name, d] of docs) {
+      const targets = new Set(refsIn(d).map((r) => r.replace("#/definitions/", "")));
+      expect([...targets].filter((t) => !d.definitions[t]), name).toEqual([]);
+      expect(Object.keys(d.definitions).filter((k) => !targets.has(k)), name).toEqual([]);
+    }
+  });
+
+  it("keeps the Swagger 2.0 parameter rules", () => {
+    for (const [name, d] of docs) {
+      const ops = Object.entries(d.paths).flatMap(([path, item]) => Object.values(item).map((o) => ({ path, o })));
+      for (const { path, o } of ops) {
+        const vars = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+        const pathParams = o.parameters.filter((p) => p.in === "path");
+        expect(pathParams.map((p) => p.name), `${name} ${o.operationId}`).toEqual(vars);
+        expect(pathParams.every((p) => p.required)).toBe(true);
+        expect(o.parameters.filter((p) => p.in === "body").length).toBeLessThanOrEqual(1);
+        // Only body params carry a schema; all others need a primitive type.
+        for (const p of o.parameters) expect(p.in === "body" ? p.schema : p.type, `${o.operationId} ${p.name}`).toBeDefined();
+      }
+      const ids = ops.map(({ o }) => o.operationId);
+      expect(new Set(ids).size, name).toBe(ids.length);
+    }
+  });
+
+  it("defines the error body as rpcStatus", () => {
+    const defs = doc("auth.swagger.json").definitions;
+    expect(defs.rpcStatus?.properties).toEqual({
+      code: { type: "integer", format: "int32" },
+      message: { type: "string" },
+      details: { type: "array", items: { $ref: "#/definitions/protobufAny" } },
+    });
+    expect(defs.protobufAny).toEqual({
+      type: "object",
+      properties: { "@type": { type: "string" } },
+      additionalProperties: {},
+    });
+  });
+});
+
+describe("requiresToken", () => {
+  it.each([
+    ["Adds a book. Librarians and admins only.", true],
+    ["Changes a user's role. Admins only.", true],
+    ["Deletes a category. Librarians and admins\nonly.", true],
+    ["Lends one copy of a book to the caller (or, for librarians, to user_id).", true],
+    ["Closes the caller's (or, for librarians, user_id's) open loan of a book.", true],
+    ["Lists loans, newest first. Members see their own; librarians anyone's.", true],
+    ["Creates a member account. Anyone may call it.", false],
+    ["Returns one book by id, with its category ids.", false],
+    ["", false],
+  ])("%j → %s", (comment, expected) => {
+    expect(requiresToken(comment)).toBe(expected);
+  });
+});
+
+describe("summaryOf", () => {
+  it("takes the first sentence across wrapped lines", () => {
+    expect(summaryOf("Replaces the writable fields of a book; total_copies can never go below\nthe copies on loan. Librarians only.")).toBe(
+      "Replaces the writable fields of a book; total_copies can never go below the copies on loan.",
+    );
+    expect(summaryOf("No full stop")).toBe("No full stop");
+  });
+});

@@ -1,0 +1,74 @@
+import { z } from "zod";
+
+/** Thrown when the environment does not fit a service's schema; lists every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const DEV_SERVER_KEY = "dev-server-key-change-me";
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+/**
+ * Variables every service reads (DESIGN.md §1, §6). A service extends this with
+ * `baseConfigSchema(defaults).extend({...})` and parses it once with {@link parseConfig}.
+ */
+export function baseConfigSchema(defaults: { httpPort: number; grpcPort: number }) {
+  return z.object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    HTTP_PORT: port(defaults.httpPort),
+    GRPC_PORT: port(defaults.grpcPort),
+    HOST: z.string().default("0.0.0.0"),
+    DATABASE_URL: optionalString,
+    DATA_DIR: z.string().default("./data"),
+    SERVER_KEY: z.string().min(1).default(DEV_SERVER_KEY),
+    AUTH_GRPC_ADDR: z.string().default("127.0.0.1:50051"),
+    AUTHOR_GRPC_ADDR: z.string().default("127.0.0.1:50052"),
+    CATEGORY_GRPC_ADDR: z.string().default("127.0.0.1:50053"),
+    BOOK_GRPC_ADDR: z.string().default("127.0.0.1:50054"),
+    AUTH_JWKS_URL: z.string().url().default("http://127.0.0.1:8081/.well-known/jwks.json"),
+    JWT_ISSUER: z.string().min(1).default("library-auth"),
+    JWT_AUDIENCE: z.string().min(1).default("library"),
+    DB_MAX_OPEN_CONNS: z.coerce.number().int().min(1).max(1000).default(10),
+    DB_MAX_IDLE_CONNS: z.coerce.number().int().min(0).max(1000).default(2),
+    DB_CONN_MAX_LIFETIME: z.coerce.number().int().min(0).default(1800),
+    RPC_TIMEOUT_MS: z.coerce.number().int().min(1).default(5000),
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  });
+}
+
+/** The parsed variables shared by every service. */
+export type BaseConfig = z.infer<ReturnType<typeof baseConfigSchema>>;
+
+/**
+ * Parses `env` against `schema`, reporting every bad variable in one {@link ConfigError},
+ * and returns a frozen object. In production the development server key is refused; in
+ * development it is used and `warnings` says so.
+ */
+export function parseConfig<S extends z.ZodType<BaseConfig, z.ZodTypeDef, unknown>>(
+  schema: S,
+  env: Record<string, string | undefined>,
+): { config: Readonly<z.infer<S>>; warnings: string[] } {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join(".") || "(env)"}: ${i.message}`));
+  }
+  const config = result.data as z.infer<S>;
+  const warnings: string[] = [];
+  if (config.SERVER_KEY === DEV_SERVER_KEY) {
+    if (config.NODE_ENV === "production") {
+      throw new ConfigError(["SERVER_KEY: must be set to a secret of your own in production"]);
+    }
+    warnings.push("SERVER_KEY is not set: using the development default (never in production)");
+  }
+  return { config: Object.freeze(config), warnings };
+}

@@ -1,0 +1,56 @@
+import type { DescService } from "@bufbuild/protobuf";
+import { Code, type Client, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+
+/** How a service calls a peer. */
+export interface ServiceClientOptions {
+  /** `host:port` of the peer's gRPC port. */
+  address: string;
+  serverKey: string;
+  /** Deadline of every call, in milliseconds. */
+  timeoutMs: number;
+  /** Names of methods safe to retry (reads): retried on UNAVAILABLE with backoff. */
+  idempotent?: readonly string[];
+  /** Peer name for error messages ("book service"). */
+  peer: string;
+}
+
+const RETRIES = 3;
+
+/**
+ * A typed gRPC client of a peer service (STYLE.md `clients/`): every call carries the server
+ * key and a deadline, idempotent reads retry with exponential backoff, and a peer that is down
+ * or slow becomes a clean UNAVAILABLE / DEADLINE_EXCEEDED naming the peer.
+ */
+export function createServiceClient<S extends DescService>(service: S, opts: ServiceClientOptions): Client<S> {
+  const idempotent = new Set(opts.idempotent ?? []);
+  const serverKey: Interceptor = (next) => (req) => {
+    req.header.set("x-server-key", opts.serverKey);
+    return next(req);
+  };
+  const retry: Interceptor = (next) => async (req) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await next(req);
+      } catch (err) {
+        const code = ConnectError.from(err).code;
+        if (code !== Code.Unavailable || !idempotent.has(req.method.name) || attempt >= RETRIES - 1) throw cleanPeerError(err, opts.peer);
+        await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      }
+    }
+  };
+  const transport = createGrpcTransport({
+    baseUrl: `http://${opts.address}`,
+    defaultTimeoutMs: opts.timeoutMs,
+    interceptors: [retry, serverKey],
+  });
+  return createClient(service, transport);
+}
+
+function cleanPeerError(err: unknown, peer: string): ConnectError {
+  const ce = ConnectError.from(err);
+  if (ce.code === Code.Unavailable) return new ConnectError(`${peer} unavailable`, Code.Unavailable);
+  if (ce.code === Code.DeadlineExceeded) return new ConnectError(`${peer} did not answer in time`, Code.DeadlineExceeded);
+  if (ce.code === Code.Unauthenticated) return new ConnectError(`${peer} refused this service's credentials`, Code.Unavailable);
+  return ce;
+}

@@ -1,0 +1,42 @@
+import { readFile } from "node:fs/promises";
+import type { BaseConfig } from "../config/config.js";
+import { type Database, openDatabase } from "../db/database.js";
+import { migrateUp } from "../db/migrations.js";
+import { createLogger, type Logger } from "../observability/logger.js";
+import { createMetrics, type Metrics } from "../observability/metrics.js";
+
+/** The parts every service builds the same way before its own wiring. */
+export interface Basics {
+  log: Logger;
+  metrics: Metrics;
+  db: Database;
+  swagger: Record<string, unknown>;
+}
+
+/**
+ * Creates the logger and metrics, opens the database (`db` override, or DATABASE_URL, or the
+ * embedded one) and applies the service's migrations, so a service never serves on an old schema.
+ */
+export async function bootstrapService(
+  name: string,
+  config: BaseConfig,
+  paths: { migrations: string; swagger: string },
+  overrides: { db?: Database; log?: Logger } = {},
+  warnings: string[] = [],
+): Promise<Basics> {
+  const log = overrides.log ?? createLogger(name, config.LOG_LEVEL);
+  for (const w of warnings) log.warn(w);
+  const db =
+    overrides.db ??
+    (await openDatabase({
+      service: name,
+      url: config.DATABASE_URL,
+      dataDir: config.DATA_DIR,
+      pool: { maxOpen: config.DB_MAX_OPEN_CONNS, maxIdle: config.DB_MAX_IDLE_CONNS, maxLifetimeSeconds: config.DB_CONN_MAX_LIFETIME },
+      log,
+    }));
+  const applied = await migrateUp(db.pool, paths.migrations);
+  log.info({ database: db.kind, applied }, "database ready");
+  const swagger = JSON.parse(await readFile(paths.swagger, "utf8")) as Record<string, unknown>;
+  return { log, metrics: createMetrics(name), db, swagger };
+}

@@ -1,0 +1,104 @@
+import type { DescService } from "@bufbuild/protobuf";
+import { type ConnectRouter, createRouterTransport, type Interceptor } from "@connectrpc/connect";
+import type { FastifyInstance } from "fastify";
+import type { TokenVerifier } from "../auth/token-verifier.js";
+import type { Database } from "../db/database.js";
+import { createErrorInterceptor } from "../errors/error.interceptor.js";
+import { type AccessTable, createAccessInterceptor } from "../grpc/access.interceptor.js";
+import { createGrpcServer } from "../grpc/grpc-server.js";
+import { registerHealthService } from "../grpc/health.service.js";
+import { createObserveInterceptor } from "../grpc/observe.interceptor.js";
+import { createServerKeyInterceptor } from "../grpc/server-key.interceptor.js";
+import type { Logger } from "../observability/logger.js";
+import type { Metrics } from "../observability/metrics.js";
+import { httpRoutesOf } from "../rest/http-rules.js";
+import { createRestServer } from "../rest/rest-server.js";
+import { registerTranscodedRoutes } from "../rest/transcoder.js";
+
+/** Everything a service hands the host: its implementations, access tables and REST extras. */
+export interface ServiceDefinition {
+  /** Short name: auth, author, category, book. */
+  name: string;
+  /** The proto services implemented, for REST routes and health names. */
+  services: DescService[];
+  /** Mounts the ServiceImpl objects (one implementation for every transport). */
+  register(router: ConnectRouter): void;
+  /** Access rule per method, per service type name. */
+  access: Readonly<Record<string, AccessTable>>;
+  /** The OpenAPI document of the service. */
+  swagger: Record<string, unknown>;
+  /** Plain HTTP routes outside the proto (e.g. the JWKS endpoint). */
+  extraRoutes?(app: FastifyInstance): void;
+  /** Extra work at stop, after both servers drained and before the pool closes. */
+  onStop?(): Promise<void>;
+}
+
+/** The shared parts a host needs. */
+export interface HostDeps {
+  log: Logger;
+  metrics: Metrics;
+  db: Database;
+  verifier: TokenVerifier;
+  serverKey: string;
+  bodyLimit: number;
+  shutdownTimeoutMs: number;
+}
+
+/** A built service: `start` listens on both ports, `stop` drains both and closes the pool. */
+export interface ServiceHost {
+  /** The in-process transport REST uses: same routes, same interceptors as the gRPC port. */
+  transport: ReturnType<typeof createRouterTransport>;
+  start(httpPort: number, grpcPort: number, host: string): Promise<{ httpPort: number; grpcPort: number }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires one service onto both faces (STYLE.md rules 1 and 8): a gRPC h2c server and a Fastify
+ * REST server whose transcoded routes call the same ServiceImpl through the same interceptor
+ * chain (errors → server key → access) in process, without a loopback hop. Nothing listens
+ * until `start`.
+ */
+export async function createServiceHost(def: ServiceDefinition, deps: HostDeps): Promise<ServiceHost> {
+  const isReady = async () => deps.db.ping().then(() => true, () => false);
+  const routes = (router: ConnectRouter) => {
+    def.register(router);
+    registerHealthService(router, def.services.map((s) => s.typeName), isReady);
+  };
+  const chain: Interceptor[] = [
+    createErrorInterceptor(deps.log),
+    createServerKeyInterceptor(deps.serverKey),
+    createAccessInterceptor(def.access, deps.verifier),
+  ];
+  const grpc = createGrpcServer(routes, [createObserveInterceptor(deps.log, deps.metrics), ...chain]);
+  const transport = createRouterTransport(routes, { router: { interceptors: chain } });
+  const httpRoutes = httpRoutesOf(def.services);
+  const rest = await createRestServer({
+    service: def.name,
+    log: deps.log,
+    metrics: deps.metrics,
+    bodyLimit: deps.bodyLimit,
+    swagger: def.swagger,
+    routes: httpRoutes,
+    isReady: () => deps.db.ping(),
+  });
+  def.extraRoutes?.(rest);
+  registerTranscodedRoutes(rest, httpRoutes, transport, deps.serverKey);
+  let stopped: Promise<void> | undefined;
+  return {
+    transport,
+    async start(httpPort, grpcPort, host) {
+      const boundGrpc = await grpc.listen(grpcPort, host);
+      await rest.listen({ port: httpPort, host });
+      const address = rest.server.address();
+      return { httpPort: typeof address === "object" && address ? address.port : httpPort, grpcPort: boundGrpc };
+    },
+    stop() {
+      stopped ??= (async () => {
+        await Promise.all([rest.close(), grpc.close(deps.shutdownTimeoutMs)]);
+        await def.onStop?.();
+        await deps.db.close();
+      })();
+      return stopped;
+    },
+  };
+}

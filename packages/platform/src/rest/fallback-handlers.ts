@@ -1,0 +1,20 @@
+import type { FastifyInstance } from "fastify";
+import type { HttpRoute } from "./http-rules.js";
+
+/**
+ * Unknown paths answer 404 and known paths with the wrong verb 405 (with `Allow`), both with
+ * the DESIGN.md §3 body and code UNIMPLEMENTED, as grpc-gateway does.
+ */
+export function registerFallbackHandlers(app: FastifyInstance, routes: HttpRoute[]): void {
+  app.setNotFoundHandler(async (req, reply) => {
+    const path = req.url.split("?")[0];
+    const allowed = routes.filter((r) => r.pattern.test(path)).map((r) => r.verb);
+    if (allowed.length > 0) {
+      return reply
+        .code(405)
+        .header("allow", [...new Set(allowed)].join(", "))
+        .send({ code: 12, message: `method ${req.method} not allowed on ${path}`, details: [] });
+    }
+    return reply.code(404).send({ code: 12, message: `no route for ${req.method} ${path}`, details: [] });
+  });
+}

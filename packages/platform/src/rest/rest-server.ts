@@ -1,0 +1,108 @@
+import { randomUUID } from "node:crypto";
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Logger } from "../observability/logger.js";
+import type { Metrics } from "../observability/metrics.js";
+import type { HttpRoute } from "./http-rules.js";
+import { restError } from "./json-errors.js";
+import { registerFallbackHandlers } from "./fallback-handlers.js";
+
+/** What the REST face of a service needs besides its transcoded routes. */
+export interface RestServerOptions {
+  service: string;
+  log: Logger;
+  metrics: Metrics;
+  bodyLimit: number;
+  /** The service's OpenAPI document, served at `/api/swagger/<service>.swagger.json`. */
+  swagger: Record<string, unknown>;
+  routes: HttpRoute[];
+  isReady: () => Promise<void>;
+}
+
+/**
+ * A Fastify app with the operational endpoints of DESIGN.md §7 (`/healthz`, `/readyz`,
+ * `/metrics`), request ids (`x-request-id` accepted and echoed), one JSON log line per
+ * request, JSON-only bodies with a size limit, Swagger JSON + UI, and DESIGN.md §3 error
+ * bodies for everything Fastify itself refuses. Routes are added by the caller.
+ */
+export async function createRestServer(opts: RestServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: opts.log as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: opts.bodyLimit,
+    genReqId: (req) => headerId(req.headers["x-request-id"]) ?? randomUUID(),
+    return503OnClosing: true,
+  });
+  registerJsonParser(app);
+  registerRequestObservation(app, opts);
+  app.get("/healthz", { config: { rpc: "healthz" } }, async () => ({ status: "ok" }));
+  app.get("/readyz", { config: { rpc: "readyz" } }, async (_req, reply) => {
+    try {
+      await opts.isReady();
+      return { status: "ready" };
+    } catch {
+      return reply.code(503).send({ code: 14, message: "database unavailable", details: [] });
+    }
+  });
+  app.get("/metrics", { config: { rpc: "metrics" } }, async (_req, reply) =>
+    reply.header("content-type", opts.metrics.registry.contentType).send(await opts.metrics.registry.metrics()),
+  );
+  await registerSwagger(app, opts.service, opts.swagger);
+  registerFallbackHandlers(app, opts.routes);
+  return app;
+}
+
+function headerId(value: string | string[] | undefined): string | undefined {
+  const id = Array.isArray(value) ? value[0] : value;
+  return id && /^[\w.:-]{1,128}$/.test(id) ? id : undefined;
+}
+
+/** JSON only; an empty body counts as `{}` so DELETE/GET clients that send a content-type are not refused. */
+function registerJsonParser(app: FastifyInstance): void {
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === "") return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(Object.assign(new Error("request body is not valid JSON"), { statusCode: 400, grpcCode: 3 }), undefined);
+    }
+  });
+  app.removeContentTypeParser("text/plain");
+}
+
+function registerRequestObservation(app: FastifyInstance, opts: RestServerOptions): void {
+  app.addHook("onRequest", async (req, reply) => {
+    reply.header("x-request-id", req.id);
+  });
+  app.addHook("onResponse", async (req, reply) => {
+    const rpc = (reply.routeOptions.config as { rpc?: string } | undefined)?.rpc ?? "unmatched";
+    const seconds = reply.elapsedTime / 1000;
+    opts.metrics.observe("rest", rpc, String(reply.statusCode), seconds);
+    opts.log.info(
+      { transport: "rest", method: req.method, path: req.url.split("?")[0], rpc, status: reply.statusCode, durationMs: +reply.elapsedTime.toFixed(2), requestId: req.id },
+      "request",
+    );
+  });
+  app.setErrorHandler((err, _req, reply) => {
+    const { statusCode: status, message } = err as { statusCode?: number; message?: string };
+    if (status && status >= 400 && status < 500) {
+      // Fastify's own refusals (bad JSON, too large, wrong media type) are client mistakes.
+      return reply.code(status).send({ code: 3, message: message ?? "bad request", details: [] });
+    }
+    const { status: s, body } = restError(err);
+    return reply.code(s).send(body);
+  });
+}
+
+async function registerSwagger(app: FastifyInstance, service: string, document: Record<string, unknown>): Promise<void> {
+  const path = `/api/swagger/${service}.swagger.json`;
+  await app.register(fastifySwagger, { mode: "static", specification: { document: document as never } });
+  app.get(path, { config: { rpc: "swagger" } }, async () => document);
+  await app.register(fastifySwaggerUi, {
+    routePrefix: "/",
+    uiConfig: { url: path, validatorUrl: null, persistAuthorization: true, tryItOutEnabled: true } as never,
+  });
+}

@@ -1,0 +1,88 @@
+import { type DescMessage, fromJson, type JsonValue, ScalarType, toJson } from "@bufbuild/protobuf";
+import type { Transport } from "@connectrpc/connect";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { invalidArgument } from "../errors/errors.js";
+import type { HttpRoute } from "./http-rules.js";
+import { jsonDecodeError, restError } from "./json-errors.js";
+
+type JsonObject = Record<string, unknown>;
+
+/**
+ * Mounts one Fastify route per http rule (grpc-gateway style transcoding): path variables,
+ * query parameters and the body become the request message (proto3 JSON, both name
+ * spellings), which goes through `transport` (the same service object behind the same
+ * interceptors as the gRPC port); the answer is proto3 JSON with defaults emitted.
+ * REST has no logic of its own (STYLE.md rule 1).
+ */
+export function registerTranscodedRoutes(app: FastifyInstance, routes: HttpRoute[], transport: Transport, serverKey: string): void {
+  for (const route of routes) {
+    app.route({
+      method: route.verb,
+      url: route.url,
+      config: { rpc: route.method.name },
+      handler: async (req, reply) => {
+        try {
+          const input = decodeInput(route, req);
+          const res = await transport.unary(route.method, undefined, undefined, forwardHeaders(req, serverKey), input);
+          return toJson(route.method.output, res.message, { alwaysEmitImplicit: true });
+        } catch (err) {
+          return sendError(reply, err);
+        }
+      },
+    });
+  }
+}
+
+function sendError(reply: FastifyReply, err: unknown) {
+  const { status, body } = restError(err);
+  return reply.code(status).send(body);
+}
+
+function forwardHeaders(req: FastifyRequest, serverKey: string): Record<string, string> {
+  const headers: Record<string, string> = { "x-server-key": serverKey, "x-request-id": String(req.id) };
+  if (req.headers.authorization) headers.authorization = req.headers.authorization;
+  return headers;
+}
+
+function decodeInput(route: HttpRoute, req: FastifyRequest) {
+  const json: JsonObject = {};
+  if (route.body === "*") Object.assign(json, bodyObject(req.body));
+  else if (route.body) json[route.body] = req.body ?? {};
+  Object.assign(json, queryFields(route.method.input, req.query as JsonObject, route));
+  const params = req.params as Record<string, string>;
+  for (const field of route.pathFields) json[field] = params[field.replace(/\./g, "_")];
+  try {
+    return fromJson(route.method.input, json as JsonValue);
+  } catch (err) {
+    throw jsonDecodeError(err);
+  }
+}
+
+function bodyObject(body: unknown): JsonObject {
+  if (body === undefined || body === null) return {};
+  if (typeof body !== "object" || Array.isArray(body)) throw invalidArgument("body", "must be a JSON object");
+  return body as JsonObject;
+}
+
+/** Query parameters as JSON values of the fields they name: booleans parsed, repeated fields as arrays. */
+function queryFields(input: DescMessage, query: JsonObject, route: HttpRoute): JsonObject {
+  const out: JsonObject = {};
+  for (const [key, raw] of Object.entries(query ?? {})) {
+    const field = input.fields.find((f) => f.jsonName === key || f.name === key);
+    if (!field || route.pathFields.includes(field.name) || route.body === "*") {
+      throw invalidArgument(key, "unknown query parameter");
+    }
+    const values = Array.isArray(raw) ? raw : [raw];
+    if (field.fieldKind === "list") out[key] = values;
+    else if (field.fieldKind === "scalar" && field.scalar === ScalarType.BOOL) {
+      out[key] = parseBool(key, String(values[values.length - 1]));
+    } else out[key] = values[values.length - 1];
+  }
+  return out;
+}
+
+function parseBool(key: string, value: string): boolean {
+  if (value === "true" || value === "1") return true;
+  if (value === "false" || value === "0") return false;
+  throw invalidArgument(key, "must be true or false");
+}

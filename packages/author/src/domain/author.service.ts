@@ -71,12 +71,13 @@ export async function deleteAuthor(pool: pg.Pool, books: BookCatalog, id: string
 export async function listAuthors(db: Executor, req: { pageSize: number; pageToken: string; q: string }) {
   const limit = pageSizeOf(req.pageSize);
   const q = req.q.trim();
-  const cursor = decodePageToken(req.pageToken, `authors:${q}`);
+  const filter = `authors:${q.toLowerCase()}`;
+  const cursor = decodePageToken(req.pageToken, filter);
   const after = cursor && cursor.length === 2 ? ([String(cursor[0]), String(cursor[1])] as [string, string]) : undefined;
   const { rows, total } = await repo.listAuthors(db, { q, after, limit: limit + 1 });
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  const nextPageToken = rows.length > limit && last ? encodePageToken(last.sortKey, `authors:${q}`) : "";
+  const nextPageToken = rows.length > limit && last ? encodePageToken(last.sortKey, filter) : "";
   return { authors: page.map((r) => r.author), nextPageToken, totalSize: total };
 }
 

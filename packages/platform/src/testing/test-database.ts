@@ -1,0 +1,51 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+
+/** Where the test suite's throwaway databases live (DESIGN.md §1 `make test`). */
+export const TEST_SERVER_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+/** True when the PostgreSQL server at TEST_DATABASE_URL answers. */
+export async function testServerAnswers(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: TEST_SERVER_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query("select 1");
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** A database made for one suite: `url` for a real server, undefined for the embedded one. */
+export interface TestDatabase {
+  url: string | undefined;
+  /** "postgres" or "embedded". */
+  kind: "postgres" | "embedded";
+  drop(): Promise<void>;
+}
+
+/**
+ * Creates a fresh, empty database named `<prefix>_<random>` on the test server, or — when the
+ * server does not answer, or `kind` asks for it — stands for an embedded (PGlite, in-memory) one.
+ */
+export async function createTestDatabase(prefix: string, kind?: "postgres" | "embedded"): Promise<TestDatabase> {
+  const useServer = kind === "postgres" || (kind === undefined && (await testServerAnswers()));
+  if (!useServer) return { url: undefined, kind: "embedded", drop: async () => {} };
+  const name = `${prefix}_${randomBytes(4).toString("hex")}`;
+  await adminQuery(`create database ${name}`);
+  const url = new URL(TEST_SERVER_URL);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), kind: "postgres", drop: () => adminQuery(`drop database if exists ${name} with (force)`) };
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_SERVER_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}

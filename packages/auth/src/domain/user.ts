@@ -1,0 +1,25 @@
+import type { RoleName } from "@lms/platform";
+
+/** A registered account as the domain sees it (never with its password hash). */
+export interface User {
+  id: string;
+  /** Lower case. */
+  email: string;
+  name: string;
+  role: RoleName;
+  createdAt: Date;
+}
+
+/** A user with the argon2id hash of their password, for login only. */
+export interface UserCredentials {
+  user: User;
+  passwordHash: string;
+}
+
+/** The fields of a new account. */
+export interface NewUser {
+  email: string;
+  name: string;
+  role: RoleName;
+  passwordHash: string;
+}

@@ -1,0 +1,67 @@
+import type { Executor, RoleName } from "@lms/platform";
+import type { NewUser, User, UserCredentials } from "../domain/user.js";
+
+interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  role: RoleName;
+  created_at: Date;
+}
+
+const COLUMNS = "id, email, name, role, created_at";
+
+/** The unique constraint on users.email (stored lower-cased). */
+export const EMAIL_TAKEN = "users_email_key";
+
+function rowToUser(row: UserRow): User {
+  return { id: row.id, email: row.email, name: row.name, role: row.role, createdAt: row.created_at };
+}
+
+/** Inserts a user; a taken email raises the unique violation {@link EMAIL_TAKEN}. */
+export async function insertUser(db: Executor, u: NewUser): Promise<User> {
+  const { rows } = await db.query<UserRow>(
+    `insert into users (email, name, password_hash, role) values ($1, $2, $3, $4) returning ${COLUMNS}`,
+    [u.email, u.name, u.passwordHash, u.role],
+  );
+  return rowToUser(rows[0]);
+}
+
+/** Inserts a user unless the email is taken (by anyone, even concurrently); true when inserted. */
+export async function insertUserIfEmailFree(db: Executor, u: NewUser): Promise<boolean> {
+  const { rowCount } = await db.query(
+    "insert into users (email, name, password_hash, role) values ($1, $2, $3, $4) on conflict (email) do nothing",
+    [u.email, u.name, u.passwordHash, u.role],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+/** The user with `id`, or undefined. */
+export async function findUser(db: Executor, id: string): Promise<User | undefined> {
+  const { rows } = await db.query<UserRow>(`select ${COLUMNS} from users where id = $1`, [id]);
+  return rows[0] && rowToUser(rows[0]);
+}
+
+/** True when a user has this (lower-cased) email. */
+export async function emailExists(db: Executor, email: string): Promise<boolean> {
+  const { rowCount } = await db.query("select 1 from users where email = $1", [email]);
+  return (rowCount ?? 0) > 0;
+}
+
+/** The user with this (lower-cased) email and their password hash, or undefined. */
+export async function findCredentials(db: Executor, email: string): Promise<UserCredentials | undefined> {
+  const { rows } = await db.query<UserRow & { password_hash: string }>(
+    `select ${COLUMNS}, password_hash from users where email = $1`,
+    [email],
+  );
+  return rows[0] && { user: rowToUser(rows[0]), passwordHash: rows[0].password_hash };
+}
+
+/** Sets the role of a user; undefined when no such user. */
+export async function updateUserRole(db: Executor, id: string, role: RoleName): Promise<User | undefined> {
+  const { rows } = await db.query<UserRow>(
+    `update users set role = $2, updated_at = now() where id = $1 returning ${COLUMNS}`,
+    [id, role],
+  );
+  return rows[0] && rowToUser(rows[0]);
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { baseConfigSchema, ConfigError, parseConfig } from "./config.js";
+
+const schema = baseConfigSchema({ httpPort: 8082, grpcPort: 50052 });
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    parseConfig(schema, env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("parseConfig", () => {
+  it("fills every default from an empty environment", () => {
+    const { config } = parseConfig(schema, {});
+    expect(config).toMatchObject({
+      NODE_ENV: "development",
+      HTTP_PORT: 8082,
+      GRPC_PORT: 50052,
+      DATA_DIR: "./data",
+      DB_MAX_OPEN_CONNS: 10,
+      DB_MAX_IDLE_CONNS: 2,
+      DB_CONN_MAX_LIFETIME: 1800,
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it("coerces numeric variables and trims DATABASE_URL", () => {
+    const { config } = parseConfig(schema, { HTTP_PORT: "9000", DB_MAX_OPEN_CONNS: "25", DATABASE_URL: "  postgres://db/x  " });
+    expect(config.HTTP_PORT).toBe(9000);
+    expect(config.DB_MAX_OPEN_CONNS).toBe(25);
+    expect(config.DATABASE_URL).toBe("postgres://db/x");
+  });
+
+  it("reports every bad variable at once in one ConfigError", () => {
+    const err = configError({ HTTP_PORT: "abc", DB_MAX_OPEN_CONNS: "0", LOG_LEVEL: "loud" });
+    const fields = err.problems.map((p) => p.split(":")[0]);
+    expect(fields).toEqual(expect.arrayContaining(["HTTP_PORT", "DB_MAX_OPEN_CONNS", "LOG_LEVEL"]));
+    expect(err.problems).toHaveLength(3);
+    expect(err.message).toContain("HTTP_PORT");
+    expect(err.message).toContain("DB_MAX_OPEN_CONNS");
+  });
+
+  it("refuses a port out of range", () => {
+    expect(configError({ GRPC_PORT: "70000" }).problems[0]).toMatch(/^GRPC_PORT:/);
+  });
+
+  it("returns a frozen object", () => {
+    const { config } = parseConfig(schema, { SERVER_KEY: "s3cret" });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(() => {
+      (config as { HTTP_PORT: number }).HTTP_PORT = 1;
+    }).toThrow(TypeError);
+  });
+
+  it("keeps a service's own variables when the schema is extended", () => {
+    const extended = schema.extend({ LOAN_DAYS: z.coerce.number().int().min(1).default(14) });
+    expect(parseConfig(extended, { LOAN_DAYS: "7" }).config.LOAN_DAYS).toBe(7);
+    expect(() => parseConfig(extended, { LOAN_DAYS: "0", HTTP_PORT: "x" })).toThrow(/LOAN_DAYS[\s\S]*HTTP_PORT|HTTP_PORT[\s\S]*LOAN_DAYS/);
+  });
+
+  it("refuses the development server key in production", () => {
+    const err = configError({ NODE_ENV: "production" });
+    expect(err.problems).toEqual([expect.stringMatching(/^SERVER_KEY:/)]);
+  });
+
+  it("accepts a real server key in production without warnings", () => {
+    const { config, warnings } = parseConfig(schema, { NODE_ENV: "production", SERVER_KEY: "a-real-secret" });
+    expect(config.SERVER_KEY).toBe("a-real-secret");
+    expect(warnings).toEqual([]);
+  });
+
+  it("uses the development server key in development and warns about it", () => {
+    const { config, warnings } = parseConfig(schema, {});
+    expect(config.SERVER_KEY).toBe("dev-server-key-change-me");
+    expect(warnings).toEqual([expect.stringContaining("SERVER_KEY")]);
+  });
+});

@@ -1,0 +1,71 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { join } from "node:path";
+import { REPO_ROOT } from "@lms/platform";
+
+/** One real service process, started exactly as `make run` starts it. */
+export class ServiceProcess {
+  private child: ChildProcess | undefined;
+  private output: string[] = [];
+
+  constructor(
+    readonly name: string,
+    readonly httpPort: number,
+    readonly grpcPort: number,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.httpPort}`;
+  }
+
+  get grpcAddress(): string {
+    return `127.0.0.1:${this.grpcPort}`;
+  }
+
+  /** Last lines the process printed (for failure messages and log assertions). */
+  logs(): string {
+    return this.output.join("");
+  }
+
+  async start(): Promise<void> {
+    const env = { ...process.env, ...this.env, HTTP_PORT: String(this.httpPort), GRPC_PORT: String(this.grpcPort) };
+    this.output = [];
+    const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "packages", this.name, "src", "main.ts")], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    this.child = child;
+    const keep = (chunk: Buffer) => {
+      this.output.push(chunk.toString());
+      if (this.output.length > 400) this.output.shift();
+    };
+    child.stdout?.on("data", keep);
+    child.stderr?.on("data", keep);
+    await this.waitReady();
+  }
+
+  /** Sends SIGTERM and resolves with the exit code once the process is gone. */
+  async stop(): Promise<number | null> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return child?.exitCode ?? null;
+    const exited = once(child, "exit");
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    const [code] = (await exited) as [number | null];
+    clearTimeout(timer);
+    return code;
+  }
+
+  private async waitReady(): Promise<void> {
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline) {
+      if (this.child?.exitCode !== null) throw new Error(`${this.name} exited during start:\n${this.logs()}`);
+      const ok = await fetch(`${this.baseUrl}/readyz`).then((r) => r.ok, () => false);
+      if (ok) return;
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    throw new Error(`${this.name} not ready after 90 s:\n${this.logs()}`);
+  }
+}

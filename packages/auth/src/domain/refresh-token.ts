@@ -21,7 +21,10 @@ export function hashRefreshToken(token: string): Buffer {
 }
 
 /** Why a presented refresh token cannot be exchanged, or "usable". */
-export function refreshTokenState(record: RefreshTokenRecord | undefined, now: Date): "unknown" | "revoked" | "expired" | "reused" | "usable" {
+export type RefreshTokenState = "unknown" | "revoked" | "expired" | "reused" | "usable";
+
+/** The state of a presented token; a used one is "reused" even when expired, so its login gets revoked. */
+export function refreshTokenState(record: RefreshTokenRecord | undefined, now: Date): RefreshTokenState {
   if (!record) return "unknown";
   if (record.revokedAt) return "revoked";
   if (record.usedAt) return "reused";

@@ -1,0 +1,98 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import type { ServiceImpl } from "@connectrpc/connect";
+import {
+  type AuthService,
+  LoginResponseSchema,
+  LogoutResponseSchema,
+  RefreshTokenResponseSchema,
+  RegisterResponseSchema,
+  Role,
+  SetUserRoleResponseSchema,
+  type User as UserMessage,
+  UserSchema,
+  VerifyTokenResponseSchema,
+} from "@lms/gen/library/auth/v1/auth_pb";
+import type { AccessTable, RoleName } from "@lms/platform";
+import type pg from "pg";
+import type { Introspection } from "../domain/access-token.js";
+import * as sessions from "../domain/session.service.js";
+import type { User } from "../domain/user.js";
+import * as users from "../domain/user.service.js";
+
+/** Who may call each method (DESIGN.md §4, Auth): the refresh-token holder needs no access token. */
+export const authAccess: AccessTable = {
+  Register: "anyone",
+  Login: "anyone",
+  RefreshToken: "anyone",
+  VerifyToken: "anyone",
+  Logout: "anyone",
+  SetUserRole: "admin",
+};
+
+const ROLE_TO_PROTO: Record<RoleName, Role> = {
+  ROLE_MEMBER: Role.MEMBER,
+  ROLE_LIBRARIAN: Role.LIBRARIAN,
+  ROLE_ADMIN: Role.ADMIN,
+};
+
+/** Domain role name → proto enum. */
+export function roleToProto(role: RoleName): Role {
+  return ROLE_TO_PROTO[role];
+}
+
+/** Proto enum → domain role name; "" for ROLE_UNSPECIFIED or an unknown number (the domain refuses it). */
+export function roleFromProto(role: Role): RoleName | "" {
+  const entry = Object.entries(ROLE_TO_PROTO).find(([, value]) => value === role);
+  return entry ? (entry[0] as RoleName) : "";
+}
+
+/** Domain user → proto message. */
+export function toProto(u: User): UserMessage {
+  return create(UserSchema, {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: roleToProto(u.role),
+    createdAt: timestampFromDate(u.createdAt),
+  });
+}
+
+function introspectionToProto(i: Introspection) {
+  if (!i.valid) return create(VerifyTokenResponseSchema, { valid: false, reason: i.reason });
+  return create(VerifyTokenResponseSchema, {
+    valid: true,
+    userId: i.userId,
+    email: i.email,
+    role: roleToProto(i.role),
+    expiresAt: timestampFromDate(i.expiresAt),
+  });
+}
+
+/** The one implementation of AuthService, mounted on gRPC and REST alike. */
+export function createAuthRpc(pool: pg.Pool, deps: sessions.SessionDeps): ServiceImpl<typeof AuthService> {
+  return {
+    async register(req) {
+      return create(RegisterResponseSchema, { user: toProto(await users.register(pool, deps.passwords, req)) });
+    },
+    async login(req) {
+      const pair = await sessions.login(pool, deps, req.email, req.password);
+      return create(LoginResponseSchema, { ...pair, tokenType: "Bearer" });
+    },
+    async refreshToken(req) {
+      const pair = await sessions.refresh(pool, deps, req.refreshToken);
+      return create(RefreshTokenResponseSchema, { ...pair, tokenType: "Bearer" });
+    },
+    async verifyToken(req) {
+      return introspectionToProto(await sessions.verifyToken(deps, req.token));
+    },
+    async logout(req) {
+      await sessions.logout(pool, req.refreshToken);
+      return create(LogoutResponseSchema);
+    },
+    async setUserRole(req) {
+      const user = await users.setUserRole(pool, req.userId, roleFromProto(req.role));
+      return create(SetUserRoleResponseSchema, { user: toProto(user) });
+    },
+  };
+}

@@ -1,0 +1,161 @@
+// The launcher behind `make run` (DESIGN.md §1): one process per present service, each given its
+// own DATABASE_URL and ports from the <SERVICE>_* variables, started, awaited on /readyz, listed,
+// and stopped together.
+import { REPO_ROOT } from "@lms/platform";
+import { isEntryPoint, runCli } from "./entry-point.js";
+import { waitUntilReady } from "./readiness.js";
+import { describeExit, type ServiceProcess, spawnService } from "./service-process.js";
+import { entryOf, envPrefixOf, getService, presentServices, SERVICE_NAMES, SERVICES, type ServiceSpec } from "./services.js";
+
+type Env = Record<string, string | undefined>;
+
+const READY_TIMEOUT_MS = 120_000;
+const LAUNCHER = "[run]";
+
+/** The ports a service gets: `<SERVICE>_HTTP_PORT` / `<SERVICE>_GRPC_PORT`, else its defaults. */
+export function portsOf(spec: ServiceSpec, env: Env): { http: number; grpc: number } {
+  const prefix = envPrefixOf(spec.name);
+  return { http: portFrom(env, `${prefix}_HTTP_PORT`, spec.httpPort), grpc: portFrom(env, `${prefix}_GRPC_PORT`, spec.grpcPort) };
+}
+
+function portFrom(env: Env, key: string, fallback: number): number {
+  const raw = env[key]?.trim();
+  if (!raw) return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${key}: must be a port number 1..65535, got "${raw}"`);
+  return port;
+}
+
+/**
+ * The environment of one service's process: everything in `env`, plus its own DATABASE_URL
+ * (from `<SERVICE>_DATABASE_URL`; removed when that is unset, so the service uses the embedded
+ * database under DATA_DIR rather than a database meant for someone else), its ports, the peers'
+ * gRPC addresses and the auth JWKS URL, each unless set explicitly.
+ */
+export function childEnv(spec: ServiceSpec, env: Env): Env {
+  const out: Env = { ...env };
+  const ownUrl = env[`${envPrefixOf(spec.name)}_DATABASE_URL`]?.trim();
+  if (ownUrl) out.DATABASE_URL = ownUrl;
+  else delete out.DATABASE_URL;
+  const ports = portsOf(spec, env);
+  out.HTTP_PORT = String(ports.http);
+  out.GRPC_PORT = String(ports.grpc);
+  for (const peer of SERVICES) {
+    const key = `${envPrefixOf(peer.name)}_GRPC_ADDR`;
+    out[key] = env[key]?.trim() || `127.0.0.1:${portsOf(peer, env).grpc}`;
+  }
+  const authHttp = portsOf(getService("auth"), env).http;
+  out.AUTH_JWKS_URL = env.AUTH_JWKS_URL?.trim() || `http://127.0.0.1:${authHttp}/.well-known/jwks.json`;
+  return out;
+}
+
+/** The address to reach a service on from this machine (its HOST unless that is a wildcard). */
+function localHost(env: Env): string {
+  const host = env.HOST?.trim();
+  return !host || host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+}
+
+function databaseLine(spec: ServiceSpec, env: Env): string {
+  const key = `${envPrefixOf(spec.name)}_DATABASE_URL`;
+  const where = env[key]?.trim() ? `PostgreSQL server from ${key}` : `embedded PostgreSQL under ${env.DATA_DIR?.trim() || "./data"}/${spec.name}`;
+  return `${LAUNCHER} ${spec.name}: ${where}`;
+}
+
+/** The block printed once every service answers /readyz. */
+export function banner(services: ServiceSpec[], env: Env): string {
+  const host = localHost(env);
+  const absent = SERVICE_NAMES.filter((n) => !services.some((s) => s.name === n));
+  const lines = [`Library Management System: ${services.length} of ${SERVICE_NAMES.length} services ready`, ""];
+  for (const spec of services) {
+    const { http, grpc } = portsOf(spec, env);
+    const base = `http://${host}:${http}`;
+    lines.push(`  ${spec.name.padEnd(9)}REST        ${base}${spec.restPath}`);
+    lines.push(`  ${"".padEnd(9)}Swagger UI  ${base}/`);
+    lines.push(`  ${"".padEnd(9)}OpenAPI     ${base}/api/swagger/${spec.name}.swagger.json`);
+    lines.push(`  ${"".padEnd(9)}gRPC        ${host}:${grpc}`);
+  }
+  if (absent.length) lines.push("", `  not present yet: ${absent.join(", ")} (no packages/<svc>/src/main.ts)`);
+  lines.push("", "  Ctrl-C stops them all.");
+  const rule = "─".repeat(72);
+  return `${rule}\n${lines.join("\n")}\n${rule}\n`;
+}
+
+/** Starts, watches and stops the service processes as one unit. */
+class Launcher {
+  private readonly running: ServiceProcess[] = [];
+  private stopping = false;
+  private readonly labelWidth: number;
+
+  constructor(
+    private readonly services: ServiceSpec[],
+    private readonly env: Env,
+  ) {
+    this.labelWidth = Math.max(...services.map((s) => s.name.length)) + 2;
+  }
+
+  async start(): Promise<void> {
+    for (const spec of this.services) process.stdout.write(`${databaseLine(spec, this.env)}\n`);
+    // auth first: the others verify tokens with its keys (fetched lazily, so this is only tidier).
+    const [first, ...rest] = this.services;
+    if (first) await this.startAndAwait([first]);
+    await this.startAndAwait(rest);
+    if (!this.stopping) process.stdout.write(banner(this.services, this.env));
+  }
+
+  private async startAndAwait(specs: ServiceSpec[]): Promise<void> {
+    const started = specs.map((spec) => ({ spec, proc: this.spawn(spec) }));
+    await Promise.all(started.map(({ spec, proc }) => this.awaitReady(spec, proc)));
+  }
+
+  private spawn(spec: ServiceSpec): ServiceProcess {
+    const label = `[${spec.name}]`.padEnd(this.labelWidth);
+    const proc = spawnService({ name: spec.name, entry: entryOf(spec.name), cwd: REPO_ROOT, env: childEnv(spec, this.env), label });
+    this.running.push(proc);
+    void proc.exited.then((status) => this.fail(`${spec.name} exited unexpectedly (${describeExit(status)})`));
+    return proc;
+  }
+
+  private async awaitReady(spec: ServiceSpec, proc: ServiceProcess): Promise<void> {
+    const url = `http://${localHost(this.env)}:${portsOf(spec, this.env).http}/readyz`;
+    await waitUntilReady(url, READY_TIMEOUT_MS, proc.exited).catch((err: Error) => this.fail(`${spec.name} is not ready: ${err.message}`));
+  }
+
+  /** Stops everything and exits 0 (Ctrl-C, SIGTERM). Repeated signals change nothing. */
+  async shutdown(signal: string): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    process.stdout.write(`${LAUNCHER} ${signal}: stopping ${this.running.map((p) => p.name).join(", ")}\n`);
+    await this.stopAll();
+    process.stdout.write(`${LAUNCHER} all services stopped\n`);
+    process.exit(0);
+  }
+
+  /** A child died or never became ready: stop the others and exit 1. */
+  private async fail(message: string): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    process.stderr.write(`${LAUNCHER} ${message}; stopping the others\n`);
+    await this.stopAll();
+    process.exit(1);
+  }
+
+  private async stopAll(): Promise<void> {
+    const timeoutMs = (Number(this.env.SHUTDOWN_TIMEOUT_MS) || 10_000) + 5_000;
+    const results = await Promise.all(this.running.map(async (p) => ({ name: p.name, status: await p.stop(timeoutMs) })));
+    for (const { name } of results.filter((r) => r.status.signal === "SIGKILL")) {
+      process.stderr.write(`${LAUNCHER} ${name} did not stop within ${timeoutMs / 1000} s and was killed\n`);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const services = presentServices();
+  if (services.length === 0) throw new Error("no service to run: no packages/<svc>/src/main.ts exists");
+  for (const spec of services) childEnv(spec, process.env); // reports a bad <SERVICE>_*_PORT before anything starts
+  const launcher = new Launcher(services, process.env);
+  process.on("SIGINT", () => void launcher.shutdown("SIGINT"));
+  process.on("SIGTERM", () => void launcher.shutdown("SIGTERM"));
+  await launcher.start();
+}
+
+if (isEntryPoint(import.meta.url)) await runCli("run", "run-all (no arguments; configure with environment variables)", main);

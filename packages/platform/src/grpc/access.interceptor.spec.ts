@@ -1,0 +1,141 @@
+import { Code, ConnectError, createClient, createRouterTransport, type HandlerContext } from "@connectrpc/connect";
+import { HealthCheckResponse_ServingStatus, Health } from "@lms/gen/grpc/health/v1/health_pb";
+import { AuthorService } from "@lms/gen/library/author/v1/author_pb";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type Principal, principalKey } from "../auth/principal.js";
+import { createTestIssuer, type TestIssuer } from "../testing/test-tokens.js";
+import { type AccessTable, createAccessInterceptor } from "./access.interceptor.js";
+
+// UpdateAuthor is deliberately missing: the interceptor must fail closed.
+const table: AccessTable = {
+  GetAuthor: "anyone",
+  ListAuthors: "member",
+  CreateAuthor: "librarian",
+  DeleteAuthor: "admin",
+  BatchGetAuthors: "service",
+};
+
+let issuer: TestIssuer;
+let seen: (Principal | undefined)[] = [];
+let client: ReturnType<typeof createClient<typeof AuthorService>>;
+let health: ReturnType<typeof createClient<typeof Health>>;
+
+beforeAll(async () => {
+  issuer = await createTestIssuer();
+  const transport = createRouterTransport(
+    (router) => {
+      const record = (_req: unknown, ctx: HandlerContext) => {
+        seen.push(ctx.values.get(principalKey));
+        return {};
+      };
+      router.service(AuthorService, {
+        getAuthor: record,
+        listAuthors: record,
+        createAuthor: record,
+        updateAuthor: record,
+        deleteAuthor: record,
+        batchGetAuthors: record,
+      });
+      router.service(Health, { check: () => ({ status: HealthCheckResponse_ServingStatus.SERVING }) });
+    },
+    { router: { interceptors: [createAccessInterceptor({ "library.author.v1.AuthorService": table }, issuer.verifier)] } },
+  );
+  client = createClient(AuthorService, transport);
+  health = createClient(Health, transport);
+});
+
+beforeEach(() => {
+  seen = [];
+});
+
+const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+
+async function codeOf(call: Promise<unknown>): Promise<Code> {
+  return call.then(
+    () => expect.unreachable("the call should fail"),
+    (e: unknown) => ConnectError.from(e).code,
+  );
+}
+
+/** An unsigned token (`alg: none`) with otherwise valid librarian claims. */
+function algNoneToken(): string {
+  const part = (v: object) => Buffer.from(JSON.stringify(v)).toString("base64url");
+  const now = Math.floor(Date.now() / 1000);
+  const claims = { sub: "u1", email: "x@example.test", role: "ROLE_LIBRARIAN", iss: "library-auth", aud: "library", iat: now, exp: now + 600 };
+  return `${part({ alg: "none", typ: "JWT" })}.${part(claims)}.`;
+}
+
+describe("createAccessInterceptor", () => {
+  it("lets anyone call an open method without a token, with no principal", async () => {
+    await client.getAuthor({ id: "a1" });
+    expect(seen).toEqual([undefined]);
+  });
+
+  it("refuses a librarian method without a token as UNAUTHENTICATED", async () => {
+    expect(await codeOf(client.createAuthor({ name: "n" }))).toBe(Code.Unauthenticated);
+    expect(seen).toEqual([]);
+  });
+
+  it("refuses a librarian method to a member as PERMISSION_DENIED", async () => {
+    const token = await issuer.token("ROLE_MEMBER");
+    expect(await codeOf(client.createAuthor({ name: "n" }, bearer(token)))).toBe(Code.PermissionDenied);
+    expect(seen).toEqual([]);
+  });
+
+  it("lets a librarian through and puts the principal in the handler's context", async () => {
+    const token = await issuer.token("ROLE_LIBRARIAN", "0b6f3a52-3c1d-4f55-9a53-8f1e2c7d9a10");
+    await client.createAuthor({ name: "n" }, bearer(token));
+    expect(seen).toEqual([{ userId: "0b6f3a52-3c1d-4f55-9a53-8f1e2c7d9a10", email: "0b6f3a52@example.test", role: "ROLE_LIBRARIAN", expiresAt: expect.any(Date) }]);
+  });
+
+  it("lets an admin call a librarian method, and only an admin call an admin method", async () => {
+    await client.createAuthor({ name: "n" }, bearer(await issuer.token("ROLE_ADMIN")));
+    await client.deleteAuthor({ id: "a1" }, bearer(await issuer.token("ROLE_ADMIN")));
+    expect(await codeOf(client.deleteAuthor({ id: "a1" }, bearer(await issuer.token("ROLE_LIBRARIAN"))))).toBe(Code.PermissionDenied);
+    expect(seen).toHaveLength(2);
+  });
+
+  it("lets any valid token call a member method but not an anonymous caller", async () => {
+    await client.listAuthors({}, bearer(await issuer.token("ROLE_MEMBER")));
+    expect(seen).toHaveLength(1);
+    expect(await codeOf(client.listAuthors({}))).toBe(Code.Unauthenticated);
+  });
+
+  it("lets a service method through with no token (the server key guards it)", async () => {
+    await client.batchGetAuthors({ ids: [] });
+    expect(seen).toEqual([undefined]);
+  });
+
+  it("fails closed for a method missing from the table, even for an admin", async () => {
+    expect(await codeOf(client.updateAuthor({ id: "a1" }, bearer(await issuer.token("ROLE_ADMIN"))))).toBe(Code.PermissionDenied);
+    expect(seen).toEqual([]);
+  });
+
+  it.each(["Basic dXNlcjpwYXNz", "Bearer", "Bearer a b", "token-without-scheme"])("refuses the malformed header %j as UNAUTHENTICATED", async (header) => {
+    expect(await codeOf(client.getAuthor({ id: "a1" }, { headers: { authorization: header } }))).toBe(Code.Unauthenticated);
+    expect(seen).toEqual([]);
+  });
+
+  it("refuses an expired token, even on an open method", async () => {
+    const token = await issuer.token("ROLE_LIBRARIAN", undefined, { expiresIn: "-1h" });
+    expect(await codeOf(client.getAuthor({ id: "a1" }, bearer(token)))).toBe(Code.Unauthenticated);
+    expect(await codeOf(client.createAuthor({ name: "n" }, bearer(token)))).toBe(Code.Unauthenticated);
+    expect(seen).toEqual([]);
+  });
+
+  it("refuses an unsigned alg:none token", async () => {
+    expect(await codeOf(client.createAuthor({ name: "n" }, bearer(algNoneToken())))).toBe(Code.Unauthenticated);
+    expect(seen).toEqual([]);
+  });
+
+  it("refuses a token whose signature was tampered with", async () => {
+    const [header, payload, signature] = (await issuer.token("ROLE_MEMBER")).split(".");
+    const claims = { ...JSON.parse(Buffer.from(payload, "base64url").toString()), role: "ROLE_ADMIN" };
+    const token = `${header}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.${signature}`;
+    expect(await codeOf(client.deleteAuthor({ id: "a1" }, bearer(token)))).toBe(Code.Unauthenticated);
+  });
+
+  it("lets the health check through without a table entry or token", async () => {
+    expect((await health.check({})).status).toBe(HealthCheckResponse_ServingStatus.SERVING);
+  });
+});

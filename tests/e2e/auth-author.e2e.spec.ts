@@ -137,7 +137,7 @@ describe.skipIf(!server)("auth and author services end to end", () => {
       const pkg = grpc.loadPackageDefinition(loadSync(protoPath)) as unknown as {
         grpc: { health: { v1: { Health: grpc.ServiceClientConstructor } } };
       };
-      const health = new pkg.grpc.health.v1.Health(stack.grpcAddr.author, grpc.credentials.createInsecure()) as grpc.Client & {
+      const health = new pkg.grpc.health.v1.Health(stack.grpcAddr.author, grpc.credentials.createInsecure()) as unknown as grpc.Client & {
         check: (req: object, cb: (err: Error | null, res: { status: string }) => void) => void;
       };
       const res = await new Promise<{ status: string }>((ok, fail) => health.check({ service: "" }, (e, r) => (e ? fail(e) : ok(r))));

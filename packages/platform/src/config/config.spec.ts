@@ -79,4 +79,11 @@ describe("parseConfig", () => {
     expect(config.SERVER_KEY).toBe("dev-server-key-change-me");
     expect(warnings).toEqual([expect.stringContaining("SERVER_KEY")]);
   });
+
+  it("treats empty variables (blank lines in .env) as unset, not as 0", () => {
+    const { config } = parseConfig(schema, { HTTP_PORT: "", DB_MAX_IDLE_CONNS: " ", DATABASE_URL: "" });
+    expect(config.HTTP_PORT).toBe(8082);
+    expect(config.DB_MAX_IDLE_CONNS).toBe(2);
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
 });

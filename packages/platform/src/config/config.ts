@@ -50,7 +50,7 @@ export function baseConfigSchema(defaults: { httpPort: number; grpcPort: number 
 export type BaseConfig = z.infer<ReturnType<typeof baseConfigSchema>>;
 
 /**
- * Parses `env` against `schema`, reporting every bad variable in one {@link ConfigError},
+ * Parses `env` against `schema` (empty variables count as unset), reporting every bad variable in one {@link ConfigError},
  * and returns a frozen object. In production the development server key is refused; in
  * development it is used and `warnings` says so.
  */
@@ -58,7 +58,9 @@ export function parseConfig<S extends z.ZodType<BaseConfig, z.ZodTypeDef, unknow
   schema: S,
   env: Record<string, string | undefined>,
 ): { config: Readonly<z.infer<S>>; warnings: string[] } {
-  const result = schema.safeParse(env);
+  // An empty variable (a blank line in .env) means "not set", never 0 or "".
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""));
+  const result = schema.safeParse(present);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join(".") || "(env)"}: ${i.message}`));
   }

@@ -14,7 +14,7 @@ const FILE = /^(\d{4})_([a-z0-9_]+)\.(up|down)\.sql$/;
 // Any constant works; it only has to be the same for every process migrating one database.
 const LOCK_KEY = 7_340_211;
 
-/** Reads and pairs the migration files of `dir`, in version order; a lone half is an error. */
+/** Reads and pairs the migration files of `dir`, in version order; a lone half or a reused version is an error. */
 export async function loadMigrations(dir: string): Promise<Migration[]> {
   const byVersion = new Map<number, Partial<Migration>>();
   for (const file of (await readdir(dir)).sort()) {
@@ -22,6 +22,7 @@ export async function loadMigrations(dir: string): Promise<Migration[]> {
     if (!m) continue;
     const version = Number(m[1]);
     const entry = byVersion.get(version) ?? { version, name: m[2] };
+    if (entry.name !== m[2]) throw new Error(`migrations ${m[1]}_${entry.name} and ${m[1]}_${m[2]} share version ${m[1]}`);
     entry[m[3] as "up" | "down"] = await readFile(join(dir, file), "utf8");
     byVersion.set(version, entry);
   }

@@ -1,5 +1,5 @@
 import { Code, ConnectError, createClient, createRouterTransport, type HandlerContext } from "@connectrpc/connect";
-import { HealthCheckResponse_ServingStatus, Health } from "@lms/gen/grpc/health/v1/health_pb";
+import { Health, HealthCheckResponse_ServingStatus } from "@lms/gen/grpc/health/v1/health_pb";
 import { AuthorService } from "@lms/gen/library/author/v1/author_pb";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Principal, principalKey } from "../auth/principal.js";
@@ -61,7 +61,15 @@ async function codeOf(call: Promise<unknown>): Promise<Code> {
 function algNoneToken(): string {
   const part = (v: object) => Buffer.from(JSON.stringify(v)).toString("base64url");
   const now = Math.floor(Date.now() / 1000);
-  const claims = { sub: "u1", email: "x@example.test", role: "ROLE_LIBRARIAN", iss: "library-auth", aud: "library", iat: now, exp: now + 600 };
+  const claims = {
+    sub: "u1",
+    email: "x@example.test",
+    role: "ROLE_LIBRARIAN",
+    iss: "library-auth",
+    aud: "library",
+    iat: now,
+    exp: now + 600,
+  };
   return `${part({ alg: "none", typ: "JWT" })}.${part(claims)}.`;
 }
 
@@ -85,7 +93,14 @@ describe("createAccessInterceptor", () => {
   it("lets a librarian through and puts the principal in the handler's context", async () => {
     const token = await issuer.token("ROLE_LIBRARIAN", "0b6f3a52-3c1d-4f55-9a53-8f1e2c7d9a10");
     await client.createAuthor({ name: "n" }, bearer(token));
-    expect(seen).toEqual([{ userId: "0b6f3a52-3c1d-4f55-9a53-8f1e2c7d9a10", email: "0b6f3a52@example.test", role: "ROLE_LIBRARIAN", expiresAt: expect.any(Date) }]);
+    expect(seen).toEqual([
+      {
+        userId: "0b6f3a52-3c1d-4f55-9a53-8f1e2c7d9a10",
+        email: "0b6f3a52@example.test",
+        role: "ROLE_LIBRARIAN",
+        expiresAt: expect.any(Date),
+      },
+    ]);
   });
 
   it("lets an admin call a librarian method, and only an admin call an admin method", async () => {
@@ -111,10 +126,13 @@ describe("createAccessInterceptor", () => {
     expect(seen).toEqual([]);
   });
 
-  it.each(["Basic dXNlcjpwYXNz", "Bearer", "Bearer a b", "token-without-scheme"])("refuses the malformed header %j as UNAUTHENTICATED", async (header) => {
-    expect(await codeOf(client.getAuthor({ id: "a1" }, { headers: { authorization: header } }))).toBe(Code.Unauthenticated);
-    expect(seen).toEqual([]);
-  });
+  it.each(["Basic dXNlcjpwYXNz", "Bearer", "Bearer a b", "token-without-scheme"])(
+    "refuses the malformed header %j as UNAUTHENTICATED",
+    async (header) => {
+      expect(await codeOf(client.getAuthor({ id: "a1" }, { headers: { authorization: header } }))).toBe(Code.Unauthenticated);
+      expect(seen).toEqual([]);
+    },
+  );
 
   it("refuses an expired token, even on an open method", async () => {
     const token = await issuer.token("ROLE_LIBRARIAN", undefined, { expiresIn: "-1h" });

@@ -1,5 +1,5 @@
 import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
-import { HealthCheckResponse_ServingStatus, Health } from "@lms/gen/grpc/health/v1/health_pb";
+import { Health, HealthCheckResponse_ServingStatus } from "@lms/gen/grpc/health/v1/health_pb";
 import { AuthorService } from "@lms/gen/library/author/v1/author_pb";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createServerKeyInterceptor } from "./server-key.interceptor.js";

@@ -1,0 +1,90 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import { createLocalJWKSet, errors, exportJWK, generateKeyPair, type JWTPayload, SignJWT } from "jose";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createTokenVerifier, type TokenVerifier } from "./token-verifier.js";
+
+type Key = Awaited<ReturnType<typeof generateKeyPair>>;
+
+let trusted: Key;
+let stranger: Key;
+let verifier: TokenVerifier;
+
+beforeAll(async () => {
+  trusted = await generateKeyPair("EdDSA", { crv: "Ed25519" });
+  stranger = await generateKeyPair("EdDSA", { crv: "Ed25519" });
+  const jwk = { ...(await exportJWK(trusted.publicKey)), kid: "k1", alg: "EdDSA" };
+  verifier = createTokenVerifier(createLocalJWKSet({ keys: [jwk] }), "library-auth", "library");
+});
+
+const goodClaims = { sub: "u1", email: "u1@example.test", role: "ROLE_MEMBER" };
+
+function sign(claims: JWTPayload, opts: { key?: Key; issuer?: string; audience?: string; expiresIn?: string } = {}) {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: "EdDSA", kid: "k1" })
+    .setIssuer(opts.issuer ?? "library-auth")
+    .setAudience(opts.audience ?? "library")
+    .setIssuedAt()
+    .setExpirationTime(opts.expiresIn ?? "15m")
+    .sign((opts.key ?? trusted).privateKey);
+}
+
+async function refusal(verify: Promise<unknown>): Promise<ConnectError> {
+  return verify.then(
+    () => expect.unreachable("the token should be refused"),
+    (e: unknown) => {
+      expect(e).toBeInstanceOf(ConnectError);
+      return e as ConnectError;
+    },
+  );
+}
+
+describe("createTokenVerifier", () => {
+  it("turns a valid token into its principal and expiry", async () => {
+    const principal = await verifier.verify(await sign(goodClaims));
+    expect(principal).toMatchObject({ userId: "u1", email: "u1@example.test", role: "ROLE_MEMBER" });
+    expect(principal.expiresAt.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it.each([
+    ["audience", { audience: "someone-else" }],
+    ["issuer", { issuer: "evil-auth" }],
+  ])("refuses a token of another %s as UNAUTHENTICATED", async (_what, opts) => {
+    expect((await refusal(verifier.verify(await sign(goodClaims, opts)))).code).toBe(Code.Unauthenticated);
+  });
+
+  it("refuses a token signed by another key", async () => {
+    expect((await refusal(verifier.verify(await sign(goodClaims, { key: stranger })))).code).toBe(Code.Unauthenticated);
+  });
+
+  it("refuses an expired token", async () => {
+    const err = await refusal(verifier.verify(await sign(goodClaims, { expiresIn: "-1m" })));
+    expect(err.code).toBe(Code.Unauthenticated);
+    expect(err.rawMessage).toBe("token expired");
+  });
+
+  it.each([
+    ["an unknown role", { ...goodClaims, role: "ROLE_ROOT" }],
+    ["no subject", { email: "x@example.test", role: "ROLE_MEMBER" }],
+    ["no email", { sub: "u1", role: "ROLE_MEMBER" }],
+  ])("refuses a signed token with %s", async (_what, claims) => {
+    expect((await refusal(verifier.verify(await sign(claims)))).code).toBe(Code.Unauthenticated);
+  });
+
+  it("refuses garbage", async () => {
+    expect((await refusal(verifier.verify("not.a.jwt"))).code).toBe(Code.Unauthenticated);
+  });
+
+  it.each([
+    ["times out", new errors.JWKSTimeout()],
+    ["cannot be fetched", new TypeError("fetch failed")],
+  ])("answers UNAVAILABLE when the key set %s", async (_what, failure) => {
+    const down = createTokenVerifier(
+      async () => {
+        throw failure;
+      },
+      "library-auth",
+      "library",
+    );
+    expect((await refusal(down.verify(await sign(goodClaims)))).code).toBe(Code.Unavailable);
+  });
+});

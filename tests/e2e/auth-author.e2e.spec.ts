@@ -134,7 +134,7 @@ describe.skipIf(!server)("auth and author services end to end", () => {
     it("answers the standard health check without a server key", async () => {
       const { loadSync } = await import("@grpc/proto-loader");
       const { protoPath } = (await import("grpc-health-check")) as unknown as { protoPath: string };
-      const pkg = grpc.loadPackageDefinition(loadSync(protoPath)) as unknown as {
+      const pkg = grpc.loadPackageDefinition(loadSync(protoPath, { enums: String })) as unknown as {
         grpc: { health: { v1: { Health: grpc.ServiceClientConstructor } } };
       };
       const health = new pkg.grpc.health.v1.Health(stack.grpcAddr.author, grpc.credentials.createInsecure()) as unknown as grpc.Client & {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { ROLES, type RoleName } from "@lms/platform";
-import { errors, type JWTVerifyGetKey, jwtVerify, SignJWT } from "jose";
+import { type CryptoKey, errors, type JWTVerifyGetKey, jwtVerify, SignJWT } from "jose";
 import type { User } from "./user.js";
 
 /** Issuer, audience and lifetime of access tokens. */

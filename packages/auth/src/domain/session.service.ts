@@ -40,9 +40,7 @@ export async function login(pool: pg.Pool, deps: SessionDeps, email: string, pas
   const input = loginInput(email, password);
   await admitLoginAttempt(pool, input.email, deps.limits);
   const found = await users.findCredentials(pool, input.email);
-  const ok = found
-    ? await deps.passwords.verify(found.passwordHash, input.password)
-    : await deps.passwords.verifyNothing(input.password);
+  const ok = found ? await deps.passwords.verify(found.passwordHash, input.password) : await deps.passwords.verifyNothing(input.password);
   if (!found || !ok) throw unauthenticated(INVALID_CREDENTIALS);
   await forgetFailures(pool, input.email);
   return issueTokenPair(pool, deps, found.user, randomUUID());

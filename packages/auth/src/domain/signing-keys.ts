@@ -1,5 +1,6 @@
 import { inTransaction } from "@lms/platform";
 import {
+  type CryptoKey,
   calculateJwkThumbprint,
   createLocalJWKSet,
   errors,

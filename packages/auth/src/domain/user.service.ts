@@ -1,4 +1,13 @@
-import { alreadyExists, type Executor, invalidArgument, isUniqueViolation, notFound, ROLES, type RoleName, requireUuid } from "@lms/platform";
+import {
+  alreadyExists,
+  type Executor,
+  invalidArgument,
+  isUniqueViolation,
+  notFound,
+  ROLES,
+  type RoleName,
+  requireUuid,
+} from "@lms/platform";
 import * as users from "../store/user.repository.js";
 import { validEmail, validName, validNewPassword } from "./credentials.js";
 import type { PasswordHasher } from "./password-hasher.js";

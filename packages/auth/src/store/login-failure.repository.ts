@@ -10,10 +10,7 @@ export async function lockLoginKey(db: Executor, key: string): Promise<void> {
 
 /** Forgets failures of `key` older than the window. */
 export async function pruneLoginFailures(db: Executor, key: string, windowSeconds: number): Promise<void> {
-  await db.query("delete from login_failures where key = $1 and failed_at <= now() - make_interval(secs => $2)", [
-    key,
-    windowSeconds,
-  ]);
+  await db.query("delete from login_failures where key = $1 and failed_at <= now() - make_interval(secs => $2)", [key, windowSeconds]);
 }
 
 /** Failures of `key` within the last `windowSeconds`. */

@@ -46,10 +46,7 @@ export async function findRefreshToken(db: Executor, tokenHash: Buffer): Promise
  * the same token waits, then sees it used. Undefined when absent.
  */
 export async function lockRefreshToken(db: Executor, tokenHash: Buffer): Promise<RefreshTokenRecord | undefined> {
-  const { rows } = await db.query<RefreshTokenRow>(
-    `select ${COLUMNS} from refresh_tokens where token_hash = $1 for update`,
-    [tokenHash],
-  );
+  const { rows } = await db.query<RefreshTokenRow>(`select ${COLUMNS} from refresh_tokens where token_hash = $1 for update`, [tokenHash]);
   return rows[0] && rowToRecord(rows[0]);
 }
 

@@ -50,18 +50,14 @@ export async function emailExists(db: Executor, email: string): Promise<boolean>
 
 /** The user with this (lower-cased) email and their password hash, or undefined. */
 export async function findCredentials(db: Executor, email: string): Promise<UserCredentials | undefined> {
-  const { rows } = await db.query<UserRow & { password_hash: string }>(
-    `select ${COLUMNS}, password_hash from users where email = $1`,
-    [email],
-  );
+  const { rows } = await db.query<UserRow & { password_hash: string }>(`select ${COLUMNS}, password_hash from users where email = $1`, [
+    email,
+  ]);
   return rows[0] && { user: rowToUser(rows[0]), passwordHash: rows[0].password_hash };
 }
 
 /** Sets the role of a user; undefined when no such user. */
 export async function updateUserRole(db: Executor, id: string, role: RoleName): Promise<User | undefined> {
-  const { rows } = await db.query<UserRow>(
-    `update users set role = $2, updated_at = now() where id = $1 returning ${COLUMNS}`,
-    [id, role],
-  );
+  const { rows } = await db.query<UserRow>(`update users set role = $2, updated_at = now() where id = $1 returning ${COLUMNS}`, [id, role]);
   return rows[0] && rowToUser(rows[0]);
 }

@@ -1,0 +1,85 @@
+import { AuthService } from "@lms/gen/library/auth/v1/auth_pb";
+import {
+  bootstrapService,
+  createServiceHost,
+  createTokenVerifier,
+  type Database,
+  type Logger,
+  migrationsDirOf,
+  swaggerFileOf,
+} from "@lms/platform";
+import type { AuthConfig } from "./config.js";
+import { createPasswordHasher, type PasswordHasher } from "./domain/password-hasher.js";
+import type { SessionDeps } from "./domain/session.service.js";
+import { loadSigningKeys } from "./domain/signing-keys.js";
+import { ensureAdmin } from "./domain/user.service.js";
+import { authAccess, createAuthRpc } from "./rpc/auth.rpc.js";
+
+/** Parts a test may replace. */
+export interface AuthOverrides {
+  db?: Database;
+  log?: Logger;
+  passwords?: PasswordHasher;
+}
+
+/**
+ * Builds the auth service: database migrated, signing keys loaded (or created once for all
+ * replicas), first admin ensured, both faces wired plus the JWKS route. It verifies its own
+ * tokens locally; it listens only on `start`.
+ */
+export async function buildAuthApp(config: AuthConfig, overrides: AuthOverrides = {}, warnings: string[] = []) {
+  const basics = await bootstrapService(
+    "auth",
+    config,
+    { migrations: migrationsDirOf("auth"), swagger: swaggerFileOf("auth") },
+    overrides,
+    warnings,
+  );
+  const deps = await createSessionDeps(basics.db, config, overrides.passwords);
+  if (await ensureAdmin(basics.db.pool, deps.passwords, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD })) {
+    basics.log.info({ email: config.ADMIN_EMAIL }, "first admin created");
+  }
+  const host = await createServiceHost(
+    {
+      name: "auth",
+      services: [AuthService],
+      register: (router) => router.service(AuthService, createAuthRpc(basics.db.pool, deps)),
+      access: { [AuthService.typeName]: authAccess },
+      swagger: basics.swagger,
+      extraRoutes: (app) =>
+        app.get("/.well-known/jwks.json", { config: { rpc: "jwks" } }, async (_req, reply) =>
+          reply.header("cache-control", "public, max-age=300").send(deps.keys.jwks()),
+        ),
+    },
+    {
+      ...basics,
+      verifier: createTokenVerifier(deps.keys.getKey, config.JWT_ISSUER, config.JWT_AUDIENCE),
+      serverKey: config.SERVER_KEY,
+      bodyLimit: config.BODY_LIMIT_BYTES,
+      shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    },
+  );
+  return {
+    log: basics.log,
+    db: basics.db,
+    transport: host.transport,
+    start: () => host.start(config.HTTP_PORT, config.GRPC_PORT, config.HOST),
+    stop: () => host.stop(),
+  };
+}
+
+async function createSessionDeps(db: Database, config: AuthConfig, passwords?: PasswordHasher): Promise<SessionDeps> {
+  return {
+    keys: await loadSigningKeys(db.pool),
+    passwords:
+      passwords ??
+      (await createPasswordHasher({
+        memoryCost: config.ARGON2_MEMORY_KIB,
+        timeCost: config.ARGON2_TIME_COST,
+        parallelism: config.ARGON2_PARALLELISM,
+      })),
+    access: { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.ACCESS_TOKEN_TTL },
+    refreshTtlSeconds: config.REFRESH_TOKEN_TTL,
+    limits: { maxFailures: config.LOGIN_MAX_FAILURES, windowSeconds: config.LOGIN_WINDOW_SECONDS },
+  };
+}

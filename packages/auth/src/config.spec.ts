@@ -1,0 +1,53 @@
+import { ConfigError } from "@lms/platform";
+import { describe, expect, it } from "vitest";
+import { loadAuthConfig } from "./config.js";
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadAuthConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("auth config", () => {
+  it("has working defaults in development, warning about the admin password", () => {
+    const { config, warnings } = loadAuthConfig({});
+    expect(config).toMatchObject({
+      HTTP_PORT: 8081,
+      GRPC_PORT: 50051,
+      ADMIN_EMAIL: "admin@library.local",
+      ACCESS_TOKEN_TTL: 900,
+      REFRESH_TOKEN_TTL: 604_800,
+      LOGIN_MAX_FAILURES: 5,
+      LOGIN_WINDOW_SECONDS: 900,
+    });
+    expect(warnings.some((w) => w.includes("ADMIN_PASSWORD"))).toBe(true);
+    expect(warnings.join(" ")).not.toContain(config.ADMIN_PASSWORD);
+  });
+
+  it("normalises the admin email and takes a given password without warning", () => {
+    const { config, warnings } = loadAuthConfig({ ADMIN_EMAIL: " Boss@Library.Local ", ADMIN_PASSWORD: "s3cret-enough" });
+    expect(config.ADMIN_EMAIL).toBe("boss@library.local");
+    expect(config.ADMIN_PASSWORD).toBe("s3cret-enough");
+    expect(warnings.some((w) => w.includes("ADMIN_PASSWORD"))).toBe(false);
+  });
+
+  it("requires an admin password in production", () => {
+    const problems = problemsOf({ NODE_ENV: "production", SERVER_KEY: "a-real-secret" });
+    expect(problems).toEqual([expect.stringMatching(/ADMIN_PASSWORD.*required in production/)]);
+  });
+
+  it("reports every problem together", () => {
+    const problems = problemsOf({ NODE_ENV: "production", ACCESS_TOKEN_TTL: "-5", ADMIN_EMAIL: "nope" });
+    expect(problems.some((p) => p.startsWith("ACCESS_TOKEN_TTL"))).toBe(true);
+    expect(problems.some((p) => p.startsWith("ADMIN_EMAIL"))).toBe(true);
+    expect(problems.some((p) => p.startsWith("ADMIN_PASSWORD"))).toBe(true);
+  });
+
+  it("refuses a short admin password", () => {
+    expect(problemsOf({ ADMIN_PASSWORD: "short" })).toEqual([expect.stringMatching(/^ADMIN_PASSWORD/)]);
+  });
+});

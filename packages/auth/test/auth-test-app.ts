@@ -1,0 +1,47 @@
+import { rest } from "@lms/platform/testing/rest-client";
+import { buildAuthApp } from "../src/app.js";
+import { loadAuthConfig } from "../src/config.js";
+
+/** A REST body as the specs read it. */
+export type Body = Record<string, unknown> & { code?: number; message?: string; details?: Record<string, unknown>[] };
+
+export const ADMIN = { email: "root@library.test", password: "admin-secret-123" };
+
+export type AuthApp = Awaited<ReturnType<typeof buildAuthApp>>;
+
+/** Builds (not starts) the auth service on `databaseUrl` with cheap argon2 and test ports. */
+export async function buildTestAuthApp(databaseUrl: string | undefined, env: Record<string, string> = {}): Promise<AuthApp> {
+  const { config } = loadAuthConfig({
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: "memory://",
+    HTTP_PORT: "0",
+    GRPC_PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "silent",
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    ARGON2_MEMORY_KIB: "4096",
+    ARGON2_TIME_COST: "1",
+    ...env,
+  });
+  return buildAuthApp(config);
+}
+
+/** Starts `app` and returns its REST base URL. */
+export async function baseUrlOf(app: AuthApp): Promise<string> {
+  return `http://127.0.0.1:${(await app.start()).httpPort}`;
+}
+
+/** POST /api/v1/auth/<path> with a JSON body. */
+export function post(base: string, path: string, body: unknown, token?: string) {
+  return rest<Body>(base, "POST", `/api/v1/auth/${path}`, { body, token });
+}
+
+/** Registers and logs in a new member; returns its id and token pair. */
+export async function newMember(base: string, email: string, password = "member-pass-1") {
+  const reg = await post(base, "register", { email, password, name: "Member" });
+  if (reg.status !== 200) throw new Error(`register ${email}: ${reg.status} ${JSON.stringify(reg.body)}`);
+  const login = await post(base, "login", { email, password });
+  const user = reg.body.user as Body;
+  return { id: String(user.id), accessToken: String(login.body.accessToken), refreshToken: String(login.body.refreshToken) };
+}

@@ -11,7 +11,9 @@ if (existsSync(reportPath)) {
   passed = report.numPassedTests ?? 0;
   failed = report.numFailedTests ?? 0;
   // A suite that crashed before its tests ran (import error, failing beforeAll) has no failed tests of its own.
-  failed += (report.testResults ?? []).filter((f) => f.status === "failed" && f.assertionResults.every((a) => a.status !== "failed")).length;
+  failed += (report.testResults ?? []).filter(
+    (f) => f.status === "failed" && f.assertionResults.every((a) => a.status !== "failed"),
+  ).length;
 }
 const steps = existsSync("test-results/steps.json") ? JSON.parse(readFileSync("test-results/steps.json", "utf8")) : {};
 for (const ok of Object.values(steps)) ok ? passed++ : failed++;

@@ -1,6 +1,6 @@
+import * as grpc from "@grpc/grpc-js";
 import { rest } from "@lms/platform/testing/rest-client";
 import { testServerAnswers } from "@lms/platform/testing/test-database";
-import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { grpcClient, grpcCode } from "./support/grpc-clients.js";
 import { ADMIN, SERVER_KEY, type Stack, startStack } from "./support/stack.js";
@@ -106,7 +106,11 @@ describe.skipIf(!server)("auth and author services end to end", () => {
       const client = grpcClient("author", "AuthorService", stack.grpcAddr.author);
       const member = await register("grpc-member@e2e.test");
       const call = (token?: string) =>
-        client.call("createAuthor", { name: "Via gRPC" }, { "x-server-key": SERVER_KEY, ...(token ? { authorization: `Bearer ${token}` } : {}) });
+        client.call(
+          "createAuthor",
+          { name: "Via gRPC" },
+          { "x-server-key": SERVER_KEY, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        );
       expect(await grpcCode(call())).toBe(grpc.status.UNAUTHENTICATED);
       expect(await grpcCode(call(member.accessToken))).toBe(grpc.status.PERMISSION_DENIED);
       const created = await call(adminToken);

@@ -78,7 +78,11 @@ describe.skipIf(!server)("category service end to end", () => {
       const key = { "x-server-key": SERVER_KEY };
       const cat = await client.call("createCategory", { name: "E2E gRPC" }, { ...key, authorization: `Bearer ${adminToken}` });
       const [linked, unknown] = [randomUUID(), randomUUID()];
-      await client.call("bulkAddItemToCategories", { itemId: linked, categoryIds: [cat.id] }, { ...key, authorization: `Bearer ${adminToken}` });
+      await client.call(
+        "bulkAddItemToCategories",
+        { itemId: linked, categoryIds: [cat.id] },
+        { ...key, authorization: `Bearer ${adminToken}` },
+      );
       const res = await client.call("batchGetItemCategories", { itemIds: [unknown, linked] }, key);
       expect(res.items).toEqual([
         { itemId: unknown, categoryIds: [] },
@@ -91,7 +95,11 @@ describe.skipIf(!server)("category service end to end", () => {
       const client = grpcClient("category", "CategoryService", stack.grpcAddr.category);
       const member = await memberToken("category-grpc-member@e2e.test");
       const call = (token?: string) =>
-        client.call("createCategory", { name: "Via gRPC" }, { "x-server-key": SERVER_KEY, ...(token ? { authorization: `Bearer ${token}` } : {}) });
+        client.call(
+          "createCategory",
+          { name: "Via gRPC" },
+          { "x-server-key": SERVER_KEY, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        );
       expect(await grpcCode(call())).toBe(grpc.status.UNAUTHENTICATED);
       expect(await grpcCode(call(member))).toBe(grpc.status.PERMISSION_DENIED);
       expect((await call(adminToken)).name).toBe("Via gRPC");

@@ -110,7 +110,14 @@ describe.each(["postgres", "embedded"] as const)("author service on %s", (kind) 
     const { body } = await create({ name: "Before", biography: "old", nationality: "FR", birthDate: "1900-01-01" });
     const res = await rest<Body>(base, "PUT", `/api/v1/authors/${body.id}`, { token: librarian, body: { name: "After" } });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: body.id, name: "After", biography: "", nationality: "", birthDate: "", createdAt: body.createdAt });
+    expect(res.body).toMatchObject({
+      id: body.id,
+      name: "After",
+      biography: "",
+      nationality: "",
+      birthDate: "",
+      createdAt: body.createdAt,
+    });
     const missing = "3f1e2d3c-0000-4000-8000-000000000001";
     expect((await rest(base, "PUT", `/api/v1/authors/${missing}`, { token: librarian, body: { name: "N" } })).status).toBe(404);
   });

@@ -1,5 +1,6 @@
 // `migrate up|down [--svc <name>] [--steps N]` (DESIGN.md §1 `make migrate-up` / `migrate-down`):
 // the same runner and the same SQL files the services apply at start-up.
+import { existsSync } from "node:fs";
 import { createLogger, type Database, loadMigrations, migrateDown, migrateUp, migrationsDirOf, openDatabase } from "@lms/platform";
 import { isEntryPoint, parseCommandLine, runCli, UsageError } from "./entry-point.js";
 import { envPrefixOf, getService, presentServices, type ServiceSpec } from "./services.js";
@@ -79,13 +80,16 @@ async function openFor(spec: ServiceSpec, url: string | undefined, env: Env): Pr
 /** Applies or reverts one service's migrations and says what changed, in one line. */
 export async function migrateService(spec: ServiceSpec, req: MigrateRequest, env: Env): Promise<string> {
   const dir = migrationsDirOf(spec.name);
+  if (!existsSync(dir)) return `${spec.name}: no migrations folder (packages/${spec.name}/migrations)`;
   const names = new Map((await loadMigrations(dir)).map((m) => [m.version, `${String(m.version).padStart(4, "0")}_${m.name}`]));
   const url = databaseUrlOf(spec, env, req.single);
   const db = await openFor(spec, url, env);
   try {
     const versions = req.direction === "up" ? await migrateUp(db.pool, dir) : await migrateDown(db.pool, dir, req.steps);
     const verb = req.direction === "up" ? "applied" : "reverted";
-    const what = versions.length ? `${verb} ${versions.map((v) => names.get(v) ?? String(v)).join(", ")}` : `nothing to ${req.direction === "up" ? "apply" : "revert"}`;
+    const what = versions.length
+      ? `${verb} ${versions.map((v) => names.get(v) ?? String(v)).join(", ")}`
+      : `nothing to ${req.direction === "up" ? "apply" : "revert"}`;
     return `${spec.name} [${whereIs(url, db.kind)}]: ${what}`;
   } finally {
     await db.close();

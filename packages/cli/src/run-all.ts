@@ -9,7 +9,8 @@ import { entryOf, envPrefixOf, getService, presentServices, SERVICE_NAMES, SERVI
 
 type Env = Record<string, string | undefined>;
 
-const READY_TIMEOUT_MS = 120_000;
+// Generous: a first start creates each embedded database (seconds each, more on a busy machine).
+const READY_TIMEOUT_MS = 180_000;
 const LAUNCHER = "[run]";
 
 /** The ports a service gets: `<SERVICE>_HTTP_PORT` / `<SERVICE>_GRPC_PORT`, else its defaults. */
@@ -57,7 +58,9 @@ function localHost(env: Env): string {
 
 function databaseLine(spec: ServiceSpec, env: Env): string {
   const key = `${envPrefixOf(spec.name)}_DATABASE_URL`;
-  const where = env[key]?.trim() ? `PostgreSQL server from ${key}` : `embedded PostgreSQL under ${env.DATA_DIR?.trim() || "./data"}/${spec.name}`;
+  const where = env[key]?.trim()
+    ? `PostgreSQL server from ${key}`
+    : `embedded PostgreSQL under ${env.DATA_DIR?.trim() || "./data"}/${spec.name}`;
   return `${LAUNCHER} ${spec.name}: ${where}`;
 }
 
@@ -141,8 +144,8 @@ class Launcher {
 
   private async stopAll(): Promise<void> {
     const timeoutMs = (Number(this.env.SHUTDOWN_TIMEOUT_MS) || 10_000) + 5_000;
-    const results = await Promise.all(this.running.map(async (p) => ({ name: p.name, status: await p.stop(timeoutMs) })));
-    for (const { name } of results.filter((r) => r.status.signal === "SIGKILL")) {
+    const results = await Promise.all(this.running.map(async (p) => ({ name: p.name, outcome: await p.stop(timeoutMs) })));
+    for (const { name } of results.filter((r) => r.outcome === "killed")) {
       process.stderr.write(`${LAUNCHER} ${name} did not stop within ${timeoutMs / 1000} s and was killed\n`);
     }
   }

@@ -14,8 +14,8 @@ export interface ServiceProcess {
   pid: number | undefined;
   /** Settles once the process has exited and its output is flushed; never rejects. */
   exited: Promise<ExitStatus>;
-  /** SIGTERM, then SIGKILL after `timeoutMs`; resolves when the process is gone. */
-  stop(timeoutMs: number): Promise<ExitStatus>;
+  /** SIGTERM, then SIGKILL after `timeoutMs`; resolves once the process is gone, saying which it took. */
+  stop(timeoutMs: number): Promise<"stopped" | "killed">;
 }
 
 /** "code 1" or "signal SIGKILL". */
@@ -49,8 +49,11 @@ function relayLines(from: Readable | null, to: Writable, label: string): void {
   });
 }
 
-async function stopChild(child: ChildProcess, exited: Promise<ExitStatus>, timeoutMs: number): Promise<ExitStatus> {
-  if (child.exitCode !== null || child.signalCode !== null) return exited;
+async function stopChild(child: ChildProcess, exited: Promise<ExitStatus>, timeoutMs: number): Promise<"stopped" | "killed"> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    await exited;
+    return "stopped";
+  }
   child.kill("SIGTERM");
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<"timeout">((resolve) => {
@@ -58,6 +61,8 @@ async function stopChild(child: ChildProcess, exited: Promise<ExitStatus>, timeo
   });
   const first = await Promise.race([exited, timedOut]);
   clearTimeout(timer);
-  if (first === "timeout") child.kill("SIGKILL");
-  return exited;
+  if (first !== "timeout") return "stopped";
+  child.kill("SIGKILL");
+  await exited;
+  return "killed";
 }

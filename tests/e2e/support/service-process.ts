@@ -62,7 +62,10 @@ export class ServiceProcess {
     const deadline = Date.now() + 90_000;
     while (Date.now() < deadline) {
       if (this.child?.exitCode !== null) throw new Error(`${this.name} exited during start:\n${this.logs()}`);
-      const ok = await fetch(`${this.baseUrl}/readyz`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${this.baseUrl}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) return;
       await new Promise((r) => setTimeout(r, 150));
     }

@@ -17,7 +17,9 @@ const ALL = ["auth", "author", "category", "book"] as const;
 
 /** Starts `names` (auth first) each in its own process with its own database. */
 export async function startStack(names: readonly string[]): Promise<Stack> {
-  const ports = Object.fromEntries(await Promise.all(ALL.map(async (s) => [s, { http: await freePort(), grpc: await freePort() }] as const)));
+  const ports = Object.fromEntries(
+    await Promise.all(ALL.map(async (s) => [s, { http: await freePort(), grpc: await freePort() }] as const)),
+  );
   const grpcAddr = Object.fromEntries(ALL.map((s) => [s, `127.0.0.1:${ports[s].grpc}`]));
   const shared: Record<string, string> = {
     SERVER_KEY,

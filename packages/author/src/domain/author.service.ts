@@ -1,7 +1,7 @@
 import {
   decodePageToken,
-  encodePageToken,
   type Executor,
+  encodePageToken,
   failedPrecondition,
   inTransaction,
   invalidArgument,

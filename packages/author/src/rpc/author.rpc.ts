@@ -4,7 +4,7 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import {
   type Author as AuthorMessage,
   AuthorSchema,
-  AuthorService,
+  type AuthorService,
   BatchGetAuthorsResponseSchema,
   DeleteAuthorResponseSchema,
   ListAuthorsResponseSchema,

@@ -104,9 +104,7 @@ describe("buildOpenApiFiles on the real protos", () => {
     expect(get.security).toBeUndefined();
     expect(get.operationId).toBe("AuthorService_GetAuthor");
     expect(get.summary).toBe("Returns one author by id.");
-    expect(get.parameters).toEqual([
-      { name: "id", description: "UUID of the author.", in: "path", required: true, type: "string" },
-    ]);
+    expect(get.parameters).toEqual([{ name: "id", description: "UUID of the author.", in: "path", required: true, type: "string" }]);
   });
 
   it("turns the remaining ListBooks fields into typed query params", () => {
@@ -161,8 +159,14 @@ describe("buildOpenApiFiles on the real protos", () => {
   it("has a definition for every $ref, and no unused definitions", () => {
     for (const [name, d] of docs) {
       const targets = new Set(refsIn(d).map((r) => r.replace("#/definitions/", "")));
-      expect([...targets].filter((t) => !d.definitions[t]), name).toEqual([]);
-      expect(Object.keys(d.definitions).filter((k) => !targets.has(k)), name).toEqual([]);
+      expect(
+        [...targets].filter((t) => !d.definitions[t]),
+        name,
+      ).toEqual([]);
+      expect(
+        Object.keys(d.definitions).filter((k) => !targets.has(k)),
+        name,
+      ).toEqual([]);
     }
   });
 
@@ -172,7 +176,10 @@ describe("buildOpenApiFiles on the real protos", () => {
       for (const { path, o } of ops) {
         const vars = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
         const pathParams = o.parameters.filter((p) => p.in === "path");
-        expect(pathParams.map((p) => p.name), `${name} ${o.operationId}`).toEqual(vars);
+        expect(
+          pathParams.map((p) => p.name),
+          `${name} ${o.operationId}`,
+        ).toEqual(vars);
         expect(pathParams.every((p) => p.required)).toBe(true);
         expect(o.parameters.filter((p) => p.in === "body").length).toBeLessThanOrEqual(1);
         // Only body params carry a schema; all others need a primitive type.

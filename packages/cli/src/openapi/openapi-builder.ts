@@ -11,9 +11,9 @@ import {
   type DescMethod,
   type DescService,
   type FileRegistry,
-  ScalarType,
   getOption,
   hasOption,
+  ScalarType,
 } from "@bufbuild/protobuf";
 import { nestedTypes } from "@bufbuild/protobuf/reflect";
 import { getComments } from "@bufbuild/protoplugin";
@@ -224,7 +224,9 @@ function wholeBodyParameter(input: DescMessage, bound: ReadonlySet<string>, ref:
   return { name: "body", in: "body", required: true, schema };
 }
 
-function parameterType(field: DescField): Pick<Parameter, "type" | "format" | "items" | "enum" | "default" | "collectionFormat"> | undefined {
+function parameterType(
+  field: DescField,
+): Pick<Parameter, "type" | "format" | "items" | "enum" | "default" | "collectionFormat"> | undefined {
   if (field.fieldKind === "map") return undefined;
   const item = primitiveSchema(field);
   if (!item) return undefined;

@@ -18,10 +18,7 @@ export const EMBEDDED_PORT = 5432;
  * correct but not parallel. Loaded lazily so services on a real server never pay for it.
  */
 export async function startEmbeddedPostgres(dataDir: string, maxConnections: number): Promise<EmbeddedPostgres> {
-  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
-    import("@electric-sql/pglite"),
-    import("@electric-sql/pglite-socket"),
-  ]);
+  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import("@electric-sql/pglite"), import("@electric-sql/pglite-socket")]);
   const inMemory = dataDir.startsWith("memory://");
   if (!inMemory) await mkdir(resolve(dataDir), { recursive: true });
   const db = await PGlite.create(inMemory ? dataDir : resolve(dataDir));

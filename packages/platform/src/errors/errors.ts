@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { BadRequestSchema, BadRequest_FieldViolationSchema, ErrorInfoSchema } from "@lms/gen/google/rpc/error_details_pb";
+import { BadRequest_FieldViolationSchema, BadRequestSchema, ErrorInfoSchema } from "@lms/gen/google/rpc/error_details_pb";
 
 /**
  * The closed error vocabulary (STYLE.md rule 5). Every refusal a service gives is made by
@@ -14,9 +14,7 @@ export function invalidArgument(field: string, description: string): ConnectErro
   const detail = create(BadRequestSchema, {
     fieldViolations: [create(BadRequest_FieldViolationSchema, { field, description })],
   });
-  return new ConnectError(`${field}: ${description}`, Code.InvalidArgument, undefined, [
-    { desc: BadRequestSchema, value: detail },
-  ]);
+  return new ConnectError(`${field}: ${description}`, Code.InvalidArgument, undefined, [{ desc: BadRequestSchema, value: detail }]);
 }
 
 /** No entity of that kind has that id (404). */

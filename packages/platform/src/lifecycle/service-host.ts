@@ -59,10 +59,18 @@ export interface ServiceHost {
  * until `start`.
  */
 export async function createServiceHost(def: ServiceDefinition, deps: HostDeps): Promise<ServiceHost> {
-  const isReady = async () => deps.db.ping().then(() => true, () => false);
+  const isReady = async () =>
+    deps.db.ping().then(
+      () => true,
+      () => false,
+    );
   const routes = (router: ConnectRouter) => {
     def.register(router);
-    registerHealthService(router, def.services.map((s) => s.typeName), isReady);
+    registerHealthService(
+      router,
+      def.services.map((s) => s.typeName),
+      isReady,
+    );
   };
   const chain: Interceptor[] = [
     createErrorInterceptor(deps.log),

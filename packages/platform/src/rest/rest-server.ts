@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
+import { registerFallbackHandlers } from "./fallback-handlers.js";
 import type { HttpRoute } from "./http-rules.js";
 import { restError } from "./json-errors.js";
-import { registerFallbackHandlers } from "./fallback-handlers.js";
 
 /** What the REST face of a service needs besides its transcoded routes. */
 export interface RestServerOptions {
@@ -29,7 +29,8 @@ export interface RestServerOptions {
 export async function createRestServer(opts: RestServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: opts.log as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Our own onResponse hook writes the one line per request (with the RPC name and code).
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.bodyLimit,
     genReqId: (req) => headerId(req.headers["x-request-id"]) ?? randomUUID(),
     return503OnClosing: true,
@@ -82,7 +83,15 @@ function registerRequestObservation(app: FastifyInstance, opts: RestServerOption
     const seconds = reply.elapsedTime / 1000;
     opts.metrics.observe("rest", rpc, String(reply.statusCode), seconds);
     opts.log.info(
-      { transport: "rest", method: req.method, path: req.url.split("?")[0], rpc, status: reply.statusCode, durationMs: +reply.elapsedTime.toFixed(2), requestId: req.id },
+      {
+        transport: "rest",
+        method: req.method,
+        path: req.url.split("?")[0],
+        rpc,
+        status: reply.statusCode,
+        durationMs: +reply.elapsedTime.toFixed(2),
+        requestId: req.id,
+      },
       "request",
     );
   });

@@ -1,0 +1,71 @@
+# Thin wrappers over the npm scripts of package.json (DESIGN.md §1): `make X` and `npm run X`
+# do the same thing. `make help` lists the targets.
+
+SERVICES := auth author category book
+COMPOSE  := docker compose -f deploy/docker-compose.yml
+# npm writes this file on every install, so it says when node_modules was last installed.
+INSTALLED := node_modules/.package-lock.json
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test build up down migrate-up migrate-down proto-generate create-table bench check lint
+
+# Wrong variables fail before anything runs.
+ifneq ($(filter create-table,$(MAKECMDGOALS)),)
+  ifeq ($(strip $(SVC)),)
+    $(error SVC is required: make create-table SVC=<$(subst $() ,|,$(SERVICES))> SEQ=<name>)
+  endif
+  ifeq ($(strip $(SEQ)),)
+    $(error SEQ is required: make create-table SVC=$(SVC) SEQ=<name, e.g. create_loans>)
+  endif
+endif
+ifneq ($(strip $(SVC)),)
+  ifeq ($(filter $(SVC),$(SERVICES)),)
+    $(error unknown SVC "$(SVC)": use one of $(SERVICES))
+  endif
+endif
+
+help: ## List the targets
+	@echo "Targets (SVC=<$(subst $() ,|,$(SERVICES))> where shown):"
+	@awk 'BEGIN { FS = ":.*## " } /^[a-z-]+:.*## / { printf "  %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+install: $(INSTALLED) ## Install dependencies (npm ci) if node_modules is missing or older than package-lock.json
+
+$(INSTALLED): package-lock.json
+	npm ci
+	@touch $@
+
+run: install ## Start every service (embedded PostgreSQL under ./data unless <SERVICE>_DATABASE_URL), print URLs
+	npm run run
+
+test: install ## Run the whole suite (PostgreSQL at TEST_DATABASE_URL when it answers, else embedded)
+	npm test
+
+build: install ## Regenerate code from the protos, lint them, type-check
+	npm run build
+
+up: install ## Start services + PostgreSQL with Docker Compose
+	$(COMPOSE) up -d --build
+
+down: install ## Stop the Docker Compose stack
+	$(COMPOSE) down
+
+migrate-up: install ## Apply pending migrations [SVC=]
+	npm run migrate -- up $(if $(SVC),--svc $(SVC))
+
+migrate-down: install ## Revert the newest migration [SVC=] [STEPS=n]
+	npm run migrate -- down $(if $(SVC),--svc $(SVC)) $(if $(STEPS),--steps $(STEPS))
+
+proto-generate: install ## Generate TypeScript and Swagger from the protos [SVC=; all when omitted]
+	$(if $(SVC),npx buf generate --path api/proto/library/$(SVC),npm run generate)
+
+create-table: install ## New numbered migration pair: SVC= SEQ=
+	npm run create-table -- --svc $(SVC) --seq $(SEQ)
+
+bench: install ## Run the benchmarks
+	npm run bench
+
+check: install ## Type-check (tsc)
+	npm run check
+
+lint: install ## Lint and format check (biome)
+	npm run lint

@@ -1,0 +1,109 @@
+import {
+  alreadyExists,
+  decodePageToken,
+  type Executor,
+  encodePageToken,
+  failedPrecondition,
+  inTransaction,
+  invalidArgument,
+  isUniqueViolation,
+  notFound,
+  optionalUuid,
+  pageSizeOf,
+  requireUuid,
+} from "@lms/platform";
+import type pg from "pg";
+import * as repo from "../store/category.repository.js";
+import type { Category, CategoryFields } from "./category.js";
+import { validateCategoryFields } from "./category-fields.js";
+import { nameCursorOf } from "./page-cursor.js";
+
+/** Adds a category; its parent (if any) must exist and cannot vanish while the child is made. */
+export async function createCategory(pool: pg.Pool, input: CategoryFields): Promise<Category> {
+  const fields = validateCategoryFields(input);
+  return inTransaction(pool, async (tx) => {
+    if (fields.parentId) await requireParent(tx, fields.parentId);
+    return repo.insertCategory(tx, fields);
+  }).catch(duplicateNameAsConflict(fields.name));
+}
+
+export async function getCategory(db: Executor, id: string): Promise<Category> {
+  const category = await repo.findCategory(db, requireUuid("id", id));
+  if (!category) throw notFound("category", id);
+  return category;
+}
+
+/**
+ * Replaces the writable fields. Giving a parent is a (possible) move: moves take turns on the
+ * tree lock and refuse a parent that is the category itself or one of its descendants, so no
+ * interleaving of moves can close a cycle. Moving to the root can never make one.
+ */
+export async function updateCategory(pool: pg.Pool, id: string, input: CategoryFields): Promise<Category> {
+  const checkedId = requireUuid("id", id);
+  const fields = validateCategoryFields(input);
+  if (fields.parentId === checkedId) throw invalidArgument("parentId", "a category cannot be its own parent");
+  return inTransaction(pool, async (tx) => {
+    if (fields.parentId) {
+      await repo.lockTreeForMove(tx);
+      await requireParent(tx, fields.parentId);
+      if (await repo.isSelfOrAncestor(tx, checkedId, fields.parentId)) {
+        throw invalidArgument("parentId", "is a descendant of the category: a category cannot become its own ancestor");
+      }
+    }
+    const updated = await repo.updateCategory(tx, checkedId, fields);
+    if (!updated) throw notFound("category", id);
+    return updated;
+  }).catch(duplicateNameAsConflict(fields.name));
+}
+
+/**
+ * Deletes a category and (by cascade) its item links, unless it has children. The row is
+ * locked first, so no child or link can be added between the check and the delete.
+ */
+export async function deleteCategory(pool: pg.Pool, id: string): Promise<void> {
+  const checkedId = requireUuid("id", id);
+  await inTransaction(pool, async (tx) => {
+    if (!(await repo.lockCategoryForDelete(tx, checkedId))) throw notFound("category", id);
+    const children = await repo.countChildren(tx, checkedId);
+    if (children > 0) {
+      throw failedPrecondition(
+        "CATEGORY_HAS_CHILDREN",
+        `category ${checkedId} has ${children} child categor${children === 1 ? "y" : "ies"}`,
+        {
+          categoryId: checkedId,
+          childCount: String(children),
+        },
+      );
+    }
+    await repo.deleteCategory(tx, checkedId);
+  });
+}
+
+/** One page of categories by name; `q` searches the name, `parentId` keeps direct children only. */
+export async function listCategories(db: Executor, req: { pageSize: number; pageToken: string; q: string; parentId: string }) {
+  const limit = pageSizeOf(req.pageSize);
+  const q = req.q.trim();
+  const parentId = optionalUuid("parentId", req.parentId.trim());
+  const filter = `categories:${parentId}:${q.toLowerCase()}`;
+  const after = nameCursorOf(decodePageToken(req.pageToken, filter));
+  const { rows, total } = await repo.listCategories(db, { q, parentId, after, limit: limit + 1 });
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  const nextPageToken = rows.length > limit && last ? encodePageToken(last.sortKey, filter) : "";
+  return { categories: page.map((r) => r.category), nextPageToken, totalSize: total };
+}
+
+/** The parent must exist; it is kept from deletion until the transaction ends. */
+async function requireParent(tx: Executor, parentId: string): Promise<void> {
+  if (!(await repo.lockCategoryAgainstDelete(tx, parentId))) throw notFound("parent category", parentId);
+}
+
+/** Turns the sibling-name unique violation into ALREADY_EXISTS; anything else passes through. */
+function duplicateNameAsConflict(name: string) {
+  return (err: unknown): never => {
+    if (isUniqueViolation(err, repo.SIBLING_NAME_KEY)) {
+      throw alreadyExists(`a category named "${name}" already exists among its siblings`);
+    }
+    throw err;
+  };
+}

@@ -1,0 +1,84 @@
+import { decodePageToken, type Executor, encodePageToken, inTransaction, notFound, pageSizeOf, requireUuid } from "@lms/platform";
+import type pg from "pg";
+import { lockExistingCategories } from "../store/category.repository.js";
+import * as links from "../store/item-link.repository.js";
+import type { Category, ItemCategoriesChange, ItemCategoryIds } from "./category.js";
+import { fingerprintOf, MAX_CATEGORY_IDS, MAX_ITEM_IDS, missingIds, sortedIds, uuidSetOf } from "./id-list.js";
+import { itemCursorOf } from "./page-cursor.js";
+
+/**
+ * Replaces the item's set of categories with `categoryIds`, in one transaction: calls on the
+ * same item take turns, and an unknown category id fails the call before anything changes.
+ */
+export async function updateItemCategories(pool: pg.Pool, itemId: string, categoryIds: readonly string[]): Promise<ItemCategoriesChange> {
+  const item = requireUuid("itemId", itemId);
+  const wanted = uuidSetOf("categoryIds", categoryIds, MAX_CATEGORY_IDS);
+  return inTransaction(pool, async (tx) => {
+    await startItemChange(tx, item, wanted);
+    const removed = await links.unlinkItemExcept(tx, item, wanted);
+    const added = await links.linkItemIfNotLinked(tx, item, wanted);
+    return { itemId: item, categoryIds: wanted, addedCategoryIds: sortedIds(added), removedCategoryIds: sortedIds(removed) };
+  });
+}
+
+/** Links the item to `categoryIds` (idempotent); answers only the links this call made. */
+export async function bulkAddItemToCategories(
+  pool: pg.Pool,
+  itemId: string,
+  categoryIds: readonly string[],
+): Promise<{ itemId: string; addedCategoryIds: string[] }> {
+  const item = requireUuid("itemId", itemId);
+  const wanted = uuidSetOf("categoryIds", categoryIds, MAX_CATEGORY_IDS);
+  return inTransaction(pool, async (tx) => {
+    await startItemChange(tx, item, wanted);
+    return { itemId: item, addedCategoryIds: sortedIds(await links.linkItemIfNotLinked(tx, item, wanted)) };
+  });
+}
+
+/** Unlinks the item from every category (idempotent); answers the ids it was unlinked from. */
+export async function removeItemLinks(pool: pg.Pool, itemId: string): Promise<string[]> {
+  const item = requireUuid("itemId", itemId);
+  return inTransaction(pool, async (tx) => {
+    await links.lockItemLinks(tx, item);
+    return sortedIds(await links.unlinkItemExcept(tx, item, []));
+  });
+}
+
+/** The categories of an item, by name; none for an unknown item. */
+export async function getItemCategories(db: Executor, itemId: string): Promise<Category[]> {
+  return links.findCategoriesOfItem(db, requireUuid("itemId", itemId));
+}
+
+/** The category ids of each requested item, one entry per request entry, in request order. */
+export async function batchGetItemCategories(db: Executor, itemIds: readonly string[]): Promise<ItemCategoryIds[]> {
+  const items = uuidSetOf("itemIds", itemIds, MAX_ITEM_IDS);
+  const found = items.length === 0 ? [] : await links.findCategoryIdsOfItems(db, items);
+  const byItem = new Map(found.map((f) => [f.itemId, f.categoryIds]));
+  return itemIds.map((id) => {
+    const itemId = id.toLowerCase();
+    return { itemId, categoryIds: byItem.get(itemId) ?? [] };
+  });
+}
+
+/** One page of the distinct items linked to any of `categoryIds`, by item id (pageSize 1..1000, default 100). */
+export async function listCategoryItems(db: Executor, req: { categoryIds: readonly string[]; pageSize: number; pageToken: string }) {
+  const categoryIds = uuidSetOf("categoryIds", req.categoryIds, MAX_CATEGORY_IDS);
+  const limit = pageSizeOf(req.pageSize, 100, 1000);
+  const filter = `category-items:${fingerprintOf(categoryIds)}`;
+  const after = itemCursorOf(decodePageToken(req.pageToken, filter));
+  const rows = categoryIds.length === 0 ? [] : await links.listItemsOfCategories(db, { categoryIds, after, limit: limit + 1 });
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { itemIds: page, nextPageToken: rows.length > limit && last ? encodePageToken([last], filter) : "" };
+}
+
+/**
+ * The start of every change to an item's links: take the item's turn, then lock the named
+ * categories against deletion; any that does not exist fails the call with nothing changed.
+ */
+async function startItemChange(tx: Executor, itemId: string, categoryIds: string[]): Promise<void> {
+  await links.lockItemLinks(tx, itemId);
+  if (categoryIds.length === 0) return;
+  const missing = missingIds(categoryIds, await lockExistingCategories(tx, categoryIds));
+  if (missing.length > 0) throw notFound(missing.length === 1 ? "category" : "categories", missing.join(", "));
+}

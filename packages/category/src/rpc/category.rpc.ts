@@ -1,0 +1,95 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import type { ServiceImpl } from "@connectrpc/connect";
+import {
+  BatchGetItemCategoriesResponseSchema,
+  BulkAddItemToCategoriesResponseSchema,
+  type Category as CategoryMessage,
+  CategorySchema,
+  type CategoryService,
+  DeleteCategoryResponseSchema,
+  GetItemCategoriesResponseSchema,
+  ItemCategoriesSchema,
+  ListCategoriesResponseSchema,
+  ListCategoryItemsResponseSchema,
+  RemoveItemLinksResponseSchema,
+  UpdateItemCategoriesResponseSchema,
+} from "@lms/gen/library/category/v1/category_pb";
+import type { AccessTable } from "@lms/platform";
+import type pg from "pg";
+import type { Category } from "../domain/category.js";
+import * as categories from "../domain/category.service.js";
+import * as itemLinks from "../domain/item-links.service.js";
+
+/** Who may call each method (DESIGN.md §4, Category); `service` methods are gRPC-only. */
+export const categoryAccess: AccessTable = {
+  CreateCategory: "librarian",
+  GetCategory: "anyone",
+  UpdateCategory: "librarian",
+  DeleteCategory: "librarian",
+  ListCategories: "anyone",
+  UpdateItemCategories: "librarian",
+  BulkAddItemToCategories: "librarian",
+  GetItemCategories: "anyone",
+  ListCategoryItems: "service",
+  BatchGetItemCategories: "service",
+  RemoveItemLinks: "service",
+};
+
+/** Domain category → proto message (the one mapping at this border). */
+export function toProto(c: Category): CategoryMessage {
+  return create(CategorySchema, {
+    id: c.id,
+    name: c.name,
+    description: c.description,
+    parentId: c.parentId,
+    createdAt: timestampFromDate(c.createdAt),
+    updatedAt: timestampFromDate(c.updatedAt),
+  });
+}
+
+/** The one implementation of CategoryService, mounted on gRPC and REST alike. */
+export function createCategoryRpc(pool: pg.Pool): ServiceImpl<typeof CategoryService> {
+  return {
+    async createCategory(req) {
+      return toProto(await categories.createCategory(pool, req));
+    },
+    async getCategory(req) {
+      return toProto(await categories.getCategory(pool, req.id));
+    },
+    async updateCategory(req) {
+      return toProto(await categories.updateCategory(pool, req.id, req));
+    },
+    async deleteCategory(req) {
+      await categories.deleteCategory(pool, req.id);
+      return create(DeleteCategoryResponseSchema);
+    },
+    async listCategories(req) {
+      const page = await categories.listCategories(pool, req);
+      return create(ListCategoriesResponseSchema, {
+        categories: page.categories.map(toProto),
+        nextPageToken: page.nextPageToken,
+        totalSize: page.totalSize,
+      });
+    },
+    async updateItemCategories(req) {
+      return create(UpdateItemCategoriesResponseSchema, await itemLinks.updateItemCategories(pool, req.itemId, req.categoryIds));
+    },
+    async bulkAddItemToCategories(req) {
+      return create(BulkAddItemToCategoriesResponseSchema, await itemLinks.bulkAddItemToCategories(pool, req.itemId, req.categoryIds));
+    },
+    async getItemCategories(req) {
+      return create(GetItemCategoriesResponseSchema, { categories: (await itemLinks.getItemCategories(pool, req.itemId)).map(toProto) });
+    },
+    async listCategoryItems(req) {
+      return create(ListCategoryItemsResponseSchema, await itemLinks.listCategoryItems(pool, req));
+    },
+    async batchGetItemCategories(req) {
+      const items = await itemLinks.batchGetItemCategories(pool, req.itemIds);
+      return create(BatchGetItemCategoriesResponseSchema, { items: items.map((i) => create(ItemCategoriesSchema, i)) });
+    },
+    async removeItemLinks(req) {
+      return create(RemoveItemLinksResponseSchema, { removedCategoryIds: await itemLinks.removeItemLinks(pool, req.itemId) });
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import type { Executor } from "@lms/platform";
+import type { Category, ItemCategoryIds } from "../domain/category.js";
+import { CATEGORY_COLUMNS, type CategoryRow, rowToCategory } from "./category.repository.js";
+import { ITEM_LOCK_NAMESPACE } from "./lock-keys.js";
+
+/**
+ * Serialises every change to one item's links until the transaction ends, so racing calls on
+ * the same item apply one after the other and the set is always exactly one caller's result.
+ * (Two items whose ids hash alike merely wait for each other; correctness is unaffected.)
+ */
+export async function lockItemLinks(db: Executor, itemId: string): Promise<void> {
+  await db.query("select pg_advisory_xact_lock($1, hashtext($2))", [ITEM_LOCK_NAMESPACE, itemId]);
+}
+
+/** Links the item to each of `categoryIds` not linked yet; returns exactly the newly linked ids. */
+export async function linkItemIfNotLinked(db: Executor, itemId: string, categoryIds: readonly string[]): Promise<string[]> {
+  if (categoryIds.length === 0) return [];
+  const { rows } = await db.query<{ category_id: string }>(
+    `insert into item_categories (item_id, category_id) select $1, unnest($2::uuid[])
+     on conflict do nothing returning category_id`,
+    [itemId, categoryIds],
+  );
+  return rows.map((r) => r.category_id);
+}
+
+/** Unlinks the item from every category not in `keep`; returns the unlinked ids. */
+export async function unlinkItemExcept(db: Executor, itemId: string, keep: readonly string[]): Promise<string[]> {
+  const { rows } = await db.query<{ category_id: string }>(
+    "delete from item_categories where item_id = $1 and category_id <> all($2::uuid[]) returning category_id",
+    [itemId, keep],
+  );
+  return rows.map((r) => r.category_id);
+}
+
+/** The categories the item is linked to, ordered by name (case-insensitive), then id. */
+export async function findCategoriesOfItem(db: Executor, itemId: string): Promise<Category[]> {
+  const { rows } = await db.query<CategoryRow>(
+    `select ${CATEGORY_COLUMNS} from categories
+     where id in (select category_id from item_categories where item_id = $1)
+     order by lower(name), name, id`,
+    [itemId],
+  );
+  return rows.map(rowToCategory);
+}
+
+/** The category ids of each of `itemIds` that has links, in one statement (ids sorted). */
+export async function findCategoryIdsOfItems(db: Executor, itemIds: readonly string[]): Promise<ItemCategoryIds[]> {
+  const { rows } = await db.query<{ item_id: string; category_ids: string[] }>(
+    `select item_id, array_agg(category_id::text order by category_id) as category_ids
+     from item_categories where item_id = any($1::uuid[]) group by item_id`,
+    [itemIds],
+  );
+  return rows.map((r) => ({ itemId: r.item_id, categoryIds: r.category_ids }));
+}
+
+/** A page of the distinct items linked to any of `categoryIds`, ordered by item id, after `after`. */
+export async function listItemsOfCategories(
+  db: Executor,
+  opts: { categoryIds: readonly string[]; after: string | undefined; limit: number },
+): Promise<string[]> {
+  const { rows } = await db.query<{ item_id: string }>(
+    `select distinct item_id from item_categories
+     where category_id = any($1::uuid[]) and ($2::uuid is null or item_id > $2::uuid)
+     order by item_id limit $3`,
+    [opts.categoryIds, opts.after ?? null, opts.limit],
+  );
+  return rows.map((r) => r.item_id);
+}

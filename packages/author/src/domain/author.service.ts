@@ -5,6 +5,7 @@ import {
   failedPrecondition,
   inTransaction,
   invalidArgument,
+  isUuid,
   notFound,
   optionalPastDate,
   pageSizeOf,
@@ -73,7 +74,7 @@ export async function listAuthors(db: Executor, req: { pageSize: number; pageTok
   const q = req.q.trim();
   const filter = `authors:${q.toLowerCase()}`;
   const cursor = decodePageToken(req.pageToken, filter);
-  const after = cursor && cursor.length === 2 ? ([String(cursor[0]), String(cursor[1])] as [string, string]) : undefined;
+  const after = cursor ? authorCursor(cursor) : undefined;
   const { rows, total } = await repo.listAuthors(db, { q, after, limit: limit + 1 });
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
@@ -86,4 +87,13 @@ export async function batchGetAuthors(db: Executor, ids: string[]): Promise<Auth
   if (ids.length > 1000) throw invalidArgument("ids", "at most 1000 ids per call");
   const checked = ids.map((id, i) => requireUuid(`ids[${i}]`, id));
   return checked.length === 0 ? [] : repo.findAuthors(db, checked);
+}
+
+/** A decoded cursor must be (name key, author id); anything else is a forged or foreign token. */
+function authorCursor(cursor: (string | number)[]): [string, string] {
+  const [name, id] = cursor;
+  if (cursor.length !== 2 || typeof name !== "string" || typeof id !== "string" || !isUuid(id)) {
+    throw invalidArgument("pageToken", "is not a page token of this query");
+  }
+  return [name, id];
 }

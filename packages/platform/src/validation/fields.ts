@@ -7,6 +7,11 @@ import { invalidArgument } from "../errors/errors.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** True when `value` is a UUID (any version, any case). */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
 /** A UUID (any version), returned lower-cased. */
 export function requireUuid(field: string, value: string): string {
   if (!value) throw invalidArgument(field, "is required");

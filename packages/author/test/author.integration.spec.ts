@@ -136,11 +136,14 @@ describe.each(["postgres", "embedded"] as const)("author service on %s", (kind) 
   });
 
   const forged = Buffer.from(JSON.stringify({ c: ["a", "not-a-uuid"], f: "authors:" })).toString("base64url");
-  it.each(["pageSize=0x", "pageSize=101", "pageSize=-1", "pageToken=garbage", `pageToken=${forged}`])("rejects list parameter %s with 400", async (query) => {
-    const res = await rest<Body>(base, "GET", `/api/v1/authors?${query}`);
-    expect(res.status).toBe(400);
-    expect(res.body.code).toBe(3);
-  });
+  it.each(["pageSize=0x", "pageSize=101", "pageSize=-1", "pageToken=garbage", `pageToken=${forged}`])(
+    "rejects list parameter %s with 400",
+    async (query) => {
+      const res = await rest<Body>(base, "GET", `/api/v1/authors?${query}`);
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe(3);
+    },
+  );
 
   it("refuses to delete an author named by books, and deletes one that is not", async () => {
     const { body } = await create({ name: "Prolific" });

@@ -165,6 +165,25 @@ describe.each(["postgres", "embedded"] as const)("category service (item links) 
       expect(await linkedIds(item)).toEqual([]);
     });
 
+    it("lists related items, most shared categories first, without the item itself", async () => {
+      const [x, y, z, mine] = await Promise.all(["Related X", "Related Y", "Related Z", "Related Mine"].map((n) => createCategory(n)));
+      const [item, two, one, none] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+      await setLinks(item, [x, y, mine]);
+      await setLinks(two, [x, y]);
+      await setLinks(one, [y, z]);
+      await setLinks(none, [z]);
+      const res = await t.grpc.listRelatedItems({ itemId: item }, WITH_SERVER_KEY);
+      expect(res.items.map((r) => [r.itemId, r.sharedCategories])).toEqual([
+        [two, 2],
+        [one, 1],
+      ]);
+      const limited = await t.grpc.listRelatedItems({ itemId: item, limit: 1 }, WITH_SERVER_KEY);
+      expect(limited.items.map((r) => r.itemId)).toEqual([two]);
+      await expect(t.grpc.listRelatedItems({ itemId: item, limit: 1001 }, WITH_SERVER_KEY)).rejects.toMatchObject({
+        code: Code.InvalidArgument,
+      });
+    });
+
     it("needs the server key, and has no REST route", async () => {
       const err = await t.grpc.removeItemLinks({ itemId: ABSENT }).catch((e: unknown) => e);
       expect(ConnectError.from(err).code).toBe(Code.Unauthenticated);

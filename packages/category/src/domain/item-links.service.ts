@@ -82,3 +82,8 @@ async function startItemChange(tx: Executor, itemId: string, categoryIds: string
   const missing = missingIds(categoryIds, await lockExistingCategories(tx, categoryIds));
   if (missing.length > 0) throw notFound(missing.length === 1 ? "category" : "categories", missing.join(", "));
 }
+
+/** Items sharing categories with an item, most shared first; limit 1..1000 (default 100). */
+export async function listRelatedItems(db: Executor, itemId: string, limit: number): Promise<{ itemId: string; shared: number }[]> {
+  return links.findRelatedItems(db, requireUuid("itemId", itemId), pageSizeOf(limit, 100, 1000, "limit"));
+}

@@ -12,6 +12,7 @@ import {
   ItemCategoriesSchema,
   ListCategoriesResponseSchema,
   ListCategoryItemsResponseSchema,
+  ListRelatedItemsResponseSchema,
   RemoveItemLinksResponseSchema,
   UpdateItemCategoriesResponseSchema,
 } from "@lms/gen/library/category/v1/category_pb";
@@ -34,6 +35,7 @@ export const categoryAccess: AccessTable = {
   ListCategoryItems: "service",
   BatchGetItemCategories: "service",
   RemoveItemLinks: "service",
+  ListRelatedItems: "service",
 };
 
 /** Domain category → proto message (the one mapping at this border). */
@@ -87,6 +89,10 @@ export function createCategoryRpc(pool: pg.Pool): ServiceImpl<typeof CategorySer
     async batchGetItemCategories(req) {
       const items = await itemLinks.batchGetItemCategories(pool, req.itemIds);
       return create(BatchGetItemCategoriesResponseSchema, { items: items.map((i) => create(ItemCategoriesSchema, i)) });
+    },
+    async listRelatedItems(req) {
+      const related = await itemLinks.listRelatedItems(pool, req.itemId, req.limit);
+      return create(ListRelatedItemsResponseSchema, { items: related.map((r) => ({ itemId: r.itemId, sharedCategories: r.shared })) });
     },
     async removeItemLinks(req) {
       return create(RemoveItemLinksResponseSchema, { removedCategoryIds: await itemLinks.removeItemLinks(pool, req.itemId) });

@@ -66,3 +66,18 @@ export async function listItemsOfCategories(
   );
   return rows.map((r) => r.item_id);
 }
+
+/** Items sharing categories with `itemId`, most shared first (ties by item id), the item itself excluded. */
+export async function findRelatedItems(db: Executor, itemId: string, limit: number): Promise<{ itemId: string; shared: number }[]> {
+  const { rows } = await db.query<{ item_id: string; shared: number }>(
+    `select other.item_id, count(*)::int as shared
+       from item_categories mine
+       join item_categories other on other.category_id = mine.category_id and other.item_id <> mine.item_id
+      where mine.item_id = $1
+      group by other.item_id
+      order by shared desc, other.item_id
+      limit $2`,
+    [itemId, limit],
+  );
+  return rows.map((r) => ({ itemId: r.item_id, shared: r.shared }));
+}

@@ -1,0 +1,116 @@
+import {
+  decodePageToken,
+  type Executor,
+  encodePageToken,
+  failedPrecondition,
+  inTransaction,
+  invalidArgument,
+  isLibrarian,
+  isUniqueViolation,
+  isUuid,
+  notFound,
+  optionalUuid,
+  type Principal,
+  pageSizeOf,
+  permissionDenied,
+  requireUuid,
+} from "@lms/platform";
+import type pg from "pg";
+import * as copies from "../store/copies.repository.js";
+import * as loans from "../store/loan.repository.js";
+import type { Loan, LoanOutcome, LoanRules } from "./loan.js";
+
+/**
+ * Whose loan a call is about: the caller's own, unless a librarian names someone else
+ * (DESIGN.md §4: "userId: librarian+"). The identity comes from the verified token, never
+ * from the body, for members.
+ */
+export function borrowerOf(caller: Principal, requested: string): string {
+  if (requested === "" || requested.toLowerCase() === caller.userId.toLowerCase()) return caller.userId;
+  if (!isLibrarian(caller.role)) throw permissionDenied("only librarians may act for another user");
+  return requireUuid("userId", requested);
+}
+
+/**
+ * Lends one copy: one transaction that serialises the borrower's borrows, checks the
+ * one-open-loan-per-book and MAX_ACTIVE_LOANS rules, takes a copy only if one is on the shelf
+ * and opens the loan. Any refusal rolls everything back.
+ */
+export async function borrowBook(
+  pool: pg.Pool,
+  rules: LoanRules,
+  caller: Principal,
+  req: { bookId: string; userId: string },
+): Promise<LoanOutcome> {
+  const bookId = requireUuid("id", req.bookId);
+  const userId = borrowerOf(caller, req.userId);
+  return inTransaction(pool, async (tx) => {
+    await loans.lockBorrower(tx, userId);
+    if (!(await copies.bookExists(tx, bookId))) throw notFound("book", bookId);
+    if (await loans.hasOpenLoan(tx, bookId, userId)) throw alreadyBorrowed(bookId, userId);
+    const open = await loans.countOpenLoansOfUser(tx, userId);
+    if (open >= rules.maxActiveLoans) {
+      throw failedPrecondition("LOAN_LIMIT_REACHED", `user already has ${open} open loans (limit ${rules.maxActiveLoans})`, {
+        userId,
+        limit: String(rules.maxActiveLoans),
+      });
+    }
+    const availableCopies = await copies.takeCopyIfAvailable(tx, bookId);
+    if (availableCopies === undefined) {
+      throw failedPrecondition("NO_COPIES_AVAILABLE", "no copy of this book is available", { bookId });
+    }
+    const loan = await loans.insertOpenLoan(tx, bookId, userId, rules.loanDays).catch((err: unknown) => {
+      throw isUniqueViolation(err) ? alreadyBorrowed(bookId, userId) : err;
+    });
+    return { loan, availableCopies };
+  });
+}
+
+/** Closes the borrower's open loan of the book and gives its copy back, exactly once however many returns race. */
+export async function returnBook(pool: pg.Pool, caller: Principal, req: { bookId: string; userId: string }): Promise<LoanOutcome> {
+  const bookId = requireUuid("id", req.bookId);
+  const userId = borrowerOf(caller, req.userId);
+  return inTransaction(pool, async (tx) => {
+    const loan = await loans.closeOpenLoan(tx, bookId, userId);
+    if (!loan) {
+      if (!(await copies.bookExists(tx, bookId))) throw notFound("book", bookId);
+      throw failedPrecondition("NOT_BORROWED", "this user has no open loan of this book", { bookId, userId });
+    }
+    return { loan, availableCopies: await copies.giveCopyBack(tx, bookId) };
+  });
+}
+
+const STATUSES = new Set(["", "open", "returned", "overdue"]);
+
+/** Loans newest first: members see their own, librarians anyone's (all when no userId). */
+export async function listLoans(
+  db: Executor,
+  caller: Principal,
+  req: { userId: string; bookId: string; status: string; pageSize: number; pageToken: string },
+): Promise<{ loans: Loan[]; nextPageToken: string; totalSize: number }> {
+  const limit = pageSizeOf(req.pageSize);
+  const status = req.status.trim().toLowerCase();
+  if (!STATUSES.has(status)) throw invalidArgument("status", "must be open, returned or overdue");
+  const userId = req.userId === "" && isLibrarian(caller.role) ? "" : borrowerOf(caller, req.userId);
+  const filter = { userId, bookId: optionalUuid("bookId", req.bookId), status: status as loans.LoanFilter["status"] };
+  const fingerprint = `loans:${filter.userId}:${filter.bookId}:${filter.status}`;
+  const after = loanCursor(decodePageToken(req.pageToken, fingerprint));
+  const { rows, total } = await loans.listLoans(db, filter, after, limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  const nextPageToken = rows.length > limit && last ? encodePageToken(last.sortKey, fingerprint) : "";
+  return { loans: page.map((r) => r.loan), nextPageToken, totalSize: total };
+}
+
+function loanCursor(cursor: (string | number)[] | undefined): [string, string] | undefined {
+  if (!cursor) return undefined;
+  const [at, id] = cursor;
+  if (cursor.length !== 2 || typeof at !== "string" || Number.isNaN(Date.parse(at)) || typeof id !== "string" || !isUuid(id)) {
+    throw invalidArgument("pageToken", "is not a page token of this query");
+  }
+  return [at, id];
+}
+
+function alreadyBorrowed(bookId: string, userId: string) {
+  return failedPrecondition("ALREADY_BORROWED", "this user already has this book on loan", { bookId, userId });
+}

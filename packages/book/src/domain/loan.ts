@@ -1,0 +1,22 @@
+/** One lending of one copy, as the domain sees it. */
+export interface Loan {
+  id: string;
+  bookId: string;
+  userId: string;
+  borrowedAt: Date;
+  dueAt: Date;
+  /** undefined while the loan is open. */
+  returnedAt: Date | undefined;
+}
+
+/** Circulation limits (config MAX_ACTIVE_LOANS, LOAN_DAYS). */
+export interface LoanRules {
+  maxActiveLoans: number;
+  loanDays: number;
+}
+
+/** The answer of a borrow or a return. */
+export interface LoanOutcome {
+  loan: Loan;
+  availableCopies: number;
+}

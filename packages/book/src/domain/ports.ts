@@ -1,0 +1,25 @@
+/**
+ * What the book service needs of its peers, as domain interfaces. The gRPC clients in
+ * clients/ implement them; specs use fakes. `bearer` is the caller's access token, forwarded
+ * on calls made on the user's behalf (DESIGN.md §5).
+ */
+
+/** The author service. */
+export interface AuthorDirectory {
+  /** The ids among `ids` that name existing authors (one call). */
+  existingAuthorIds(ids: string[]): Promise<Set<string>>;
+}
+
+/** The category service, which alone stores item ↔ category links. */
+export interface CategoryDirectory {
+  /** Category ids of each item, in one call; items without links map to []. */
+  categoriesOf(itemIds: string[]): Promise<Map<string, string[]>>;
+  /** Up to `limit` item ids linked to any of `categoryIds`. */
+  itemsInCategories(categoryIds: string[], limit: number): Promise<string[]>;
+  /** Replaces the item's set (NOT_FOUND for an unknown category, nothing changed). */
+  replaceItemCategories(itemId: string, categoryIds: string[], bearer: string): Promise<{ added: string[]; removed: string[] }>;
+  /** Removes every link of the item; returns the category ids it had. */
+  removeItemLinks(itemId: string): Promise<string[]>;
+  /** Up to `limit` other items sharing categories with the item → how many they share (ListRelatedItems, one call). */
+  relatedItems(itemId: string, limit: number): Promise<Map<string, number>>;
+}

@@ -1,0 +1,23 @@
+import { notFound, pageSizeOf, requireUuid } from "@lms/platform";
+import type pg from "pg";
+import { bookExists } from "../store/copies.repository.js";
+import { rankRecommendations } from "../store/recommendation.repository.js";
+import type { CategoryDirectory } from "./ports.js";
+
+/**
+ * Other books a reader of `bookId` may like, best first (the ranking is described in the
+ * README): one call to the category service for books sharing categories, one SQL statement
+ * for the rest. `limit` 1..50, default 10.
+ */
+export async function recommendBookIds(
+  pool: pg.Pool,
+  categories: CategoryDirectory,
+  req: { bookId: string; limit: number },
+  candidateLimit: number,
+): Promise<string[]> {
+  const bookId = requireUuid("id", req.bookId);
+  const limit = pageSizeOf(req.limit, 10, 50, "limit");
+  if (!(await bookExists(pool, bookId))) throw notFound("book", bookId);
+  const related = await categories.relatedItems(bookId, candidateLimit);
+  return rankRecommendations(pool, bookId, related, limit, candidateLimit);
+}

@@ -1,0 +1,57 @@
+import { randomUUID } from "node:crypto";
+import { migrateUp, migrationsDirOf, type Principal, type RoleName } from "@lms/platform";
+import { EMBEDDED_PORT, startEmbeddedPostgres } from "@lms/platform/db/embedded-postgres";
+import { createTestDatabase } from "@lms/platform/testing/test-database";
+import pg from "pg";
+
+/** A migrated book database for domain-level specs (circulation, recommendations), real or embedded. */
+export interface BookDb {
+  pool: pg.Pool;
+  /** Inserts a book with `copies` copies (all on the shelf) and returns its id. */
+  insertBook(copies: number, fields?: { authorId?: string; title?: string }): Promise<string>;
+  /** available_copies, total_copies and open loans of a book, straight from the tables. */
+  counts(bookId: string): Promise<{ available: number; total: number; open: number }>;
+  close(): Promise<void>;
+}
+
+/** A caller as the access interceptor would put it in the context. */
+export function caller(role: RoleName = "ROLE_MEMBER", userId: string = randomUUID()): Principal {
+  return { userId, email: `${userId.slice(0, 8)}@example.test`, role };
+}
+
+/** Opens a fresh database of `kind` with a pool of `poolSize` and applies the book migrations. */
+export async function openBookDb(kind: "postgres" | "embedded", poolSize = 20): Promise<BookDb> {
+  const database = await createTestDatabase("book_circ", kind);
+  const embedded = database.url ? undefined : await startEmbeddedPostgres("memory://", poolSize);
+  const pool = new pg.Pool(
+    database.url
+      ? { connectionString: database.url, max: poolSize }
+      : { host: embedded?.socketDir, port: EMBEDDED_PORT, user: "postgres", max: poolSize },
+  );
+  await migrateUp(pool, migrationsDirOf("book"));
+  return {
+    pool,
+    async insertBook(copies, fields = {}) {
+      const { rows } = await pool.query<{ id: string }>(
+        `insert into books (title, isbn, author_id, total_copies, available_copies)
+         values ($1, lpad((floor(random() * 1e12))::bigint::text, 13, '9'), $2, $3, $3) returning id`,
+        [fields.title ?? "A Book", fields.authorId ?? randomUUID(), copies],
+      );
+      return rows[0].id;
+    },
+    async counts(bookId) {
+      const { rows } = await pool.query<{ available: number; total: number; open: number }>(
+        `select available_copies as available, total_copies as total,
+                (select count(*)::int from loans where book_id = $1 and returned_at is null) as open
+           from books where id = $1`,
+        [bookId],
+      );
+      return rows[0];
+    },
+    async close() {
+      await pool.end();
+      await embedded?.close();
+      await database.drop();
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { randomUUID } from "node:crypto";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { borrowBook } from "../src/domain/loan.service.js";
+import type { CategoryDirectory } from "../src/domain/ports.js";
+import { recommendBookIds } from "../src/domain/recommendation.service.js";
+import { type BookDb, caller, openBookDb } from "./circulation-db.js";
+
+const rules = { maxActiveLoans: 50, loanDays: 14 };
+
+/** Only relatedItems matters here; it answers from a fixed table and counts its calls. */
+function fakeCategories(related: Record<string, Record<string, number>>) {
+  const calls: string[] = [];
+  const directory = {
+    async relatedItems(itemId: string) {
+      calls.push(itemId);
+      return new Map(Object.entries(related[itemId] ?? {}));
+    },
+  } as unknown as CategoryDirectory;
+  return { directory, calls };
+}
+
+describe.each(["postgres", "embedded"] as const)("recommendations on %s", (kind) => {
+  let db: BookDb;
+  const author = randomUUID();
+  let target: string;
+  let sameAuthor: string;
+  let sharesTwo: string;
+  let coBorrowed: string;
+  let popularTwin: string;
+  let quietTwin: string;
+  let unrelated: string;
+
+  beforeAll(async () => {
+    db = await openBookDb(kind, 5);
+    target = await db.insertBook(10, { authorId: author });
+    sameAuthor = await db.insertBook(10, { authorId: author });
+    [sharesTwo, coBorrowed, popularTwin, quietTwin, unrelated] = await Promise.all(Array.from({ length: 5 }, () => db.insertBook(10)));
+    // Two readers of the target also borrowed coBorrowed: score 2 × 1.
+    for (const reader of [caller(), caller()]) {
+      await borrowBook(db.pool, rules, reader, { bookId: target, userId: "" });
+      await borrowBook(db.pool, rules, reader, { bookId: coBorrowed, userId: "" });
+    }
+    // The twins tie on one shared category; popularTwin has more loans, unrelated is popular but unrelated.
+    for (let i = 0; i < 3; i++) await borrowBook(db.pool, rules, caller(), { bookId: popularTwin, userId: "" });
+    for (let i = 0; i < 5; i++) await borrowBook(db.pool, rules, caller(), { bookId: unrelated, userId: "" });
+  });
+  afterAll(async () => db?.close());
+
+  const related = () => ({ [target]: { [sharesTwo]: 2, [quietTwin]: 1, [popularTwin]: 1 } });
+
+  it("ranks shared categories (2 each), same author (3) and co-borrowers (1 each), ties by popularity", async () => {
+    const { directory, calls } = fakeCategories(related());
+    const ids = await recommendBookIds(db.pool, directory, { bookId: target, limit: 0 }, 500);
+    // Scores: sharesTwo 4, sameAuthor 3, then three books at 2 ordered by loans: popularTwin 3, coBorrowed 2, quietTwin 0.
+    expect(ids).toEqual([sharesTwo, sameAuthor, popularTwin, coBorrowed, quietTwin]);
+    expect(calls).toEqual([target]);
+  });
+
+  it("never recommends the book itself and honours the limit", async () => {
+    const { directory } = fakeCategories({ [target]: { [target]: 5, ...related()[target] } });
+    const ids = await recommendBookIds(db.pool, directory, { bookId: target, limit: 2 }, 500);
+    expect(ids).toEqual([sharesTwo, sameAuthor]);
+  });
+
+  it("answers NOT_FOUND for an absent book and INVALID_ARGUMENT for a limit outside 1..50", async () => {
+    const { directory } = fakeCategories({});
+    const absent = await recommendBookIds(db.pool, directory, { bookId: randomUUID(), limit: 5 }, 500).catch((e: unknown) => e);
+    expect(ConnectError.from(absent).code).toBe(Code.NotFound);
+    const tooMany = await recommendBookIds(db.pool, directory, { bookId: target, limit: 51 }, 500).catch((e: unknown) => e);
+    expect(ConnectError.from(tooMany).code).toBe(Code.InvalidArgument);
+  });
+});

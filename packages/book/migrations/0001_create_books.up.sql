@@ -1,7 +1,7 @@
 create table books (
   id uuid primary key default gen_random_uuid(),
   title text not null check (char_length(title) between 1 and 500),
-  isbn char(13) not null,
+  isbn char(13) not null check (isbn ~ '^[0-9]{13}$'),
   author_id uuid not null,
   publisher text not null default '',
   published_year integer not null default 0,

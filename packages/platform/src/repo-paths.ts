@@ -1,8 +1,12 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** Root of the repository (where api/ and packages/ live). */
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+/**
+ * Root of the repository (where api/ and packages/ live): `LMS_ROOT` when set — the bundled
+ * build (`dist/<svc>/main.js`, the container image) sets it, since a bundle no longer sits at
+ * packages/platform/src — else computed from this file's place in the source tree.
+ */
+export const REPO_ROOT = process.env.LMS_ROOT?.trim() || resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
 /** The committed OpenAPI document of a service. */
 export function swaggerFileOf(service: string): string {

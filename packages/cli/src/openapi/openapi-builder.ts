@@ -126,7 +126,7 @@ function buildServiceDoc(service: DescService, ext: DescExtension) {
     paths,
     definitions: defs.build(),
     securityDefinitions: {
-      bearer: { type: "apiKey", name: "Authorization", in: "header", description: "Bearer <access token>" },
+      bearer: { type: "apiKey", name: "Authorization", in: "header", description: "Enter `Bearer <access token>` (the accessToken from Login)" },
     },
   };
 }

@@ -34,7 +34,9 @@ export function createServiceClient<S extends DescService>(service: S, opts: Ser
         return await next(req);
       } catch (err) {
         const code = ConnectError.from(err).code;
-        if (code !== Code.Unavailable || !idempotent.has(req.method.name) || attempt >= RETRIES - 1) throw cleanPeerError(err, opts.peer);
+        if (code !== Code.Unavailable || !idempotent.has(req.method.name) || attempt >= RETRIES - 1) {
+          throw cleanPeerError(err, opts.peer);
+        }
         await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
       }
     }
@@ -47,10 +49,17 @@ export function createServiceClient<S extends DescService>(service: S, opts: Ser
   return createClient(service, transport);
 }
 
+/**
+ * The peer's failure as this service's own error: same code, message and details, but never
+ * the peer's response metadata (its `grpc-status` and `content-type` would otherwise be copied
+ * onto this service's own response and break it).
+ */
 function cleanPeerError(err: unknown, peer: string): ConnectError {
   const ce = ConnectError.from(err);
   if (ce.code === Code.Unavailable) return new ConnectError(`${peer} unavailable`, Code.Unavailable);
   if (ce.code === Code.DeadlineExceeded) return new ConnectError(`${peer} did not answer in time`, Code.DeadlineExceeded);
   if (ce.code === Code.Unauthenticated) return new ConnectError(`${peer} refused this service's credentials`, Code.Unavailable);
-  return ce;
+  const own = new ConnectError(ce.rawMessage, ce.code, undefined, undefined, ce.cause);
+  own.details = ce.details;
+  return own;
 }

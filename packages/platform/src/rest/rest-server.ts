@@ -110,8 +110,9 @@ async function registerSwagger(app: FastifyInstance, service: string, document: 
   const path = `/api/swagger/${service}.swagger.json`;
   await app.register(fastifySwagger, { mode: "static", specification: { document: document as never } });
   app.get(path, { config: { rpc: "swagger" } }, async () => document);
+  // The UI loads the same document from the plugin's own `/json` route (@fastify/swagger-ui always points it there).
   await app.register(fastifySwaggerUi, {
     routePrefix: "/",
-    uiConfig: { url: path, validatorUrl: null, persistAuthorization: true, tryItOutEnabled: true } as never,
+    uiConfig: { validatorUrl: null, persistAuthorization: true, tryItOutEnabled: true } as never,
   });
 }

@@ -1,0 +1,70 @@
+import { BookService } from "@lms/gen/library/book/v1/book_pb";
+import {
+  bootstrapService,
+  createJwksVerifier,
+  createServiceHost,
+  type Database,
+  type Logger,
+  migrationsDirOf,
+  swaggerFileOf,
+  type TokenVerifier,
+} from "@lms/platform";
+import { createAuthorDirectoryClient } from "./clients/author.client.js";
+import { createCategoryDirectoryClient } from "./clients/category.client.js";
+import type { BookConfig } from "./config.js";
+import type { AuthorDirectory, CategoryDirectory } from "./domain/ports.js";
+import { bookAccess, createBookRpc } from "./rpc/book.rpc.js";
+
+/** Parts a test may replace. */
+export interface BookOverrides {
+  db?: Database;
+  log?: Logger;
+  verifier?: TokenVerifier;
+  authors?: AuthorDirectory;
+  categories?: CategoryDirectory;
+}
+
+/** Builds the book service (database migrated, both faces wired); it listens only on `start`. */
+export async function buildBookApp(config: BookConfig, overrides: BookOverrides = {}, warnings: string[] = []) {
+  const basics = await bootstrapService(
+    "book",
+    config,
+    { migrations: migrationsDirOf("book"), swagger: swaggerFileOf("book") },
+    overrides,
+    warnings,
+  );
+  const peer = { serverKey: config.SERVER_KEY, timeoutMs: config.RPC_TIMEOUT_MS };
+  const authors = overrides.authors ?? createAuthorDirectoryClient({ ...peer, address: config.AUTHOR_GRPC_ADDR });
+  const categories = overrides.categories ?? createCategoryDirectoryClient({ ...peer, address: config.CATEGORY_GRPC_ADDR });
+  const verifier = overrides.verifier ?? createJwksVerifier(config.AUTH_JWKS_URL, config.JWT_ISSUER, config.JWT_AUDIENCE);
+  const deps = {
+    authors,
+    categories,
+    log: basics.log,
+    rules: { maxActiveLoans: config.MAX_ACTIVE_LOANS, loanDays: config.LOAN_DAYS },
+    recommendationCandidates: config.RECOMMENDATION_CANDIDATES,
+  };
+  const host = await createServiceHost(
+    {
+      name: "book",
+      services: [BookService],
+      register: (router) => router.service(BookService, createBookRpc(basics.db.pool, deps)),
+      access: { [BookService.typeName]: bookAccess },
+      swagger: basics.swagger,
+    },
+    {
+      ...basics,
+      verifier,
+      serverKey: config.SERVER_KEY,
+      bodyLimit: config.BODY_LIMIT_BYTES,
+      shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    },
+  );
+  return {
+    log: basics.log,
+    db: basics.db,
+    transport: host.transport,
+    start: () => host.start(config.HTTP_PORT, config.GRPC_PORT, config.HOST),
+    stop: () => host.stop(),
+  };
+}

@@ -1,0 +1,53 @@
+import { CategoryService } from "@lms/gen/library/category/v1/category_pb";
+import { createServiceClient } from "@lms/platform";
+import type { CategoryDirectory } from "../domain/ports.js";
+
+/** Largest page ListCategoryItems serves. */
+const ITEMS_PAGE = 1000;
+
+/** Most items one ListRelatedItems call returns. */
+const MAX_RELATED = 1000;
+
+/**
+ * The category service as the catalogue uses it, over gRPC with the server key and a deadline.
+ * Only the reads retry (DESIGN.md §7): a write is never repeated behind the caller's back,
+ * whose compensation relies on knowing what each call did.
+ */
+export function createCategoryDirectoryClient(opts: { address: string; serverKey: string; timeoutMs: number }): CategoryDirectory {
+  const client = createServiceClient(CategoryService, {
+    ...opts,
+    peer: "category service",
+    idempotent: ["BatchGetItemCategories", "ListCategoryItems", "ListRelatedItems"],
+  });
+  return {
+    async categoriesOf(itemIds) {
+      if (itemIds.length === 0) return new Map();
+      const { items } = await client.batchGetItemCategories({ itemIds });
+      return new Map(items.map((i) => [i.itemId, i.categoryIds]));
+    },
+    async itemsInCategories(categoryIds, limit) {
+      const ids: string[] = [];
+      if (limit <= 0 || categoryIds.length === 0) return ids;
+      let pageToken = "";
+      do {
+        const pageSize = Math.min(ITEMS_PAGE, limit - ids.length);
+        const page = await client.listCategoryItems({ categoryIds, pageSize, pageToken });
+        ids.push(...page.itemIds);
+        pageToken = page.nextPageToken;
+      } while (pageToken && ids.length < limit);
+      return ids;
+    },
+    async replaceItemCategories(itemId, categoryIds, bearer) {
+      const res = await client.updateItemCategories({ itemId, categoryIds }, { headers: { authorization: `Bearer ${bearer}` } });
+      return { added: res.addedCategoryIds, removed: res.removedCategoryIds };
+    },
+    async removeItemLinks(itemId) {
+      return (await client.removeItemLinks({ itemId })).removedCategoryIds;
+    },
+    async relatedItems(itemId, limit) {
+      if (limit <= 0) return new Map();
+      const { items } = await client.listRelatedItems({ itemId, limit: Math.min(limit, MAX_RELATED) });
+      return new Map(items.map((i) => [i.itemId, i.sharedCategories]));
+    },
+  };
+}

@@ -1,0 +1,140 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
+import {
+  type Book as BookMessage,
+  BookSchema,
+  type BookService,
+  BorrowBookResponseSchema,
+  CountAuthorBooksResponseSchema,
+  DeleteBookResponseSchema,
+  GetBookRecommendationsResponseSchema,
+  ListBooksResponseSchema,
+  ListLoansResponseSchema,
+  type Loan as LoanMessage,
+  LoanSchema,
+  ReturnBookResponseSchema,
+} from "@lms/gen/library/book/v1/book_pb";
+import { type AccessTable, bearerTokenKey, type Principal, principalKey, unauthenticated } from "@lms/platform";
+import type pg from "pg";
+import type { Book } from "../domain/book.js";
+import * as books from "../domain/book.service.js";
+import * as queries from "../domain/book-query.service.js";
+import type { Loan, LoanOutcome, LoanRules } from "../domain/loan.js";
+import * as loans from "../domain/loan.service.js";
+
+/** Who may call each method (DESIGN.md §4, Book); `service` methods are gRPC-only. */
+export const bookAccess: AccessTable = {
+  CreateBook: "librarian",
+  GetBook: "anyone",
+  UpdateBook: "librarian",
+  DeleteBook: "librarian",
+  ListBooks: "anyone",
+  BorrowBook: "member",
+  ReturnBook: "member",
+  GetBookRecommendations: "anyone",
+  ListLoans: "member",
+  CountAuthorBooks: "service",
+};
+
+/** What the handlers need besides the pool: the peers, the circulation rules, the recommendation bound. */
+export interface BookRpcDeps extends books.CatalogueDeps {
+  rules: LoanRules;
+  recommendationCandidates: number;
+}
+
+/** Domain book → proto message (the one mapping at this border). */
+export function toProto(b: Book): BookMessage {
+  return create(BookSchema, {
+    id: b.id,
+    title: b.title,
+    isbn: b.isbn,
+    authorId: b.authorId,
+    categoryIds: b.categoryIds,
+    publisher: b.publisher,
+    publishedYear: b.publishedYear,
+    language: b.language,
+    description: b.description,
+    totalCopies: b.totalCopies,
+    availableCopies: b.availableCopies,
+    createdAt: timestampFromDate(b.createdAt),
+    updatedAt: timestampFromDate(b.updatedAt),
+  });
+}
+
+/** Domain loan → proto message; `returnedAt` stays absent while the loan is open. */
+export function loanToProto(l: Loan): LoanMessage {
+  return create(LoanSchema, {
+    id: l.id,
+    bookId: l.bookId,
+    userId: l.userId,
+    borrowedAt: timestampFromDate(l.borrowedAt),
+    dueAt: timestampFromDate(l.dueAt),
+    returnedAt: l.returnedAt && timestampFromDate(l.returnedAt),
+  });
+}
+
+/** The one implementation of BookService, mounted on gRPC and REST alike. */
+export function createBookRpc(pool: pg.Pool, deps: BookRpcDeps): ServiceImpl<typeof BookService> {
+  return {
+    async createBook(req, ctx) {
+      return toProto(await books.createBook(pool, deps, req, bearerOf(ctx)));
+    },
+    async getBook(req) {
+      return toProto(await books.getBook(pool, deps.categories, req.id));
+    },
+    async updateBook(req, ctx) {
+      return toProto(await books.updateBook(pool, deps, req.id, req, bearerOf(ctx)));
+    },
+    async deleteBook(req, ctx) {
+      await books.deleteBook(pool, deps, req.id, bearerOf(ctx));
+      return create(DeleteBookResponseSchema);
+    },
+    async listBooks(req) {
+      const page = await queries.listBooks(pool, deps.categories, req);
+      return create(ListBooksResponseSchema, { ...page, books: page.books.map(toProto) });
+    },
+    async borrowBook(req, ctx) {
+      const outcome = await loans.borrowBook(pool, deps.rules, callerOf(ctx), { bookId: req.id, userId: req.userId });
+      return create(BorrowBookResponseSchema, outcomeToProto(outcome));
+    },
+    async returnBook(req, ctx) {
+      const outcome = await loans.returnBook(pool, callerOf(ctx), { bookId: req.id, userId: req.userId });
+      return create(ReturnBookResponseSchema, outcomeToProto(outcome));
+    },
+    async getBookRecommendations(req) {
+      const found = await queries.recommendBooks(
+        pool,
+        deps.categories,
+        { bookId: req.id, limit: req.limit },
+        deps.recommendationCandidates,
+      );
+      return create(GetBookRecommendationsResponseSchema, { books: found.map(toProto) });
+    },
+    async listLoans(req, ctx) {
+      const page = await loans.listLoans(pool, callerOf(ctx), req);
+      return create(ListLoansResponseSchema, { ...page, loans: page.loans.map(loanToProto) });
+    },
+    async countAuthorBooks(req) {
+      return create(CountAuthorBooksResponseSchema, { count: await books.countAuthorBooks(pool, req.authorId) });
+    },
+  };
+}
+
+function outcomeToProto(o: LoanOutcome) {
+  return { loan: loanToProto(o.loan), availableCopies: o.availableCopies };
+}
+
+/** The verified caller; the access rule ("member" or stricter) has already required one. */
+function callerOf(ctx: HandlerContext): Principal {
+  const caller = ctx.values.get(principalKey);
+  if (!caller) throw unauthenticated("missing bearer token");
+  return caller;
+}
+
+/** The caller's token, forwarded to the category service on writes made on the caller's behalf. */
+function bearerOf(ctx: HandlerContext): string {
+  const token = ctx.values.get(bearerTokenKey);
+  if (!token) throw unauthenticated("missing bearer token");
+  return token;
+}

@@ -1,0 +1,215 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type Body, type BookTestApp, isbn10Of, nextIsbn, startBookTestApp } from "./book-test-app.js";
+
+const ORDERS = ["title", "title desc", "publishedYear", "publishedYear desc", "createdAt", "createdAt desc"];
+const SQL_ORDER: Record<string, string> = {
+  title: "lower(title), id",
+  "title desc": "lower(title) desc, id desc",
+  publishedYear: "published_year, id",
+  "publishedYear desc": "published_year desc, id desc",
+  createdAt: "created_at, id",
+  "createdAt desc": "created_at desc, id desc",
+};
+
+// ListBooks through REST, with fake author and category services, on both databases.
+describe.each(["postgres", "embedded"] as const)("book listing on %s", (kind) => {
+  let t: BookTestApp;
+  let author: string;
+
+  beforeAll(async () => {
+    t = await startBookTestApp(kind);
+    author = t.authors.add();
+  });
+  afterAll(async () => t?.stop());
+  beforeEach(() => {
+    t.categories.down = false;
+  });
+
+  const list = (query: string) => t.call("GET", `/api/v1/books?${query}`, undefined, "");
+  const idsOf = (res: { body: Body }) => (res.body.books as Body[]).map((b) => String(b.id));
+  const createBook = async (over: Record<string, unknown>) => {
+    const res = await t.call("POST", "/api/v1/books", { title: "A Book", isbn: nextIsbn(), authorId: author, ...over });
+    if (res.status !== 200) throw new Error(`create: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body as Body & { id: string; isbn: string };
+  };
+  /** Inserts books of `authorId` in one statement (one shared created_at, unless given). */
+  const insertBooks = async (authorId: string, rows: { title: string; year: number; createdAt?: string }[]) => {
+    await t.sql(
+      `insert into books (title, isbn, author_id, published_year, total_copies, available_copies, created_at)
+       select title, isbn, $1, year, 1, 1, coalesce(at, now()) from unnest($2::text[], $3::text[], $4::int[], $5::timestamptz[]) as r(title, isbn, year, at)`,
+      [authorId, rows.map((r) => r.title), rows.map(() => nextIsbn()), rows.map((r) => r.year), rows.map((r) => r.createdAt ?? null)],
+    );
+  };
+  /** Every id of a query, following nextPageToken; fails on a page that repeats an id. */
+  const pageThrough = async (query: string, pageSize: number) => {
+    const ids: string[] = [];
+    let token = "";
+    for (let page = 0; page < 100; page++) {
+      const res = await list(`${query}&pageSize=${pageSize}${token ? `&pageToken=${token}` : ""}`);
+      expect(res.status).toBe(200);
+      ids.push(...idsOf(res));
+      token = String(res.body.nextPageToken);
+      if (!token) return ids;
+    }
+    throw new Error("paging never ended");
+  };
+
+  describe("ordering and paging", () => {
+    let pager: string;
+
+    beforeAll(async () => {
+      pager = t.authors.add();
+      const titles = ["Alpha", "alpha", "Beta", "ALPHA", "beta", "Gamma"];
+      const years = [1990, 1990, 2000, 0];
+      await insertBooks(
+        pager,
+        Array.from({ length: 24 }, (_, i) => ({ title: titles[i % titles.length], year: years[i % years.length] })),
+      );
+      // Timestamps a microsecond apart (and two equal): a millisecond cursor would skip or repeat these.
+      const micros = ["000001", "000002", "000002", "000003", "000999", "001000"];
+      await insertBooks(
+        pager,
+        micros.map((us) => ({ title: "alpha", year: 1990, createdAt: `2024-01-01T00:00:00.${us}Z` })),
+      );
+    });
+
+    it.each(ORDERS)("orderBy=%s pages through every book exactly once, in order, whatever the page size", async (orderBy) => {
+      const expected = (
+        await t.sql<{ id: string }>(`select id from books where author_id = $1 order by ${SQL_ORDER[orderBy]}`, [pager])
+      ).map((r) => r.id);
+      expect(expected).toHaveLength(30);
+      for (const pageSize of [1, 4, 7, 30]) {
+        const ids = await pageThrough(`authorId=${pager}&orderBy=${encodeURIComponent(orderBy)}`, pageSize);
+        expect(new Set(ids).size).toBe(ids.length);
+        expect(ids).toEqual(expected);
+      }
+    });
+
+    it("orders by createdAt ascending by default, with totalSize over all pages", async () => {
+      const first = await list(`authorId=${pager}&pageSize=5`);
+      expect(first.body.totalSize).toBe(30);
+      expect((first.body.books as Body[])[0].createdAt).toBe("2024-01-01T00:00:00Z");
+      expect(first.body.nextPageToken).not.toBe("");
+    });
+
+    it("stays stable under inserts: a book sorting before the cursor shifts nothing", async () => {
+      const shelf = t.authors.add();
+      await insertBooks(
+        shelf,
+        ["C", "D", "E", "F"].map((title) => ({ title, year: 2001 })),
+      );
+      const first = await list(`authorId=${shelf}&orderBy=title&pageSize=2`);
+      expect((first.body.books as Body[]).map((b) => b.title)).toEqual(["C", "D"]);
+      await insertBooks(shelf, [{ title: "A", year: 2001 }]);
+      const second = await list(`authorId=${shelf}&orderBy=title&pageSize=2&pageToken=${first.body.nextPageToken}`);
+      expect((second.body.books as Body[]).map((b) => b.title)).toEqual(["E", "F"]);
+      expect(second.body).toMatchObject({ nextPageToken: "", totalSize: 5 });
+    });
+
+    it("refuses a token of another query or order, and a forged one, naming pageToken", async () => {
+      const first = await list(`authorId=${pager}&orderBy=title&pageSize=2`);
+      const token = String(first.body.nextPageToken);
+      for (const query of [
+        `authorId=${pager}&orderBy=title%20desc`,
+        `authorId=${pager}&orderBy=publishedYear`,
+        `authorId=${author}&orderBy=title`,
+        "orderBy=title",
+      ]) {
+        const res = await list(`${query}&pageToken=${token}`);
+        expect(res.status).toBe(400);
+        expect(JSON.stringify(res.body.details)).toContain('"field":"pageToken"');
+      }
+      const fingerprint = JSON.parse(Buffer.from(token, "base64url").toString()).f;
+      const forged = Buffer.from(JSON.stringify({ c: ["alpha", "not-a-uuid"], f: fingerprint })).toString("base64url");
+      expect((await list(`authorId=${pager}&orderBy=title&pageToken=${forged}`)).status).toBe(400);
+      const wrongType = Buffer.from(JSON.stringify({ c: [1990, "3f1e2d3c-0000-4000-8000-000000000000"], f: fingerprint })).toString(
+        "base64url",
+      );
+      expect((await list(`authorId=${pager}&orderBy=title&pageToken=${wrongType}`)).status).toBe(400);
+    });
+  });
+
+  describe("filters", () => {
+    it("searches q case-insensitively in the title, as text rather than a pattern", async () => {
+      const darkness = await createBook({ title: "The Left Hand of Darkness" });
+      await createBook({ title: "100% Pure" });
+      await createBook({ title: "1000 Pure" });
+      expect(idsOf(await list("q=left%20HAND"))).toEqual([darkness.id]);
+      expect((await list(`q=${encodeURIComponent("0%")}`)).body.books).toMatchObject([{ title: "100% Pure" }]);
+    });
+
+    it("searches q in the ISBN: the whole ISBN in either form, or its first digits", async () => {
+      const book = await createBook({ title: "Found by ISBN" });
+      const hyphenated = `${book.isbn.slice(0, 3)}-${book.isbn.slice(3, 4)}-${book.isbn.slice(4, 12)}-${book.isbn.slice(12)}`;
+      for (const q of [book.isbn, isbn10Of(book.isbn), hyphenated, book.isbn.slice(0, 11)]) {
+        expect(idsOf(await list(`q=${encodeURIComponent(q)}`))).toContain(book.id);
+      }
+      expect(idsOf(await list(`q=${book.isbn.slice(1)}`))).toEqual([]);
+    });
+
+    it("filters by author and by availability", async () => {
+      const reader = t.authors.add();
+      const none = await createBook({ authorId: reader, title: "None", totalCopies: 0 });
+      const lent = await createBook({ authorId: reader, title: "Lent", totalCopies: 1 });
+      const shelved = await createBook({ authorId: reader, title: "Shelved", totalCopies: 2 });
+      await t.sql("update books set available_copies = 0 where id = $1", [lent.id]);
+      expect((await list(`authorId=${reader}`)).body).toMatchObject({ totalSize: 3 });
+      expect(idsOf(await list(`authorId=${reader}&available=true`))).toEqual([shelved.id]);
+      expect(idsOf(await list(`authorId=${reader}&available=false&orderBy=title`))).toEqual([lent.id, none.id]);
+      expect((await list(`authorId=${reader}&available=false`)).body).toMatchObject({ totalSize: 2, nextPageToken: "" });
+    });
+
+    it("filters by category (members asked once) and fills categoryIds with one call per page", async () => {
+      const poetry = t.categories.add();
+      const epic = t.categories.add();
+      const books = [];
+      for (let i = 0; i < 5; i++) books.push(await createBook({ title: `Poem ${i}`, categoryIds: i % 2 ? [poetry, epic] : [poetry] }));
+      await createBook({ title: "Poem elsewhere", categoryIds: [epic] });
+      const before = { ...t.categories.calls };
+      const first = await list(`categoryId=${poetry}&orderBy=title&pageSize=3`);
+      expect(first.body.totalSize).toBe(5);
+      expect((first.body.books as Body[]).map((b) => [b.title, b.categoryIds])).toEqual([
+        ["Poem 0", [poetry]],
+        ["Poem 1", [poetry, epic].sort()],
+        ["Poem 2", [poetry]],
+      ]);
+      expect(t.categories.calls.categoriesOf - before.categoriesOf).toBe(1);
+      expect(t.categories.calls.itemsInCategories - before.itemsInCategories).toBe(1);
+      const second = await list(`categoryId=${poetry}&orderBy=title&pageSize=3&pageToken=${first.body.nextPageToken}`);
+      expect(idsOf(second)).toEqual([books[3].id, books[4].id]);
+      expect(t.categories.calls.categoriesOf - before.categoriesOf).toBe(2);
+      expect((await list(`categoryId=${t.categories.add()}`)).body).toEqual({ books: [], nextPageToken: "", totalSize: 0 });
+    });
+
+    it("emits every field of a listed book, defaults included", async () => {
+      const bare = await createBook({ title: "Listed Bare" });
+      const res = await list("q=listed%20bare");
+      expect(res.body).toEqual({ books: [bare], nextPageToken: "", totalSize: 1 });
+      expect(bare).toMatchObject({ categoryIds: [], availableCopies: 0, totalCopies: 0, publishedYear: 0 });
+    });
+
+    it("answers 503 while the category service is down", async () => {
+      t.categories.down = true;
+      expect((await list("pageSize=1")).status).toBe(503);
+    });
+  });
+
+  it.each([
+    ["pageSize=101", "pageSize"],
+    ["pageSize=-1", "pageSize"],
+    ["orderBy=author", "orderBy"],
+    ["orderBy=title%20asc", "orderBy"],
+    ["authorId=nope", "authorId"],
+    ["categoryId=nope", "categoryId"],
+    ["pageToken=garbage", "pageToken"],
+  ])("rejects %s with 400 naming %s", async (query, field) => {
+    const res = await list(query);
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe(3);
+    expect(JSON.stringify(res.body.details)).toContain(`"field":"${field}"`);
+  });
+
+  it("rejects available=maybe with 400", async () => {
+    expect((await list("available=maybe")).status).toBe(400);
+  });
+});

@@ -1,0 +1,85 @@
+import { testServerAnswers } from "@lms/platform/testing/test-database";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type BookTestApp, nextIsbn, startBookTestApp } from "./book-test-app.js";
+
+const server = await testServerAnswers();
+if (!server) {
+  console.warn(
+    "[book catalogue concurrency] skipped: needs the PostgreSQL server at TEST_DATABASE_URL (the embedded one runs one transaction at a time)",
+  );
+}
+
+// Copy counts under racing UpdateBook calls and borrows/returns, with 20 real connections.
+describe.skipIf(!server)("book catalogue under concurrency (real PostgreSQL)", () => {
+  let t: BookTestApp;
+  let author: string;
+
+  beforeAll(async () => {
+    t = await startBookTestApp("postgres", { DB_MAX_OPEN_CONNS: "20" });
+    author = t.authors.add();
+  });
+  afterAll(async () => t?.stop());
+
+  const counts = async (id: string) =>
+    (
+      await t.sql<{ total: number; available: number; open: number }>(
+        `select total_copies as total, available_copies as available,
+                (select count(*)::int from loans where book_id = $1 and returned_at is null) as open
+           from books where id = $1`,
+        [id],
+      )
+    )[0];
+  /** A borrow as circulation does it: take a copy only if one is on the shelf, open the loan. */
+  const borrowBySql = (id: string) =>
+    t.sql(
+      `with took as (update books set available_copies = available_copies - 1 where id = $1 and available_copies > 0 returning id)
+       insert into loans (book_id, user_id, due_at) select id, gen_random_uuid(), now() + interval '14 days' from took`,
+      [id],
+    );
+  /** A return: close one open loan, give its copy back. */
+  const returnBySql = (id: string) =>
+    t.sql(
+      `with closed as (
+         update loans set returned_at = now()
+          where id = (select id from loans where book_id = $1 and returned_at is null limit 1 for update skip locked)
+          returning book_id)
+       update books set available_copies = available_copies + 1 where id in (select book_id from closed)`,
+      [id],
+    );
+
+  it("racing totalCopies changes, borrows and returns keep 0 ≤ available ≤ total and available = total − on loan", async () => {
+    const isbn = nextIsbn();
+    const created = await t.call("POST", "/api/v1/books", { title: "Contested", isbn, authorId: author, totalCopies: 10 });
+    const id = String(created.body.id);
+    for (let round = 0; round < 5; round++) {
+      const totals = Array.from({ length: 10 }, (_, i) => (i * 7 + round * 3) % 16);
+      const updates = totals.map((totalCopies) =>
+        t.call("PUT", `/api/v1/books/${id}`, { title: "Contested", isbn, authorId: author, totalCopies }),
+      );
+      const borrows = Array.from({ length: 15 }, () => borrowBySql(id));
+      const returns = Array.from({ length: 5 }, () => returnBySql(id));
+      const results = await Promise.all(updates);
+      await Promise.all([...borrows, ...returns]);
+      for (const res of results) {
+        expect([200, 400]).toContain(res.status);
+        if (res.status === 400) expect(res.body.details?.[0]).toMatchObject({ reason: "COPIES_BELOW_ON_LOAN" });
+      }
+      const now = await counts(id);
+      expect(now.available).toBeGreaterThanOrEqual(0);
+      expect(now.available).toBeLessThanOrEqual(now.total);
+      expect(now.available).toBe(now.total - now.open);
+    }
+  });
+
+  it("racing updates of one book leave exactly one request's fields and copies", async () => {
+    const isbn = nextIsbn();
+    const created = await t.call("POST", "/api/v1/books", { title: "Edited", isbn, authorId: author, totalCopies: 1 });
+    const id = String(created.body.id);
+    const bodies = Array.from({ length: 20 }, (_, i) => ({ title: `Edit ${i}`, isbn, authorId: author, totalCopies: i }));
+    const results = await Promise.all(bodies.map((body) => t.call("PUT", `/api/v1/books/${id}`, body)));
+    expect(results.map((r) => r.status)).toEqual(bodies.map(() => 200));
+    const final = (await t.call("GET", `/api/v1/books/${id}`)).body;
+    const winner = bodies.find((b) => b.title === final.title);
+    expect(final).toMatchObject({ totalCopies: winner?.totalCopies, availableCopies: winner?.totalCopies });
+  });
+});

@@ -1,0 +1,153 @@
+import * as grpc from "@grpc/grpc-js";
+import { rest } from "@lms/platform/testing/rest-client";
+import { testServerAnswers } from "@lms/platform/testing/test-database";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { grpcClient, grpcCode } from "./support/grpc-clients.js";
+import { ADMIN, SERVER_KEY, type Stack, startStack } from "./support/stack.js";
+
+type Body = Record<string, unknown> & { code?: number; details?: Record<string, unknown>[] };
+const server = await testServerAnswers();
+if (!server) console.warn("[e2e] skipped: needs the PostgreSQL server at TEST_DATABASE_URL");
+
+let isbnSerial = 100_000 + Math.floor(Math.random() * 800_000);
+/** A fresh valid ISBN-13. */
+function nextIsbn(): string {
+  const body = `978${String(isbnSerial++).padStart(9, "0")}`;
+  let sum = 0;
+  for (let i = 0; i < 12; i++) sum += Number(body[i]) * (i % 2 === 0 ? 1 : 3);
+  return body + ((10 - (sum % 10)) % 10);
+}
+
+// Real processes (auth, author, category, book), real PostgreSQL: the book service asks its peers over gRPC.
+describe.skipIf(!server)("book service end to end", () => {
+  let stack: Stack;
+  let auth: string;
+  let authorUrl: string;
+  let categoryUrl: string;
+  let book: string;
+  let admin: string;
+  let authorId: string;
+  let categoryId: string;
+
+  beforeAll(async () => {
+    stack = await startStack(["auth", "author", "category", "book"]);
+    auth = stack.services.auth.baseUrl;
+    authorUrl = stack.services.author.baseUrl;
+    categoryUrl = stack.services.category.baseUrl;
+    book = stack.services.book.baseUrl;
+    const login = await rest<Body>(auth, "POST", "/api/v1/auth/login", { body: ADMIN });
+    expect(login.status).toBe(200);
+    admin = String(login.body.accessToken);
+    authorId = String((await rest<Body>(authorUrl, "POST", "/api/v1/authors", { token: admin, body: { name: "Frank Herbert" } })).body.id);
+    categoryId = String(
+      (await rest<Body>(categoryUrl, "POST", "/api/v1/categories", { token: admin, body: { name: "Science Fiction" } })).body.id,
+    );
+  });
+  afterAll(async () => stack?.stop());
+
+  const createBook = (body: Record<string, unknown>, token = admin) =>
+    rest<Body>(book, "POST", "/api/v1/books", { token, body: { isbn: nextIsbn(), authorId, ...body } });
+  const memberToken = async (email: string) => {
+    const body = { email, password: "correct horse", name: "Reader" };
+    expect((await rest<Body>(auth, "POST", "/api/v1/auth/register", { body })).status).toBe(200);
+    const login = await rest<Body>(auth, "POST", "/api/v1/auth/login", { body: { email, password: body.password } });
+    return String(login.body.accessToken);
+  };
+
+  it("creates a book linked to a category, reads the links back and finds it by category; an author with books stays", async () => {
+    const created = await createBook({ title: "Dune", categoryIds: [categoryId], totalCopies: 2 });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({ title: "Dune", authorId, categoryIds: [categoryId], availableCopies: 2 });
+    const id = String(created.body.id);
+    expect((await rest<Body>(book, "GET", `/api/v1/books/${id}`)).body).toEqual(created.body);
+    const links = await rest<Body>(categoryUrl, "GET", `/api/v1/items/${id}/categories`);
+    expect((links.body.categories as Body[]).map((c) => c.id)).toEqual([categoryId]);
+    const listed = await rest<Body>(book, "GET", `/api/v1/books?categoryId=${categoryId}`);
+    expect(listed.body).toMatchObject({ totalSize: 1, books: [{ id, categoryIds: [categoryId] }] });
+
+    const refused = await rest<Body>(authorUrl, "DELETE", `/api/v1/authors/${authorId}`, { token: admin });
+    expect(refused.status).toBe(400);
+    expect(refused.body.code).toBe(9);
+    expect(refused.body.details?.[0]).toMatchObject({ reason: "AUTHOR_HAS_BOOKS", domain: "library.author.v1" });
+  });
+
+  it("refuses an unknown author (404) and an unknown category (404), writing nothing", async () => {
+    const ghost = "3f1e2d3c-0000-4000-8000-000000000000";
+    expect(
+      (await rest<Body>(book, "POST", "/api/v1/books", { token: admin, body: { title: "Ghost", isbn: nextIsbn(), authorId: ghost } }))
+        .status,
+    ).toBe(404);
+    expect((await createBook({ title: "Ghost Category", categoryIds: [ghost] })).status).toBe(404);
+    expect((await rest<Body>(book, "GET", "/api/v1/books?q=ghost")).body.totalSize).toBe(0);
+  });
+
+  it("lends and takes back a copy for a registered member", async () => {
+    const created = await createBook({ title: "Lendable", totalCopies: 1 });
+    const member = await memberToken("book-reader@e2e.test");
+    const path = `/api/v1/books/${created.body.id}`;
+    const borrowed = await rest<Body>(book, "POST", `${path}/borrow`, { token: member, body: {} });
+    expect(borrowed.body).toMatchObject({ availableCopies: 0 });
+    expect(borrowed.body.loan).not.toHaveProperty("returnedAt");
+    const again = await rest<Body>(book, "POST", `${path}/borrow`, { token: await memberToken("book-reader2@e2e.test"), body: {} });
+    expect(again.body.details?.[0]).toMatchObject({ reason: "NO_COPIES_AVAILABLE" });
+    expect((await rest<Body>(book, "DELETE", path, { token: admin })).body.details?.[0]).toMatchObject({ reason: "BOOK_HAS_OPEN_LOANS" });
+    expect((await rest<Body>(book, "POST", `${path}/return`, { token: member, body: {} })).body).toMatchObject({ availableCopies: 1 });
+  });
+
+  describe("over gRPC with @grpc/grpc-js", () => {
+    it("answers GetBook with the server key, refuses it without (UNAUTHENTICATED), and counts an author's books", async () => {
+      const created = await createBook({ title: "Via gRPC" });
+      const client = grpcClient("book", "BookService", stack.grpcAddr.book);
+      const key = { "x-server-key": SERVER_KEY };
+      expect(await client.call("getBook", { id: created.body.id }, key)).toMatchObject({
+        id: created.body.id,
+        title: "Via gRPC",
+        categoryIds: [],
+      });
+      expect(await grpcCode(client.call("getBook", { id: created.body.id }))).toBe(grpc.status.UNAUTHENTICATED);
+      const counted = await client.call("countAuthorBooks", { authorId }, key);
+      expect(counted.count).toBeGreaterThanOrEqual(3);
+      expect(await grpcCode(client.call("createBook", { title: "No token", isbn: nextIsbn(), authorId }, key))).toBe(
+        grpc.status.UNAUTHENTICATED,
+      );
+      client.close();
+    });
+  });
+
+  it("deletes the author's books with their links, then the author", async () => {
+    const { books } = (await rest<Body>(book, "GET", `/api/v1/books?authorId=${authorId}&pageSize=100`)).body as { books: Body[] };
+    for (const b of books) {
+      expect((await rest<Body>(book, "DELETE", `/api/v1/books/${b.id}`, { token: admin })).body).toEqual({});
+      expect((await rest<Body>(categoryUrl, "GET", `/api/v1/items/${b.id}/categories`)).body).toEqual({ categories: [] });
+    }
+    expect((await rest<Body>(authorUrl, "DELETE", `/api/v1/authors/${authorId}`, { token: admin })).body).toEqual({});
+  });
+
+  it("answers 503 and writes nothing while the category service is down", async () => {
+    const writer = String((await rest<Body>(authorUrl, "POST", "/api/v1/authors", { token: admin, body: { name: "Still Here" } })).body.id);
+    const kept = await rest<Body>(book, "POST", "/api/v1/books", {
+      token: admin,
+      body: { title: "Kept", isbn: nextIsbn(), authorId: writer },
+    });
+    await stack.services.category.stop();
+    try {
+      const res = await rest<Body>(book, "POST", "/api/v1/books", {
+        token: admin,
+        body: { title: "Written While Down", isbn: nextIsbn(), authorId: writer, categoryIds: [categoryId] },
+      });
+      expect(res.status).toBe(503);
+      expect(res.body.code).toBe(14);
+      // Reads fill category ids from the category service, so they are unavailable too rather than wrong.
+      expect((await rest<Body>(book, "GET", `/api/v1/books/${kept.body.id}`)).status).toBe(503);
+      expect((await rest<Body>(book, "GET", "/api/v1/books")).status).toBe(503);
+    } finally {
+      await stack.services.category.start();
+    }
+    const listed = await rest<Body>(book, "GET", `/api/v1/books?authorId=${writer}`);
+    expect(listed.body).toMatchObject({ books: [{ id: kept.body.id, categoryIds: [] }], totalSize: 1 });
+  });
+
+  it("stops on SIGTERM with exit code 0", async () => {
+    expect(await stack.services.book.stop()).toBe(0);
+  });
+});

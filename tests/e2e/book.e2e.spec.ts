@@ -2,21 +2,12 @@ import * as grpc from "@grpc/grpc-js";
 import { rest } from "@lms/platform/testing/rest-client";
 import { testServerAnswers } from "@lms/platform/testing/test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Body, nextIsbn, registerMember } from "./support/fixtures.js";
 import { grpcClient, grpcCode } from "./support/grpc-clients.js";
 import { ADMIN, SERVER_KEY, type Stack, startStack } from "./support/stack.js";
 
-type Body = Record<string, unknown> & { code?: number; details?: Record<string, unknown>[] };
 const server = await testServerAnswers();
 if (!server) console.warn("[e2e] skipped: needs the PostgreSQL server at TEST_DATABASE_URL");
-
-let isbnSerial = 100_000 + Math.floor(Math.random() * 800_000);
-/** A fresh valid ISBN-13. */
-function nextIsbn(): string {
-  const body = `978${String(isbnSerial++).padStart(9, "0")}`;
-  let sum = 0;
-  for (let i = 0; i < 12; i++) sum += Number(body[i]) * (i % 2 === 0 ? 1 : 3);
-  return body + ((10 - (sum % 10)) % 10);
-}
 
 // Real processes (auth, author, category, book), real PostgreSQL: the book service asks its peers over gRPC.
 describe.skipIf(!server)("book service end to end", () => {
@@ -47,12 +38,7 @@ describe.skipIf(!server)("book service end to end", () => {
 
   const createBook = (body: Record<string, unknown>, token = admin) =>
     rest<Body>(book, "POST", "/api/v1/books", { token, body: { isbn: nextIsbn(), authorId, ...body } });
-  const memberToken = async (email: string) => {
-    const body = { email, password: "correct horse", name: "Reader" };
-    expect((await rest<Body>(auth, "POST", "/api/v1/auth/register", { body })).status).toBe(200);
-    const login = await rest<Body>(auth, "POST", "/api/v1/auth/login", { body: { email, password: body.password } });
-    return String(login.body.accessToken);
-  };
+  const memberToken = async (email: string) => (await registerMember(auth, email)).token;
 
   it("creates a book linked to a category, reads the links back and finds it by category; an author with books stays", async () => {
     const created = await createBook({ title: "Dune", categoryIds: [categoryId], totalCopies: 2 });

@@ -1,13 +1,5 @@
 import { AuthService } from "@lms/gen/library/auth/v1/auth_pb";
-import {
-  bootstrapService,
-  createServiceHost,
-  createTokenVerifier,
-  type Database,
-  type Logger,
-  migrationsDirOf,
-  swaggerFileOf,
-} from "@lms/platform";
+import { bootstrapService, createServiceApp, createTokenVerifier, type Database, type Logger } from "@lms/platform";
 import type { AuthConfig } from "./config.js";
 import { createPasswordHasher, type PasswordHasher } from "./domain/password-hasher.js";
 import type { SessionDeps } from "./domain/session.service.js";
@@ -28,18 +20,12 @@ export interface AuthOverrides {
  * tokens locally; it listens only on `start`.
  */
 export async function buildAuthApp(config: AuthConfig, overrides: AuthOverrides = {}, warnings: string[] = []) {
-  const basics = await bootstrapService(
-    "auth",
-    config,
-    { migrations: migrationsDirOf("auth"), swagger: swaggerFileOf("auth") },
-    overrides,
-    warnings,
-  );
+  const basics = await bootstrapService("auth", config, overrides, warnings);
   const deps = await createSessionDeps(basics.db, config, overrides.passwords);
   if (await ensureAdmin(basics.db.pool, deps.passwords, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD })) {
     basics.log.info({ email: config.ADMIN_EMAIL }, "first admin created");
   }
-  const host = await createServiceHost(
+  return createServiceApp(
     {
       name: "auth",
       services: [AuthService],
@@ -51,21 +37,10 @@ export async function buildAuthApp(config: AuthConfig, overrides: AuthOverrides 
           reply.header("cache-control", "public, max-age=300").send(deps.keys.jwks()),
         ),
     },
-    {
-      ...basics,
-      verifier: createTokenVerifier(deps.keys.getKey, config.JWT_ISSUER, config.JWT_AUDIENCE),
-      serverKey: config.SERVER_KEY,
-      bodyLimit: config.BODY_LIMIT_BYTES,
-      shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-    },
+    basics,
+    config,
+    createTokenVerifier(deps.keys.getKey, config.JWT_ISSUER, config.JWT_AUDIENCE),
   );
-  return {
-    log: basics.log,
-    db: basics.db,
-    transport: host.transport,
-    start: () => host.start(config.HTTP_PORT, config.GRPC_PORT, config.HOST),
-    stop: () => host.stop(),
-  };
 }
 
 async function createSessionDeps(db: Database, config: AuthConfig, passwords?: PasswordHasher): Promise<SessionDeps> {

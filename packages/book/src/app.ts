@@ -1,14 +1,5 @@
 import { BookService } from "@lms/gen/library/book/v1/book_pb";
-import {
-  bootstrapService,
-  createJwksVerifier,
-  createServiceHost,
-  type Database,
-  type Logger,
-  migrationsDirOf,
-  swaggerFileOf,
-  type TokenVerifier,
-} from "@lms/platform";
+import { bootstrapService, createJwksVerifier, createServiceApp, type Database, type Logger, type TokenVerifier } from "@lms/platform";
 import { createAuthorDirectoryClient } from "./clients/author.client.js";
 import { createCategoryDirectoryClient } from "./clients/category.client.js";
 import type { BookConfig } from "./config.js";
@@ -26,13 +17,7 @@ export interface BookOverrides {
 
 /** Builds the book service (database migrated, both faces wired); it listens only on `start`. */
 export async function buildBookApp(config: BookConfig, overrides: BookOverrides = {}, warnings: string[] = []) {
-  const basics = await bootstrapService(
-    "book",
-    config,
-    { migrations: migrationsDirOf("book"), swagger: swaggerFileOf("book") },
-    overrides,
-    warnings,
-  );
+  const basics = await bootstrapService("book", config, overrides, warnings);
   const peer = { serverKey: config.SERVER_KEY, timeoutMs: config.RPC_TIMEOUT_MS };
   const authors = overrides.authors ?? createAuthorDirectoryClient({ ...peer, address: config.AUTHOR_GRPC_ADDR });
   const categories = overrides.categories ?? createCategoryDirectoryClient({ ...peer, address: config.CATEGORY_GRPC_ADDR });
@@ -44,7 +29,7 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
     rules: { maxActiveLoans: config.MAX_ACTIVE_LOANS, loanDays: config.LOAN_DAYS },
     recommendationCandidates: config.RECOMMENDATION_CANDIDATES,
   };
-  const host = await createServiceHost(
+  return createServiceApp(
     {
       name: "book",
       services: [BookService],
@@ -52,19 +37,8 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
       access: { [BookService.typeName]: bookAccess },
       swagger: basics.swagger,
     },
-    {
-      ...basics,
-      verifier,
-      serverKey: config.SERVER_KEY,
-      bodyLimit: config.BODY_LIMIT_BYTES,
-      shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-    },
+    basics,
+    config,
+    verifier,
   );
-  return {
-    log: basics.log,
-    db: basics.db,
-    transport: host.transport,
-    start: () => host.start(config.HTTP_PORT, config.GRPC_PORT, config.HOST),
-    stop: () => host.stop(),
-  };
 }

@@ -1,14 +1,5 @@
 import { CategoryService } from "@lms/gen/library/category/v1/category_pb";
-import {
-  bootstrapService,
-  createJwksVerifier,
-  createServiceHost,
-  type Database,
-  type Logger,
-  migrationsDirOf,
-  swaggerFileOf,
-  type TokenVerifier,
-} from "@lms/platform";
+import { bootstrapService, createJwksVerifier, createServiceApp, type Database, type Logger, type TokenVerifier } from "@lms/platform";
 import type { CategoryConfig } from "./config.js";
 import { categoryAccess, createCategoryRpc } from "./rpc/category.rpc.js";
 
@@ -21,15 +12,9 @@ export interface CategoryOverrides {
 
 /** Builds the category service (database migrated, both faces wired); it listens only on `start`. */
 export async function buildCategoryApp(config: CategoryConfig, overrides: CategoryOverrides = {}, warnings: string[] = []) {
-  const basics = await bootstrapService(
-    "category",
-    config,
-    { migrations: migrationsDirOf("category"), swagger: swaggerFileOf("category") },
-    overrides,
-    warnings,
-  );
+  const basics = await bootstrapService("category", config, overrides, warnings);
   const verifier = overrides.verifier ?? createJwksVerifier(config.AUTH_JWKS_URL, config.JWT_ISSUER, config.JWT_AUDIENCE);
-  const host = await createServiceHost(
+  return createServiceApp(
     {
       name: "category",
       services: [CategoryService],
@@ -37,19 +22,8 @@ export async function buildCategoryApp(config: CategoryConfig, overrides: Catego
       access: { [CategoryService.typeName]: categoryAccess },
       swagger: basics.swagger,
     },
-    {
-      ...basics,
-      verifier,
-      serverKey: config.SERVER_KEY,
-      bodyLimit: config.BODY_LIMIT_BYTES,
-      shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-    },
+    basics,
+    config,
+    verifier,
   );
-  return {
-    log: basics.log,
-    db: basics.db,
-    transport: host.transport,
-    start: () => host.start(config.HTTP_PORT, config.GRPC_PORT, config.HOST),
-    stop: () => host.stop(),
-  };
 }

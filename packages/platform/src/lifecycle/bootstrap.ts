@@ -4,6 +4,7 @@ import { type Database, openDatabase } from "../db/database.js";
 import { migrateUp } from "../db/migrations.js";
 import { createLogger, type Logger } from "../observability/logger.js";
 import { createMetrics, type Metrics } from "../observability/metrics.js";
+import { migrationsDirOf, swaggerFileOf } from "../repo-paths.js";
 
 /** The parts every service builds the same way before its own wiring. */
 export interface Basics {
@@ -20,7 +21,6 @@ export interface Basics {
 export async function bootstrapService(
   name: string,
   config: BaseConfig,
-  paths: { migrations: string; swagger: string },
   overrides: { db?: Database; log?: Logger } = {},
   warnings: string[] = [],
 ): Promise<Basics> {
@@ -35,8 +35,8 @@ export async function bootstrapService(
       pool: { maxOpen: config.DB_MAX_OPEN_CONNS, maxIdle: config.DB_MAX_IDLE_CONNS, maxLifetimeSeconds: config.DB_CONN_MAX_LIFETIME },
       log,
     }));
-  const applied = await migrateUp(db.pool, paths.migrations);
+  const applied = await migrateUp(db.pool, migrationsDirOf(name));
   log.info({ database: db.kind, applied }, "database ready");
-  const swagger = JSON.parse(await readFile(paths.swagger, "utf8")) as Record<string, unknown>;
+  const swagger = JSON.parse(await readFile(swaggerFileOf(name), "utf8")) as Record<string, unknown>;
   return { log, metrics: createMetrics(name), db, swagger };
 }

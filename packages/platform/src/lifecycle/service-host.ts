@@ -2,6 +2,7 @@ import type { DescService } from "@bufbuild/protobuf";
 import { type ConnectRouter, createRouterTransport, type Interceptor } from "@connectrpc/connect";
 import type { FastifyInstance } from "fastify";
 import type { TokenVerifier } from "../auth/token-verifier.js";
+import type { BaseConfig } from "../config/config.js";
 import type { Database } from "../db/database.js";
 import { createErrorInterceptor } from "../errors/error.interceptor.js";
 import { type AccessTable, createAccessInterceptor } from "../grpc/access.interceptor.js";
@@ -14,6 +15,7 @@ import type { Metrics } from "../observability/metrics.js";
 import { httpRoutesOf } from "../rest/http-rules.js";
 import { createRestServer } from "../rest/rest-server.js";
 import { registerTranscodedRoutes } from "../rest/transcoder.js";
+import type { Basics } from "./bootstrap.js";
 
 /** Everything a service hands the host: its implementations, access tables and REST extras. */
 export interface ServiceDefinition {
@@ -108,5 +110,39 @@ export async function createServiceHost(def: ServiceDefinition, deps: HostDeps):
       })();
       return stopped;
     },
+  };
+}
+
+/** What every service's `buildXApp` returns: built, not yet listening. */
+export interface ServiceApp {
+  log: Logger;
+  db: Database;
+  /** In-process transport to the service, behind its interceptors (for specs and REST). */
+  transport: ServiceHost["transport"];
+  /** Listens on the configured ports (0 = any) and answers the bound ones. */
+  start(): Promise<{ httpPort: number; grpcPort: number }>;
+  stop(): Promise<void>;
+}
+
+/** Hosts `def` with the shared parts and the configured ports, limits and secrets. */
+export async function createServiceApp(
+  def: ServiceDefinition,
+  basics: Basics,
+  config: BaseConfig,
+  verifier: TokenVerifier,
+): Promise<ServiceApp> {
+  const host = await createServiceHost(def, {
+    ...basics,
+    verifier,
+    serverKey: config.SERVER_KEY,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  });
+  return {
+    log: basics.log,
+    db: basics.db,
+    transport: host.transport,
+    start: () => host.start(config.HTTP_PORT, config.GRPC_PORT, config.HOST),
+    stop: () => host.stop(),
   };
 }

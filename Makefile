@@ -43,11 +43,13 @@ test: install ## Run the whole suite (PostgreSQL at TEST_DATABASE_URL when it an
 build: install ## Regenerate code from the protos, lint them, type-check
 	npm run build
 
-up: install ## Start services + PostgreSQL with Docker Compose
-	$(COMPOSE) up -d --build
+up: ## Build and start services + PostgreSQL with Docker Compose (secrets from .env), wait until healthy
+	@test -f .env || { echo "make up: no .env: cp .env.example .env, then set SERVER_KEY, ADMIN_PASSWORD, POSTGRES_PASSWORD and the <SERVICE>_DB_PASSWORDs" >&2; exit 1; }
+	$(COMPOSE) --project-name library --env-file .env up -d --build --wait
 
-down: install ## Stop the Docker Compose stack
-	$(COMPOSE) down
+down: ## Stop and remove the Docker Compose stack (the database volume is kept; `down -v` drops it)
+	@test -f .env || { echo "make down: no .env (the compose file needs its variables)" >&2; exit 1; }
+	$(COMPOSE) --project-name library --env-file .env down
 
 migrate-up: install ## Apply pending migrations [SVC=]
 	npm run migrate -- up $(if $(SVC),--svc $(SVC))

@@ -1,0 +1,116 @@
+// deploy/docker-compose.yml, validated statically (no Docker engine here): Debian's
+// `docker-compose config` parses, interpolates and schema-checks it; the resolved result and the
+// file as written are then held to the issue's rules.
+import { accessSync, constants, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { SERVICES } from "@lms/cli/services";
+import { REPO_ROOT } from "@lms/platform";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { COMPOSE_FILE, type ComposeFile, composeAvailable, composeConfig, readComposeFile } from "./support/compose.js";
+
+const SECRETS = ["SERVER_KEY", "ADMIN_PASSWORD", "POSTGRES_PASSWORD", ...SERVICES.map((s) => `${s.name.toUpperCase()}_DB_PASSWORD`)];
+const VARS = Object.fromEntries(SECRETS.map((k) => [k, `test-${k.toLowerCase().replaceAll("_", "-")}`]));
+const INIT_MOUNT = "/docker-entrypoint-initdb.d";
+
+function requireCompose(): void {
+  if (!composeAvailable()) {
+    throw new Error(
+      "docker-compose not found: these specs validate deploy/docker-compose.yml with Debian's docker-compose " +
+        "(`DEBIAN_FRONTEND=noninteractive apt-get install -y docker-compose`; CI installs it).",
+    );
+  }
+}
+
+let rendered: ComposeFile | undefined;
+
+/** The file as `docker-compose config` resolves it with every secret set (rendered once). */
+function resolved(): ComposeFile {
+  if (rendered) return rendered;
+  requireCompose();
+  const result = composeConfig(VARS);
+  expect(result.status, result.stderr).toBe(0);
+  rendered = parse(result.stdout) as ComposeFile;
+  return rendered;
+}
+
+describe("deploy/docker-compose.yml", () => {
+  it("passes `docker-compose config` with every secret set", () => {
+    requireCompose();
+    const result = composeConfig(VARS, ["-q"]);
+    expect(result.status, result.stderr).toBe(0);
+  });
+
+  it("refuses to start while any secret is missing, naming it", () => {
+    requireCompose();
+    for (const secret of SECRETS) {
+      const { [secret]: _left, ...rest } = VARS;
+      const result = composeConfig(rest, ["-q"]);
+      expect(result.status, secret).not.toBe(0);
+      expect(result.stderr).toContain(secret);
+    }
+  });
+
+  it("runs PostgreSQL with the init script really mounted and no published port", () => {
+    const postgres = resolved().services.postgres;
+    expect(postgres.image).toMatch(/^postgres:15/);
+    const mount = postgres.volumes?.find((v) => v.split(":")[1] === INIT_MOUNT);
+    expect(mount, "init scripts mounted into the image's initdb directory").toBeDefined();
+    const hostDir = String(mount).split(":")[0];
+    accessSync(join(hostDir, "01-databases.sh"), constants.X_OK);
+    expect(hostDir).toBe(join(REPO_ROOT, "deploy", "postgres", "init"));
+    expect(postgres.ports).toBeUndefined();
+    expect(postgres.healthcheck?.test.join(" ")).toContain("pg_isready");
+    for (const secret of SECRETS.filter((s) => s.endsWith("_DB_PASSWORD") || s === "POSTGRES_PASSWORD")) {
+      expect(postgres.environment?.[secret]).toBe(VARS[secret]);
+    }
+  });
+
+  it.each(SERVICES.map((s) => [s.name, s] as const))(
+    "%s: built from the one Dockerfile, healthy on /readyz, after PostgreSQL",
+    (name, spec) => {
+      const service = resolved().services[name];
+      expect(service.build).toMatchObject({ context: REPO_ROOT, dockerfile: "deploy/Dockerfile", args: { SERVICE: name } });
+      expect(service.healthcheck?.test.join(" ")).toContain("/readyz");
+      expect(service.depends_on?.postgres).toEqual({ condition: "service_healthy" });
+      expect(service.restart).toBe("unless-stopped");
+      const env = service.environment ?? {};
+      expect(env).toMatchObject({
+        NODE_ENV: "production",
+        SERVER_KEY: VARS.SERVER_KEY,
+        HTTP_PORT: String(spec.httpPort),
+        GRPC_PORT: String(spec.grpcPort),
+      });
+      expect(env.DATABASE_URL).toBe(`postgres://${name}:${VARS[`${name.toUpperCase()}_DB_PASSWORD`]}@postgres:5432/${spec.database}`);
+      expect(env.AUTH_JWKS_URL).toBe("http://auth:8081/.well-known/jwks.json");
+      for (const peer of SERVICES) expect(env[`${peer.name.toUpperCase()}_GRPC_ADDR`]).toBe(`${peer.name}:${peer.grpcPort}`);
+      if (name === "auth") expect(env.ADMIN_PASSWORD).toBe(VARS.ADMIN_PASSWORD);
+    },
+  );
+
+  it("publishes only the REST ports (gRPC stays on the compose network)", () => {
+    const services = resolved().services;
+    for (const spec of SERVICES) {
+      const targets = (services[spec.name].ports ?? []).map((p) => (typeof p === "string" ? Number(p.split(":").at(-1)) : p.target));
+      expect(targets, spec.name).toEqual([spec.httpPort]);
+    }
+  });
+
+  it("takes every secret from .env as a required variable (`:?`), never a literal or a default", () => {
+    const raw = readComposeFile();
+    for (const service of Object.values(raw.services)) {
+      for (const [key, value] of Object.entries(service.environment ?? {})) {
+        const secret = SECRETS.find((s) => key === s || String(value).includes(`\${${s}`));
+        if (secret) expect(String(value), key).toContain(`\${${secret}:?`);
+      }
+      expect(service.env_file, "no env_file: each container gets only its own variables").toBeUndefined();
+    }
+  });
+
+  it("reads only variables that .env.example lists", () => {
+    const example = readFileSync(join(REPO_ROOT, ".env.example"), "utf8");
+    const listed = new Set([...example.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
+    const used = new Set([...readFileSync(COMPOSE_FILE, "utf8").matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]));
+    expect([...used].filter((v) => !listed.has(v))).toEqual([]);
+  });
+});

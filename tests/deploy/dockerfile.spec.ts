@@ -1,0 +1,49 @@
+// Static rules of deploy/Dockerfile that the start-command spec cannot see.
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { REPO_ROOT } from "@lms/platform";
+import { describe, expect, it } from "vitest";
+import { readDockerfile, stageNamed } from "./support/dockerfile.js";
+
+const dockerfile = readDockerfile();
+const runtime = dockerfile.stages[dockerfile.stages.length - 1];
+// Variable references read as <NAME>, so the expectations below are plain strings.
+const argsOf = (keyword: string, stage = runtime) =>
+  stage.instructions.filter((i) => i.keyword === keyword).map((i) => i.args.replace(/\$\{(\w+)\}/g, "<$1>"));
+const workspacePackages = readdirSync(join(REPO_ROOT, "packages")).sort();
+
+describe("deploy/Dockerfile", () => {
+  it("has deps → build → runtime stages on a Node 20 base image", () => {
+    expect(dockerfile.stages.map((s) => s.name)).toEqual(["deps", "build", "runtime"]);
+    expect(dockerfile.globalArgs.NODE_IMAGE).toMatch(/^node:20[-.]/);
+    expect(runtime.from.replace(/\$\{(\w+)\}/g, "<$1>")).toBe("<NODE_IMAGE>");
+  });
+
+  it("copies every workspace manifest before each npm ci (npm ci needs them all)", () => {
+    for (const stage of [stageNamed(dockerfile, "deps"), runtime]) {
+      for (const pkg of workspacePackages) expect(argsOf("COPY", stage)).toContain(`packages/${pkg}/package.json packages/${pkg}/`);
+    }
+  });
+
+  it("installs only production dependencies in the runtime image, and runs in production", () => {
+    expect(argsOf("RUN").some((cmd) => / npm ci --omit=dev /.test(` ${cmd.replace(/^(--\S+\s+)+/, "")} `))).toBe(true);
+    const env = argsOf("ENV").join(" ");
+    expect(env).toContain("NODE_ENV=production");
+    expect(env).toContain(`LMS_ROOT=${argsOf("WORKDIR")[0]}`);
+  });
+
+  it("puts the bundle, the service's migrations and its Swagger file in the runtime image", () => {
+    expect(argsOf("COPY")).toEqual(
+      expect.arrayContaining([
+        "--from=build /app/dist/<SERVICE>/ dist/",
+        "packages/<SERVICE>/migrations/ packages/<SERVICE>/migrations/",
+        "api/swagger/<SERVICE>.swagger.json api/swagger/",
+      ]),
+    );
+  });
+
+  it("runs as a numeric non-root user", () => {
+    const [uid] = (argsOf("USER").at(-1) ?? "0").split(":").map(Number);
+    expect(uid).toBeGreaterThan(0);
+  });
+});

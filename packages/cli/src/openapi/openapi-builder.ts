@@ -126,7 +126,12 @@ function buildServiceDoc(service: DescService, ext: DescExtension) {
     paths,
     definitions: defs.build(),
     securityDefinitions: {
-      bearer: { type: "apiKey", name: "Authorization", in: "header", description: "Enter `Bearer <access token>` (the accessToken from Login)" },
+      bearer: {
+        type: "apiKey",
+        name: "Authorization",
+        in: "header",
+        description: "Enter `Bearer <access token>` (the accessToken from Login)",
+      },
     },
   };
 }

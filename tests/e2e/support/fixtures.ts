@@ -13,13 +13,17 @@ export function nextIsbn(): string {
   return body + ((10 - (sum % 10)) % 10);
 }
 
-/** Registers a member on the auth service and logs in: their id and access token. */
-export async function registerMember(authUrl: string, email: string): Promise<{ userId: string; token: string }> {
+/** Registers a member on the auth service and logs in: their id, access token and refresh token. */
+export async function registerMember(authUrl: string, email: string): Promise<{ userId: string; token: string; refreshToken: string }> {
   const body = { email, password: "correct horse", name: "Reader" };
   const registered = await rest<Body>(authUrl, "POST", "/api/v1/auth/register", { body });
   if (registered.status !== 200) throw new Error(`register ${email}: ${registered.status} ${JSON.stringify(registered.body)}`);
   const login = await rest<Body>(authUrl, "POST", "/api/v1/auth/login", { body: { email, password: body.password } });
-  return { userId: String((registered.body.user as Body).id), token: String(login.body.accessToken) };
+  return {
+    userId: String((registered.body.user as Body).id),
+    token: String(login.body.accessToken),
+    refreshToken: String(login.body.refreshToken),
+  };
 }
 
 /** The ErrorInfo reason of a REST error body, if any. */

@@ -2,6 +2,7 @@ import { type DescMessage, fromJson, type JsonValue, ScalarType, toJson } from "
 import type { Transport } from "@connectrpc/connect";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { invalidArgument } from "../errors/errors.js";
+import { emitUnpopulated } from "./emit-unpopulated.js";
 import type { HttpRoute } from "./http-rules.js";
 import { jsonDecodeError, restError } from "./json-errors.js";
 
@@ -11,7 +12,7 @@ type JsonObject = Record<string, unknown>;
  * Mounts one Fastify route per http rule (grpc-gateway style transcoding): path variables,
  * query parameters and the body become the request message (proto3 JSON, both name
  * spellings), which goes through `transport` (the same service object behind the same
- * interceptors as the gRPC port); the answer is proto3 JSON with defaults emitted.
+ * interceptors as the gRPC port); the answer is proto3 JSON with every field emitted.
  * REST has no logic of its own (STYLE.md rule 1).
  */
 export function registerTranscodedRoutes(app: FastifyInstance, routes: HttpRoute[], transport: Transport, serverKey: string): void {
@@ -24,7 +25,7 @@ export function registerTranscodedRoutes(app: FastifyInstance, routes: HttpRoute
         try {
           const input = decodeInput(route, req);
           const res = await transport.unary(route.method, undefined, undefined, forwardHeaders(req, serverKey), input);
-          return toJson(route.method.output, res.message, { alwaysEmitImplicit: true });
+          return emitUnpopulated(route.method.output, toJson(route.method.output, res.message, { alwaysEmitImplicit: true }));
         } catch (err) {
           return sendError(reply, err);
         }

@@ -162,7 +162,7 @@ export type Loan = Message<"library.book.v1.Loan"> & {
   dueAt?: Timestamp | undefined;
 
   /**
-   * When the copy came back; absent while open.
+   * When the copy came back; null while the loan is open.
    *
    * @generated from field: google.protobuf.Timestamp returned_at = 6;
    */

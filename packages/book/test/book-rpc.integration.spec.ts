@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
+import { testDatabaseKinds } from "@lms/platform/testing/test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Body, type BookTestApp, nextIsbn, startBookTestApp } from "./book-test-app.js";
 
 // The circulation and recommendation methods as the rpc layer mounts them: access rules, proto mapping, hydration.
-describe.each(["postgres", "embedded"] as const)("book rpc wiring on %s", (kind) => {
+describe.each(await testDatabaseKinds())("book rpc wiring on %s", (kind) => {
   let t: BookTestApp;
   let author: string;
 

@@ -1,9 +1,10 @@
+import { testDatabaseKinds } from "@lms/platform/testing/test-database";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type BookTestApp, isbn10Of, nextIsbn, startBookTestApp } from "./book-test-app.js";
 import { ABSENT, catalogueOf, expectRefusal, FAIL_AT_COMMIT, sorted } from "./catalogue-helpers.js";
 
 // UpdateBook and DeleteBook through REST, with fake author and category services, on both databases.
-describe.each(["postgres", "embedded"] as const)("book catalogue changes on %s", (kind) => {
+describe.each(await testDatabaseKinds())("book catalogue changes on %s", (kind) => {
   let t: BookTestApp;
   let author: string;
   let fantasy: string;

@@ -1,3 +1,4 @@
+import { testDatabaseKinds } from "@lms/platform/testing/test-database";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Body, type BookTestApp, isbn10Of, nextIsbn, startBookTestApp } from "./book-test-app.js";
 
@@ -12,7 +13,7 @@ const SQL_ORDER: Record<string, string> = {
 };
 
 // ListBooks through REST, with fake author and category services, on both databases.
-describe.each(["postgres", "embedded"] as const)("book listing on %s", (kind) => {
+describe.each(await testDatabaseKinds())("book listing on %s", (kind) => {
   let t: BookTestApp;
   let author: string;
 

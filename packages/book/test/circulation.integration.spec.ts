@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ErrorInfoSchema } from "@lms/gen/google/rpc/error_details_pb";
+import { testDatabaseKinds } from "@lms/platform/testing/test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { borrowBook, listLoans, returnBook } from "../src/domain/loan.service.js";
 import { type BookDb, caller, openBookDb } from "./circulation-db.js";
@@ -18,7 +19,7 @@ async function refusal(p: Promise<unknown>): Promise<{ code: Code; reason?: stri
   return { code: err.code, reason: err.findDetails(ErrorInfoSchema)[0]?.reason };
 }
 
-describe.each(["postgres", "embedded"] as const)("circulation on %s", (kind) => {
+describe.each(await testDatabaseKinds())("circulation on %s", (kind) => {
   let db: BookDb;
   beforeAll(async () => {
     db = await openBookDb(kind, 5);

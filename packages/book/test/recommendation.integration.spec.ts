@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
+import { testDatabaseKinds } from "@lms/platform/testing/test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { borrowBook } from "../src/domain/loan.service.js";
 import type { CategoryDirectory } from "../src/domain/ports.js";
@@ -20,7 +21,7 @@ function fakeCategories(related: Record<string, Record<string, number>>) {
   return { directory, calls };
 }
 
-describe.each(["postgres", "embedded"] as const)("recommendations on %s", (kind) => {
+describe.each(await testDatabaseKinds())("recommendations on %s", (kind) => {
   let db: BookDb;
   const author = randomUUID();
   let target: string;

@@ -1,10 +1,11 @@
+import { testDatabaseKinds } from "@lms/platform/testing/test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Body, type CategoryTestApp, startCategoryTestApp } from "./category-test-app.js";
 
 const ABSENT = "3f1e2d3c-0000-4000-8000-000000000000";
 
 // The category tree rules, through REST, on a real PostgreSQL server and on the embedded one.
-describe.each(["postgres", "embedded"] as const)("category service (tree) on %s", (kind) => {
+describe.each(await testDatabaseKinds())("category service (tree) on %s", (kind) => {
   let t: CategoryTestApp;
 
   beforeAll(async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
+import { testDatabaseKinds } from "@lms/platform/testing/test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Body, type CategoryTestApp, startCategoryTestApp, WITH_SERVER_KEY } from "./category-test-app.js";
 
@@ -7,7 +8,7 @@ const ABSENT = "3f1e2d3c-0000-4000-8000-000000000000";
 const sorted = (ids: string[]) => [...ids].sort();
 
 // Item ↔ category links, through REST and the gRPC-only methods, on a real server and on the embedded one.
-describe.each(["postgres", "embedded"] as const)("category service (item links) on %s", (kind) => {
+describe.each(await testDatabaseKinds())("category service (item links) on %s", (kind) => {
   let t: CategoryTestApp;
   let fantasy: string;
   let history: string;

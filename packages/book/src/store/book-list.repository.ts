@@ -40,6 +40,16 @@ const FILTER = `($1::text is null or title ilike $1 or ($2::text is not null and
   and ($5::uuid[] is null or id = any($5::uuid[]))`;
 
 /**
+ * Where a page is read from. With a category filter the members (at most
+ * MAX_CATEGORY_MEMBERS ids) are fetched by primary key first and then sorted: left to
+ * itself the planner walks the whole sort-order index, testing every row against the id list,
+ * to find the first page (100+ ms at 100 000 books; docs/performance.md has both plans).
+ */
+function sourceOf(filter: BookFilter): string {
+  return filter.ids ? "(select * from books where id = any($5::uuid[]) offset 0) as books" : "books";
+}
+
+/**
  * A page of books in `order` strictly after `after` (keyset: the sort value, then the id, both
  * in the order's direction), with the number of all matches. Each row carries its cursor.
  */
@@ -53,7 +63,7 @@ export async function listBooks(
   const filterParams = filterParamsOf(opts.filter);
   const [page, count] = await Promise.all([
     db.query<BookRow & { sort_key: string | number }>(
-      `select ${BOOK_COLUMNS}, ${sql.sortKey} as sort_key from books
+      `select ${BOOK_COLUMNS}, ${sql.sortKey} as sort_key from ${sourceOf(opts.filter)}
        where ${FILTER} ${keyset}
        order by ${sql.expr} ${dir}, id ${dir} limit $6`,
       [...filterParams, opts.limit, ...(opts.after ?? [])],

@@ -11,6 +11,12 @@ const READER_SAMPLE = 1000;
  * from the category service), books of the same author and books borrowed by the same
  * readers, scored with {@link WEIGHTS}; ties broken by popularity (all-time loans), then id.
  * The book itself is never returned.
+ *
+ * Shape, for speed at 100 000 books / 1 000 000 loans (docs/performance.md has the plans):
+ * the candidates are looked up as one id array (`= any(array(...))`), because the planner
+ * underestimates how few they are and otherwise hashes the whole books table; and popularity,
+ * which only breaks ties, is counted only for the "finalists" whose score reaches the
+ * limit-th best score (all others cannot make the page), not for every candidate.
  */
 export async function rankRecommendations(
   db: Executor,
@@ -21,7 +27,6 @@ export async function rankRecommendations(
 ): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `with target as (select id, author_id from books where id = $1),
-     by_category(book_id, shared) as (select * from unnest($2::uuid[], $3::int[])),
      readers as (
        select user_id from (select user_id, max(borrowed_at) as last from loans where book_id = $1 group by user_id) r
        order by last desc limit ${READER_SAMPLE}),
@@ -32,19 +37,23 @@ export async function rankRecommendations(
      same_author as (
        select b.id as book_id from books b join target t on b.author_id = t.author_id where b.id <> t.id limit $5),
      candidates as (
-       select book_id from by_category union select book_id from co_borrowed union select book_id from same_author)
-     select b.id,
-            coalesce(c.shared, 0) * ${WEIGHTS.sharedCategory}
-              + case when b.author_id = t.author_id then ${WEIGHTS.sameAuthor} else 0 end
-              + coalesce(cb.readers, 0) * ${WEIGHTS.coBorrower} as score,
-            (select count(*) from loans p where p.book_id = b.id) as popularity
-       from candidates k
-       join books b on b.id = k.book_id
-       cross join target t
-       left join by_category c on c.book_id = b.id
-       left join co_borrowed cb on cb.book_id = b.id
-      where b.id <> $1
-      order by score desc, popularity desc, b.id
+       select unnest($2::uuid[]) as book_id union select book_id from co_borrowed union select book_id from same_author),
+     scored as (
+       select b.id,
+              coalesce(c.shared, 0) * ${WEIGHTS.sharedCategory}
+                + case when b.author_id = t.author_id then ${WEIGHTS.sameAuthor} else 0 end
+                + coalesce(cb.readers, 0) * ${WEIGHTS.coBorrower} as score
+         from books b
+         cross join target t
+         left join unnest($2::uuid[], $3::int[]) as c(book_id, shared) on c.book_id = b.id
+         left join co_borrowed cb on cb.book_id = b.id
+        where b.id = any(array(select book_id from candidates)) and b.id <> $1),
+     finalists as (
+       select id, score from scored
+        where score >= coalesce((select score from scored order by score desc offset $4::int - 1 limit 1), 0))
+     select f.id, (select count(*) from loans p where p.book_id = f.id) as popularity
+       from finalists f
+      order by f.score desc, popularity desc, f.id
       limit $4`,
     [bookId, [...sharedCategories.keys()], [...sharedCategories.values()], limit, candidateLimit],
   );

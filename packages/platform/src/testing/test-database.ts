@@ -18,6 +18,16 @@ export async function testServerAnswers(): Promise<boolean> {
   }
 }
 
+/**
+ * The backends an integration suite runs on: the real server and the embedded one, or only the
+ * embedded one (with a note) when no server answers, so `make test` works on a bare machine.
+ */
+export async function testDatabaseKinds(): Promise<("postgres" | "embedded")[]> {
+  if (await testServerAnswers()) return ["postgres", "embedded"];
+  console.warn("[integration] no PostgreSQL server at TEST_DATABASE_URL: running on the embedded one only");
+  return ["embedded"];
+}
+
 /** A database made for one suite: `url` for a real server, undefined for the embedded one. */
 export interface TestDatabase {
   url: string | undefined;

@@ -1,0 +1,107 @@
+import { randomUUID } from "node:crypto";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { BookService } from "@lms/gen/library/book/v1/book_pb";
+import { REPO_ROOT } from "@lms/platform";
+import pg from "pg";
+import { freePort } from "../tests/e2e/support/ports.js";
+import { type LoopClient, runCallLoop } from "./call-loop.js";
+import { borrowTransaction, returnTransaction } from "./circulation-sql.js";
+import { grpcClients } from "./grpc-load.js";
+import { runHttp } from "./http-load.js";
+import { checkInvariants, returnOpenLoans } from "./invariants.js";
+import { NodeProcess } from "./process.js";
+import { type BaselineName, type BenchContext, pickRandom } from "./scenario.js";
+import { hotBookIndexes } from "./seed.js";
+import type { RunResult } from "./stats.js";
+
+/** The product's default pool size (DB_MAX_OPEN_CONNS), used by every baseline too. */
+const POOL_SIZE = 10;
+
+/** The baseline server process (bench/baseline-server.ts) and the raw-SQL pool. */
+export interface Baselines {
+  process: NodeProcess;
+  /** One measured run of `name` at `clients` for `durationMs`; `afterRun` checks and cleans up circulation. */
+  run(name: BaselineName, clients: number, durationMs: number): Promise<RunResult>;
+  afterRun(name: BaselineName, label: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts the bare Fastify and Connect servers on book_db and opens the raw-SQL pool. */
+export async function startBaselines(ctx: BenchContext, logDir: string): Promise<Baselines> {
+  const httpPort = await freePort();
+  const grpcPort = await freePort();
+  const server = new NodeProcess(
+    "baseline",
+    join(REPO_ROOT, "bench", "baseline-server.ts"),
+    {
+      DATABASE_URL: ctx.stack.databaseUrl.book,
+      HTTP_PORT: String(httpPort),
+      GRPC_PORT: String(grpcPort),
+      DB_MAX_OPEN_CONNS: String(POOL_SIZE),
+    },
+    join(logDir, "baseline.log"),
+  );
+  await server.start(`http://127.0.0.1:${httpPort}/readyz`);
+  const sqlPool = new pg.Pool({ connectionString: ctx.stack.databaseUrl.book, max: POOL_SIZE });
+  // Raw-SQL borrowers are made-up users: the baseline needs no accounts, only distinct ids.
+  const sqlUsers = Array.from({ length: Math.max(...ctx.config.clients) }, () => randomUUID());
+  const hot = hotBookIndexes(ctx.config.sizes);
+  const half = Math.floor(ctx.bookIds.length / 2);
+  const manyBooks = ctx.bookIds.slice(half, hot.baseline);
+
+  const sqlClients = (clients: number, contention: "many" | "hot"): LoopClient[] =>
+    Array.from({ length: clients }, (_, i) => {
+      const per = Math.floor(manyBooks.length / clients);
+      const books = contention === "hot" ? [ctx.bookIds[hot.baseline]] : manyBooks.slice(i * per, (i + 1) * per);
+      let k = Math.floor(Math.random() * books.length);
+      let borrowed = false;
+      return {
+        async next() {
+          borrowed = !borrowed;
+          if (borrowed) k = (k + 1) % books.length;
+          const outcome = borrowed
+            ? await borrowTransaction(sqlPool, books[k], sqlUsers[i])
+            : await returnTransaction(sqlPool, books[k], sqlUsers[i]);
+          if (outcome !== "ok") throw new Error(`raw SQL refused: ${outcome}`);
+          return "ok";
+        },
+      };
+    });
+
+  return {
+    process: server,
+    run(name, clients, durationMs) {
+      switch (name) {
+        case "fastify+pg":
+          return runHttp(`http://127.0.0.1:${httpPort}`, clients, durationMs, {
+            requestsFor: () => [() => ({ method: "GET", path: `/books/${pickRandom(ctx.bookIds)}` })],
+          });
+        case "connect+pg": {
+          const loop = grpcClients(BookService, `127.0.0.1:${grpcPort}`, clients).map((client) => ({
+            next: async () => {
+              await client.getBook({ id: pickRandom(ctx.bookIds) });
+              return "ok" as const;
+            },
+          }));
+          return runCallLoop(loop, durationMs);
+        }
+        case "pg txn, many books":
+          return runCallLoop(sqlClients(clients, "many"), durationMs, 2);
+        case "pg txn, hot book":
+          return runCallLoop(sqlClients(clients, "hot"), durationMs, 2);
+      }
+    },
+    async afterRun(name, label) {
+      if (!name.startsWith("pg txn")) return;
+      await sleep(100);
+      const books = name === "pg txn, hot book" ? [ctx.bookIds[hot.baseline]] : manyBooks;
+      ctx.checks.push(await checkInvariants(ctx.bookDb, label, books));
+      await returnOpenLoans(ctx.bookDb, sqlUsers);
+    },
+    async stop() {
+      await sqlPool.end();
+      await server.stop();
+    },
+  };
+}

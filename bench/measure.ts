@@ -1,0 +1,112 @@
+import type { Baselines } from "./baselines.js";
+import { runCallLoop } from "./call-loop.js";
+import type { BenchConfig } from "./config.js";
+import { runHttp } from "./http-load.js";
+import type { Row } from "./report.js";
+import type { BaselineName, BenchContext, Scenario, Transport } from "./scenario.js";
+import { type CellSummary, formatMs, formatRate, type RunResult, summarize } from "./stats.js";
+
+/** Progress lines go to stderr; the report alone goes to stdout. */
+export const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+/** Something to measure: one run of a given length, and what to do after each run. */
+export interface Workload {
+  label: string;
+  callsPerOp: number;
+  run(durationMs: number): Promise<RunResult>;
+  /** Checks and clean-up after every run, warm-up included (circulation). */
+  afterRun?(): Promise<void>;
+}
+
+/**
+ * Measures workloads side by side: one warm-up run each (discarded: JIT, pools, caches,
+ * connections), then `config.runs` rounds in which each runs once, in turn. Interleaving
+ * matters on a shared machine: a product run and its baseline run seconds apart see the same
+ * background load, so their ratio is far steadier than either figure alone.
+ */
+export async function measureInterleaved(config: BenchConfig, workloads: readonly Workload[]): Promise<CellSummary[]> {
+  const runs: RunResult[][] = workloads.map(() => []);
+  for (const w of workloads) {
+    await w.run(config.warmupMs);
+    await w.afterRun?.();
+  }
+  for (let round = 0; round < config.runs; round++) {
+    for (const [i, w] of workloads.entries()) {
+      runs[i].push(await w.run(config.runMs));
+      await w.afterRun?.();
+    }
+  }
+  return workloads.map((w, i) => {
+    const cell = summarize(runs[i], w.callsPerOp);
+    const sample = runs[i].flatMap((r) => r.errorSamples)[0];
+    progress(
+      `${w.label}: ${formatRate(cell.rate.median)}/s, p50 ${formatMs(cell.p50)} ms, p99 ${formatMs(cell.p99)} ms, ` +
+        `errors ${cell.errors}${sample ? ` (e.g. ${sample})` : ""}`,
+    );
+    return cell;
+  });
+}
+
+/** A baseline as a workload. */
+export function baselineWorkload(baselines: Baselines, name: BaselineName, clients: number): Workload {
+  return {
+    label: `baseline ${name} c=${clients}`,
+    callsPerOp: name.startsWith("pg txn") ? 2 : 1,
+    run: (ms) => baselines.run(name, clients, ms),
+    afterRun: () => baselines.afterRun(name, `baseline ${name}`),
+  };
+}
+
+/** A product scenario over one transport at one concurrency, as a workload. */
+function scenarioWorkload(ctx: BenchContext, scenario: Scenario, transport: Transport, clients: number): Workload {
+  const label = `${scenario.name} ${transport}`;
+  return {
+    label: `${label} c=${clients}`,
+    callsPerOp: scenario.callsPerOp,
+    run(ms) {
+      if (transport === "REST") {
+        const { baseUrl, plan } = scenario.rest(ctx, clients);
+        return runHttp(baseUrl, clients, ms, plan);
+      }
+      if (!scenario.grpc) throw new Error(`${scenario.name} has no gRPC method`);
+      return runCallLoop(scenario.grpc(ctx, clients), ms, scenario.callsPerOp);
+    },
+    afterRun: scenario.afterRun && (() => scenario.afterRun?.(ctx, label) ?? Promise.resolve()),
+  };
+}
+
+/**
+ * One table row. A row with a ratio target is measured interleaved with its own baseline
+ * runs (the ratio is the point); other rows are compared with the baseline table measured
+ * at the start (`shared`).
+ */
+export async function measureRow(
+  ctx: BenchContext,
+  baselines: Baselines,
+  shared: ReadonlyMap<string, CellSummary>,
+  scenario: Scenario,
+  transport: Transport,
+  clients: number,
+): Promise<Row> {
+  const targets = scenario.targets(transport, clients);
+  const baseName = scenario.baseline[transport];
+  const product = scenarioWorkload(ctx, scenario, transport, clients);
+  let cell: CellSummary;
+  let base: CellSummary | undefined;
+  const paired = targets.some((t) => t.kind === "ratio");
+  if (paired) {
+    [base, cell] = await measureInterleaved(ctx.config, [baselineWorkload(baselines, baseName, clients), product]);
+  } else {
+    [cell] = await measureInterleaved(ctx.config, [product]);
+    base = shared.get(`${baseName}@${clients}`);
+  }
+  return {
+    scenario: scenario.name,
+    transport,
+    clients,
+    unit: scenario.unit,
+    cell,
+    baseline: base && { name: baseName, cell: base, paired },
+    targets,
+  };
+}

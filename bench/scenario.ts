@@ -1,0 +1,59 @@
+import type pg from "pg";
+import type { LoopClient } from "./call-loop.js";
+import type { BenchConfig } from "./config.js";
+import type { HttpPlan } from "./http-load.js";
+import type { InvariantCheck } from "./invariants.js";
+import type { Target } from "./report.js";
+import type { BenchStack } from "./stack.js";
+import type { Member } from "./users.js";
+
+export type Transport = "REST" | "gRPC";
+
+/** Names of the in-run baselines a product row is compared with. */
+export type BaselineName = "fastify+pg" | "connect+pg" | "pg txn, many books" | "pg txn, hot book";
+
+/** Everything a scenario may use: the running stack, the seeded ids, the members, book_db. */
+export interface BenchContext {
+  config: BenchConfig;
+  stack: BenchStack;
+  members: readonly Member[];
+  bookIds: readonly string[];
+  authorIds: readonly string[];
+  categoryIds: readonly string[];
+  /** A pool on book_db, for invariant checks and clean-up between runs. */
+  bookDb: pg.Pool;
+  /** Every invariant check made, in order, for the report. */
+  checks: InvariantCheck[];
+}
+
+/** One measured operation, over REST and (where the method exists) gRPC. */
+export interface Scenario {
+  /** Short name BENCH_ONLY selects by (prefix): getbook, listbooks-q, borrow-many, … */
+  id: string;
+  name: string;
+  /** "req/s", or "pairs/s" for a borrow and its return. */
+  unit: string;
+  callsPerOp: number;
+  /** Which baseline each transport is compared with. */
+  baseline: Record<Transport, BaselineName>;
+  targets(transport: Transport, clients: number): Target[];
+  rest(ctx: BenchContext, clients: number): { baseUrl: string; plan: HttpPlan };
+  grpc?(ctx: BenchContext, clients: number): LoopClient[];
+  /** After every run (warm-up included): checks and clean-up (circulation). */
+  afterRun?(ctx: BenchContext, label: string): Promise<void>;
+}
+
+/** A uniformly random element. */
+export function pickRandom<T>(items: readonly T[]): T {
+  return items[Math.floor(Math.random() * items.length)];
+}
+
+/** The p99 ≤ 3 × p50 goal applies at 64 clients (the bounded-tail target). */
+export function tailTarget(clients: number): Target[] {
+  return clients >= 64 ? [{ kind: "tail", factor: 3 }] : [];
+}
+
+/** REST always; gRPC where the scenario's method exists there. */
+export function transportsOf(scenario: Scenario): Transport[] {
+  return scenario.grpc ? ["REST", "gRPC"] : ["REST"];
+}

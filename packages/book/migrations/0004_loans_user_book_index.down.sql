@@ -1,0 +1,1 @@
+drop index if exists loans_user_book_idx;

@@ -1,4 +1,5 @@
 import { rest } from "@lms/platform/testing/rest-client";
+import { testServiceEnv } from "@lms/platform/testing/test-database";
 import { buildAuthApp } from "../src/app.js";
 import { loadAuthConfig } from "../src/config.js";
 
@@ -11,19 +12,15 @@ export type AuthApp = Awaited<ReturnType<typeof buildAuthApp>>;
 
 /** Builds (not starts) the auth service on `databaseUrl` with cheap argon2 and test ports. */
 export async function buildTestAuthApp(databaseUrl: string | undefined, env: Record<string, string> = {}): Promise<AuthApp> {
-  const { config } = loadAuthConfig({
-    DATABASE_URL: databaseUrl,
-    DATA_DIR: "memory://",
-    HTTP_PORT: "0",
-    GRPC_PORT: "0",
-    HOST: "127.0.0.1",
-    LOG_LEVEL: "silent",
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
-    ARGON2_MEMORY_KIB: "4096",
-    ARGON2_TIME_COST: "1",
-    ...env,
-  });
+  const { config } = loadAuthConfig(
+    testServiceEnv(databaseUrl, {
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      ARGON2_MEMORY_KIB: "4096",
+      ARGON2_TIME_COST: "1",
+      ...env,
+    }),
+  );
   return buildAuthApp(config);
 }
 

@@ -1,6 +1,6 @@
 import { unavailable } from "@lms/platform";
 import { rest } from "@lms/platform/testing/rest-client";
-import { createTestDatabase, type TestDatabase, testDatabaseKinds } from "@lms/platform/testing/test-database";
+import { createTestDatabase, type TestDatabase, testDatabaseKinds, testServiceEnv } from "@lms/platform/testing/test-database";
 import { createTestIssuer, type TestIssuer } from "@lms/platform/testing/test-tokens";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildAuthorApp } from "../src/app.js";
@@ -24,14 +24,7 @@ describe.each(await testDatabaseKinds())("author service on %s", (kind) => {
     issuer = await createTestIssuer();
     librarian = await issuer.token("ROLE_LIBRARIAN");
     member = await issuer.token("ROLE_MEMBER");
-    const { config } = loadAuthorConfig({
-      DATABASE_URL: database.url,
-      DATA_DIR: "memory://",
-      HTTP_PORT: "0",
-      GRPC_PORT: "0",
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "silent",
-    });
+    const { config } = loadAuthorConfig(testServiceEnv(database.url));
     const books = {
       async countBooksByAuthor(id: string) {
         if (bookServiceDown) throw unavailable("book service unavailable");

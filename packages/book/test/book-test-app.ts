@@ -1,7 +1,7 @@
 import { createClient } from "@connectrpc/connect";
 import { BookService } from "@lms/gen/library/book/v1/book_pb";
 import { type RestResult, rest } from "@lms/platform/testing/rest-client";
-import { createTestDatabase, type TestDatabase } from "@lms/platform/testing/test-database";
+import { createTestDatabase, type TestDatabase, testServiceEnv } from "@lms/platform/testing/test-database";
 import { createTestIssuer, type TestIssuer } from "@lms/platform/testing/test-tokens";
 import { buildBookApp } from "../src/app.js";
 import { loadBookConfig } from "../src/config.js";
@@ -37,16 +37,12 @@ export interface BookTestApp {
 export async function startBookTestApp(kind: "postgres" | "embedded", env: Record<string, string> = {}): Promise<BookTestApp> {
   const database: TestDatabase = await createTestDatabase("book_it", kind);
   const issuer = await createTestIssuer();
-  const { config } = loadBookConfig({
-    DATABASE_URL: database.url,
-    DATA_DIR: "memory://",
-    HTTP_PORT: "0",
-    GRPC_PORT: "0",
-    HOST: "127.0.0.1",
-    LOG_LEVEL: "silent",
-    SERVER_KEY,
-    ...env,
-  });
+  const { config } = loadBookConfig(
+    testServiceEnv(database.url, {
+      SERVER_KEY,
+      ...env,
+    }),
+  );
   const authors = new FakeAuthors();
   const categories = new FakeCategories();
   const app = await buildBookApp(config, { verifier: issuer.verifier, authors, categories });

@@ -1,7 +1,7 @@
 import { createClient } from "@connectrpc/connect";
 import { CategoryService } from "@lms/gen/library/category/v1/category_pb";
 import { type RestResult, rest } from "@lms/platform/testing/rest-client";
-import { createTestDatabase, type TestDatabase } from "@lms/platform/testing/test-database";
+import { createTestDatabase, type TestDatabase, testServiceEnv } from "@lms/platform/testing/test-database";
 import { createTestIssuer } from "@lms/platform/testing/test-tokens";
 import { buildCategoryApp } from "../src/app.js";
 import { loadCategoryConfig } from "../src/config.js";
@@ -31,16 +31,12 @@ export interface CategoryTestApp {
 export async function startCategoryTestApp(kind: "postgres" | "embedded", env: Record<string, string> = {}): Promise<CategoryTestApp> {
   const database: TestDatabase = await createTestDatabase("category_it", kind);
   const issuer = await createTestIssuer();
-  const { config } = loadCategoryConfig({
-    DATABASE_URL: database.url,
-    DATA_DIR: "memory://",
-    HTTP_PORT: "0",
-    GRPC_PORT: "0",
-    HOST: "127.0.0.1",
-    LOG_LEVEL: "silent",
-    SERVER_KEY,
-    ...env,
-  });
+  const { config } = loadCategoryConfig(
+    testServiceEnv(database.url, {
+      SERVER_KEY,
+      ...env,
+    }),
+  );
   const app = await buildCategoryApp(config, { verifier: issuer.verifier });
   const base = `http://127.0.0.1:${(await app.start()).httpPort}`;
   const librarian = await issuer.token("ROLE_LIBRARIAN");

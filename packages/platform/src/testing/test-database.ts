@@ -59,3 +59,11 @@ async function adminQuery(sql: string): Promise<void> {
     await client.end();
   }
 }
+
+/**
+ * The environment of a service under test: its database (`url`, or in-memory embedded when
+ * undefined), ports chosen by the OS on loopback, and no log output; `extra` adds or overrides.
+ */
+export function testServiceEnv(url: string | undefined, extra: Record<string, string> = {}): Record<string, string | undefined> {
+  return { DATABASE_URL: url, DATA_DIR: "memory://", HTTP_PORT: "0", GRPC_PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", ...extra };
+}

@@ -14,6 +14,7 @@ import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
 import { httpRoutesOf } from "../rest/http-rules.js";
 import { createRestServer } from "../rest/rest-server.js";
+import { createDirectInvoker } from "../rest/direct-invoker.js";
 import { registerTranscodedRoutes } from "../rest/transcoder.js";
 import type { Basics } from "./bootstrap.js";
 
@@ -48,7 +49,7 @@ export interface HostDeps {
 
 /** A built service: `start` listens on both ports, `stop` drains both and closes the pool. */
 export interface ServiceHost {
-  /** The in-process transport REST uses: same routes, same interceptors as the gRPC port. */
+  /** An in-process client transport (for tests): same routes, same interceptors as the gRPC port. */
   transport: ReturnType<typeof createRouterTransport>;
   start(httpPort: number, grpcPort: number, host: string): Promise<{ httpPort: number; grpcPort: number }>;
   stop(): Promise<void>;
@@ -92,7 +93,7 @@ export async function createServiceHost(def: ServiceDefinition, deps: HostDeps):
     isReady: () => deps.db.ping(),
   });
   def.extraRoutes?.(rest);
-  registerTranscodedRoutes(rest, httpRoutes, transport, deps.serverKey);
+  registerTranscodedRoutes(rest, httpRoutes, createDirectInvoker(def.register, chain), deps.serverKey);
   let stopped: Promise<void> | undefined;
   return {
     transport,

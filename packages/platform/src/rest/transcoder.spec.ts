@@ -1,10 +1,11 @@
-import { Code, createRouterTransport, type HandlerContext } from "@connectrpc/connect";
+import { Code, type HandlerContext } from "@connectrpc/connect";
 import { BookService } from "@lms/gen/library/book/v1/book_pb";
 import Fastify, { type FastifyInstance } from "fastify";
 import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createErrorInterceptor } from "../errors/error.interceptor.js";
 import { failedPrecondition } from "../errors/errors.js";
+import { createDirectInvoker } from "./direct-invoker.js";
 import { httpRoutesOf } from "./http-rules.js";
 import { registerTranscodedRoutes } from "./transcoder.js";
 
@@ -24,7 +25,7 @@ function answer<T>(req: unknown, ctx: HandlerContext, response: T): T {
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  const transport = createRouterTransport(
+  const invoke = createDirectInvoker(
     (router) => {
       // Only the methods under test are real; the others answer UNIMPLEMENTED.
       router.service(BookService, {
@@ -41,10 +42,10 @@ beforeAll(async () => {
         },
       });
     },
-    { router: { interceptors: [createErrorInterceptor(pino({ level: "silent" }))] } },
+    [createErrorInterceptor(pino({ level: "silent" }))],
   );
   app = Fastify();
-  registerTranscodedRoutes(app, httpRoutesOf([BookService]), transport, SERVER_KEY);
+  registerTranscodedRoutes(app, httpRoutesOf([BookService]), invoke, SERVER_KEY);
   await app.ready();
 });
 

@@ -1,7 +1,7 @@
 import { type DescMessage, fromJson, type JsonValue, ScalarType, toJson } from "@bufbuild/protobuf";
-import type { Transport } from "@connectrpc/connect";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { invalidArgument } from "../errors/errors.js";
+import type { UnaryInvoker } from "./direct-invoker.js";
 import { emitUnpopulated } from "./emit-unpopulated.js";
 import type { HttpRoute } from "./http-rules.js";
 import { jsonDecodeError, restError } from "./json-errors.js";
@@ -11,11 +11,11 @@ type JsonObject = Record<string, unknown>;
 /**
  * Mounts one Fastify route per http rule (grpc-gateway style transcoding): path variables,
  * query parameters and the body become the request message (proto3 JSON, both name
- * spellings), which goes through `transport` (the same service object behind the same
- * interceptors as the gRPC port); the answer is proto3 JSON with every field emitted.
+ * spellings), which `invoke` hands to the same service object behind the same interceptors
+ * as the gRPC port; the answer is proto3 JSON with every field emitted.
  * REST has no logic of its own (STYLE.md rule 1).
  */
-export function registerTranscodedRoutes(app: FastifyInstance, routes: HttpRoute[], transport: Transport, serverKey: string): void {
+export function registerTranscodedRoutes(app: FastifyInstance, routes: HttpRoute[], invoke: UnaryInvoker, serverKey: string): void {
   for (const route of routes) {
     app.route({
       method: route.verb,
@@ -24,8 +24,8 @@ export function registerTranscodedRoutes(app: FastifyInstance, routes: HttpRoute
       handler: async (req, reply) => {
         try {
           const input = decodeInput(route, req);
-          const res = await transport.unary(route.method, undefined, undefined, forwardHeaders(req, serverKey), input);
-          return emitUnpopulated(route.method.output, toJson(route.method.output, res.message, { alwaysEmitImplicit: true }));
+          const output = await invoke(route.method, forwardHeaders(req, serverKey), input, req.url);
+          return emitUnpopulated(route.method.output, toJson(route.method.output, output, { alwaysEmitImplicit: true }));
         } catch (err) {
           return sendError(reply, err);
         }
@@ -39,9 +39,9 @@ function sendError(reply: FastifyReply, err: unknown) {
   return reply.code(status).send(body);
 }
 
-function forwardHeaders(req: FastifyRequest, serverKey: string): Record<string, string> {
-  const headers: Record<string, string> = { "x-server-key": serverKey, "x-request-id": String(req.id) };
-  if (req.headers.authorization) headers.authorization = req.headers.authorization;
+function forwardHeaders(req: FastifyRequest, serverKey: string): Headers {
+  const headers = new Headers({ "x-server-key": serverKey, "x-request-id": String(req.id) });
+  if (req.headers.authorization) headers.set("authorization", req.headers.authorization);
   return headers;
 }
 

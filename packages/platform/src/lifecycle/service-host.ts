@@ -12,9 +12,9 @@ import { createObserveInterceptor } from "../grpc/observe.interceptor.js";
 import { createServerKeyInterceptor } from "../grpc/server-key.interceptor.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
+import { createDirectInvoker } from "../rest/direct-invoker.js";
 import { httpRoutesOf } from "../rest/http-rules.js";
 import { createRestServer } from "../rest/rest-server.js";
-import { createDirectInvoker } from "../rest/direct-invoker.js";
 import { registerTranscodedRoutes } from "../rest/transcoder.js";
 import type { Basics } from "./bootstrap.js";
 

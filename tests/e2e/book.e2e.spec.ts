@@ -100,6 +100,50 @@ describe.skipIf(!server)("book service end to end", () => {
     });
   });
 
+  describe("category ids kept by the book service (watched through WatchItemLinks)", () => {
+    /** How many BatchGetItemCategories calls the category service has answered (its own /metrics). */
+    const categoryReads = async () => {
+      const text = await (await fetch(`${categoryUrl}/metrics`)).text();
+      const line = text
+        .split("\n")
+        .find((l) => l.startsWith("lms_requests_total{") && l.includes('method="BatchGetItemCategories"') && l.includes('code="OK"'));
+      return line ? Number(line.split(" ").pop()) : 0;
+    };
+    const categoriesOfBook = async (id: string) => (await rest<Body>(book, "GET", `/api/v1/books/${id}`)).body.categoryIds;
+
+    it("answers repeated reads of a book without asking the category service again", async () => {
+      const id = String((await createBook({ title: "Cached", categoryIds: [categoryId] })).body.id);
+      expect(await categoriesOfBook(id)).toEqual([categoryId]);
+      const before = await categoryReads();
+      for (let i = 0; i < 5; i++) expect(await categoriesOfBook(id)).toEqual([categoryId]);
+      expect(await categoryReads()).toBe(before);
+    });
+
+    it("shows a change made at the category service in the very next read, every time", async () => {
+      const other = String(
+        (await rest<Body>(categoryUrl, "POST", "/api/v1/categories", { token: admin, body: { name: "Desert Planets" } })).body.id,
+      );
+      const id = String((await createBook({ title: "Relinked", categoryIds: [categoryId] })).body.id);
+      const sets = [[other], [], [categoryId, other].sort(), [categoryId]];
+      let current = [categoryId];
+      for (let round = 0; round < 5; round++) {
+        for (const categoryIds of sets) {
+          expect(await categoriesOfBook(id)).toEqual(current); // read (and so cached) just before the change
+          const put = await rest<Body>(categoryUrl, "PUT", `/api/v1/items/${id}/categories`, { token: admin, body: { categoryIds } });
+          expect(put.status).toBe(200);
+          expect(await categoriesOfBook(id)).toEqual(categoryIds);
+          current = categoryIds;
+        }
+      }
+      await rest<Body>(categoryUrl, "PUT", `/api/v1/items/${id}/categories`, { token: admin, body: { categoryIds: [other] } });
+      expect(await categoriesOfBook(id)).toEqual([other]);
+      expect((await rest<Body>(categoryUrl, "DELETE", `/api/v1/categories/${other}`, { token: admin })).status).toBe(200);
+      expect(await categoriesOfBook(id)).toEqual([]);
+      const listed = await rest<Body>(book, "GET", "/api/v1/books?q=relinked");
+      expect(listed.body).toMatchObject({ books: [{ id, categoryIds: [] }] });
+    });
+  });
+
   it("deletes the author's books with their links, then the author", async () => {
     const { books } = (await rest<Body>(book, "GET", `/api/v1/books?authorId=${authorId}&pageSize=100`)).body as { books: Body[] };
     for (const b of books) {

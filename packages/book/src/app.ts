@@ -1,6 +1,7 @@
 import { BookService } from "@lms/gen/library/book/v1/book_pb";
 import { bootstrapService, createJwksVerifier, createServiceApp, type Database, type Logger, type TokenVerifier } from "@lms/platform";
 import { createAuthorDirectoryClient } from "./clients/author.client.js";
+import { type CachedCategoryDirectory, createCachedCategoryDirectory } from "./clients/cached-category.client.js";
 import { createCategoryDirectoryClient } from "./clients/category.client.js";
 import type { BookConfig } from "./config.js";
 import type { AuthorDirectory, CategoryDirectory } from "./domain/ports.js";
@@ -20,7 +21,8 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
   const basics = await bootstrapService("book", config, overrides, warnings);
   const peer = { serverKey: config.SERVER_KEY, timeoutMs: config.RPC_TIMEOUT_MS };
   const authors = overrides.authors ?? createAuthorDirectoryClient({ ...peer, address: config.AUTHOR_GRPC_ADDR });
-  const categories = overrides.categories ?? createCategoryDirectoryClient({ ...peer, address: config.CATEGORY_GRPC_ADDR });
+  const cached = overrides.categories ? undefined : cachedCategories(config, peer, basics.log);
+  const categories = overrides.categories ?? (cached as CategoryDirectory);
   const verifier = overrides.verifier ?? createJwksVerifier(config.AUTH_JWKS_URL, config.JWT_ISSUER, config.JWT_AUDIENCE);
   const deps = {
     authors,
@@ -36,9 +38,16 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
       register: (router) => router.service(BookService, createBookRpc(basics.db.pool, deps)),
       access: { [BookService.typeName]: bookAccess },
       swagger: basics.swagger,
+      onDrain: () => cached?.close(),
     },
     basics,
     config,
     verifier,
   );
+}
+
+/** The category service behind a cache of books' category ids, kept current by its change feed. */
+function cachedCategories(config: BookConfig, peer: { serverKey: string; timeoutMs: number }, log: Logger): CachedCategoryDirectory {
+  const client = createCategoryDirectoryClient({ ...peer, address: config.CATEGORY_GRPC_ADDR });
+  return createCachedCategoryDirectory(client, client.watchLinks, { maxEntries: config.CATEGORY_CACHE_SIZE, log });
 }

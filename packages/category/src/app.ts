@@ -1,7 +1,9 @@
 import { CategoryService } from "@lms/gen/library/category/v1/category_pb";
 import { bootstrapService, createJwksVerifier, createServiceApp, type Database, type Logger, type TokenVerifier } from "@lms/platform";
 import type { CategoryConfig } from "./config.js";
+import { createLinkFeed, type ListenToLinks } from "./domain/link-feed.js";
 import { categoryAccess, createCategoryRpc } from "./rpc/category.rpc.js";
+import { listenToLinkChanges } from "./store/link-channel.js";
 
 /** Parts a test may replace. */
 export interface CategoryOverrides {
@@ -14,16 +16,32 @@ export interface CategoryOverrides {
 export async function buildCategoryApp(config: CategoryConfig, overrides: CategoryOverrides = {}, warnings: string[] = []) {
   const basics = await bootstrapService("category", config, overrides, warnings);
   const verifier = overrides.verifier ?? createJwksVerifier(config.AUTH_JWKS_URL, config.JWT_ISSUER, config.JWT_AUDIENCE);
+  const feed = createLinkFeed({ listen: linkListenerOf(basics.db), log: basics.log });
+  await feed.start();
   return createServiceApp(
     {
       name: "category",
       services: [CategoryService],
-      register: (router) => router.service(CategoryService, createCategoryRpc(basics.db.pool)),
+      register: (router) => router.service(CategoryService, createCategoryRpc(basics.db.pool, feed)),
       access: { [CategoryService.typeName]: categoryAccess },
       swagger: basics.swagger,
+      onDrain: () => feed.endWatches(),
+      onStop: () => feed.close(),
     },
     basics,
     config,
     verifier,
   );
+}
+
+/**
+ * Where other replicas' link changes come from: a LISTEN connection beside the pool. None on the
+ * embedded database: PGlite is one session shared by every socket connection, so a NOTIFY comes
+ * back on the connection that committed it, never on a listener (tried with pglite-socket
+ * 0.2.17); it serves one replica, whose changes the feed publishes in process anyway.
+ */
+function linkListenerOf(db: Database): ListenToLinks | undefined {
+  if (db.kind.startsWith("embedded")) return undefined;
+  const config = { ...db.pool.options, application_name: "lms-category-link-feed" };
+  return (handlers) => listenToLinkChanges(config, handlers);
 }

@@ -18,6 +18,9 @@ export const WITH_SERVER_KEY = { headers: { "x-server-key": SERVER_KEY } };
 export interface CategoryTestApp {
   app: Awaited<ReturnType<typeof buildCategoryApp>>;
   base: string;
+  /** The gRPC port's URL (h2c), for calls that must cross a real connection. */
+  grpcBase: string;
+  database: TestDatabase;
   librarian: string;
   member: string;
   /** A typed in-process client of every method (gRPC-only ones too); pass {@link WITH_SERVER_KEY}. */
@@ -27,9 +30,16 @@ export interface CategoryTestApp {
   stop(): Promise<void>;
 }
 
-/** Builds and starts the service on a new `kind` database; `env` adds or overrides variables. */
-export async function startCategoryTestApp(kind: "postgres" | "embedded", env: Record<string, string> = {}): Promise<CategoryTestApp> {
-  const database: TestDatabase = await createTestDatabase("category_it", kind);
+/**
+ * Builds and starts the service on a new `kind` database, or as one more replica on `shared` (left
+ * in place at stop); `env` adds or overrides variables.
+ */
+export async function startCategoryTestApp(
+  kind: "postgres" | "embedded",
+  env: Record<string, string> = {},
+  shared?: TestDatabase,
+): Promise<CategoryTestApp> {
+  const database: TestDatabase = shared ?? (await createTestDatabase("category_it", kind));
   const issuer = await createTestIssuer();
   const { config } = loadCategoryConfig(
     testServiceEnv(database.url, {
@@ -38,18 +48,21 @@ export async function startCategoryTestApp(kind: "postgres" | "embedded", env: R
     }),
   );
   const app = await buildCategoryApp(config, { verifier: issuer.verifier });
-  const base = `http://127.0.0.1:${(await app.start()).httpPort}`;
+  const ports = await app.start();
+  const base = `http://127.0.0.1:${ports.httpPort}`;
   const librarian = await issuer.token("ROLE_LIBRARIAN");
   return {
     app,
     base,
+    grpcBase: `http://127.0.0.1:${ports.grpcPort}`,
+    database,
     librarian,
     member: await issuer.token("ROLE_MEMBER"),
     grpc: createClient(CategoryService, app.transport),
     call: (method, path, body, token = librarian) => rest<Body>(base, method, path, { body, token }),
     async stop() {
       await app.stop();
-      await database.drop();
+      if (!shared) await database.drop();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { CategoryService } from "@lms/gen/library/category/v1/category_pb";
 import { createServiceClient } from "@lms/platform";
 import type { CategoryDirectory } from "../domain/ports.js";
+import type { WatchLinks } from "./cached-category.client.js";
 
 /** Largest page ListCategoryItems serves. */
 const ITEMS_PAGE = 1000;
@@ -13,7 +14,9 @@ const MAX_RELATED = 1000;
  * Only the reads retry (DESIGN.md §7): a write is never repeated behind the caller's back,
  * whose compensation relies on knowing what each call did.
  */
-export function createCategoryDirectoryClient(opts: { address: string; serverKey: string; timeoutMs: number }): CategoryDirectory {
+export function createCategoryDirectoryClient(opts: { address: string; serverKey: string; timeoutMs: number }): CategoryDirectory & {
+  watchLinks: WatchLinks;
+} {
   const client = createServiceClient(CategoryService, {
     ...opts,
     peer: "category service",
@@ -44,6 +47,8 @@ export function createCategoryDirectoryClient(opts: { address: string; serverKey
     async removeItemLinks(itemId) {
       return (await client.removeItemLinks({ itemId })).removedCategoryIds;
     },
+    // No deadline: the watch lasts as long as both services run (keep-alive PINGs find a dead peer).
+    watchLinks: (signal) => client.watchItemLinks({}, { signal, timeoutMs: 0 }),
     async relatedItems(itemId, limit) {
       if (limit <= 0) return new Map();
       const { items } = await client.listRelatedItems({ itemId, limit: Math.min(limit, MAX_RELATED) });

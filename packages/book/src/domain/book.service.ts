@@ -99,7 +99,7 @@ async function requireAuthor(authors: AuthorDirectory, authorId: string): Promis
 }
 
 async function linksOf(categories: CategoryDirectory, bookId: string): Promise<string[]> {
-  return (await categories.categoriesOf([bookId])).get(bookId) ?? [];
+  return (await categories.categoriesOf([bookId], { fresh: true })).get(bookId) ?? [];
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

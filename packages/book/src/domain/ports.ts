@@ -12,8 +12,11 @@ export interface AuthorDirectory {
 
 /** The category service, which alone stores item ↔ category links. */
 export interface CategoryDirectory {
-  /** Category ids of each item, in one call; items without links map to []. */
-  categoriesOf(itemIds: string[]): Promise<Map<string, string[]>>;
+  /**
+   * Category ids of each item, in one call; items without links map to []. `fresh` skips any
+   * cache (writes read the set they may have to put back).
+   */
+  categoriesOf(itemIds: string[], options?: { fresh?: boolean }): Promise<Map<string, string[]>>;
   /** Up to `limit` item ids linked to any of `categoryIds`. */
   itemsInCategories(categoryIds: string[], limit: number): Promise<string[]>;
   /** Replaces the item's set (NOT_FOUND for an unknown category, nothing changed). */

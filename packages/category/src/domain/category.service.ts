@@ -14,8 +14,10 @@ import {
 } from "@lms/platform";
 import type pg from "pg";
 import * as repo from "../store/category.repository.js";
+import { unlinkCategory } from "../store/item-link.repository.js";
 import type { Category, CategoryFields } from "./category.js";
 import { validateCategoryFields } from "./category-fields.js";
+import type { LinkFeed } from "./link-feed.js";
 import { nameCursorOf } from "./page-cursor.js";
 
 /** Adds a category; its parent (if any) must exist and cannot vanish while the child is made. */
@@ -57,12 +59,13 @@ export async function updateCategory(pool: pg.Pool, id: string, input: CategoryF
 }
 
 /**
- * Deletes a category and (by cascade) its item links, unless it has children. The row is
- * locked first, so no child or link can be added between the check and the delete.
+ * Deletes a category and its item links, unless it has children. The row is locked first, so no
+ * child or link can be added between the check and the delete; the items that lost a link are
+ * announced on the link feed.
  */
-export async function deleteCategory(pool: pg.Pool, id: string): Promise<void> {
+export async function deleteCategory(pool: pg.Pool, feed: LinkFeed, id: string): Promise<void> {
   const checkedId = requireUuid("id", id);
-  await inTransaction(pool, async (tx) => {
+  await feed.changeLinks(pool, async (tx) => {
     if (!(await repo.lockCategoryForDelete(tx, checkedId))) throw notFound("category", id);
     const children = await repo.countChildren(tx, checkedId);
     if (children > 0) {
@@ -75,7 +78,10 @@ export async function deleteCategory(pool: pg.Pool, id: string): Promise<void> {
         },
       );
     }
+    // Unlinked explicitly rather than by the cascade, to learn which items lost a link.
+    const changedItems = await unlinkCategory(tx, checkedId);
     await repo.deleteCategory(tx, checkedId);
+    return { result: undefined, changedItems };
   });
 }
 

@@ -1,46 +1,56 @@
-import { decodePageToken, type Executor, encodePageToken, inTransaction, notFound, pageSizeOf, requireUuid } from "@lms/platform";
+import { decodePageToken, type Executor, encodePageToken, notFound, pageSizeOf, requireUuid } from "@lms/platform";
 import type pg from "pg";
 import { lockExistingCategories } from "../store/category.repository.js";
 import * as links from "../store/item-link.repository.js";
 import type { Category, ItemCategoriesChange, ItemCategoryIds } from "./category.js";
 import { fingerprintOf, MAX_CATEGORY_IDS, MAX_ITEM_IDS, missingIds, sortedIds, uuidSetOf } from "./id-list.js";
+import type { LinkFeed } from "./link-feed.js";
 import { itemCursorOf } from "./page-cursor.js";
 
 /**
  * Replaces the item's set of categories with `categoryIds`, in one transaction: calls on the
  * same item take turns, and an unknown category id fails the call before anything changes.
  */
-export async function updateItemCategories(pool: pg.Pool, itemId: string, categoryIds: readonly string[]): Promise<ItemCategoriesChange> {
+export async function updateItemCategories(
+  pool: pg.Pool,
+  feed: LinkFeed,
+  itemId: string,
+  categoryIds: readonly string[],
+): Promise<ItemCategoriesChange> {
   const item = requireUuid("itemId", itemId);
   const wanted = uuidSetOf("categoryIds", categoryIds, MAX_CATEGORY_IDS);
-  return inTransaction(pool, async (tx) => {
+  return feed.changeLinks(pool, async (tx) => {
     await startItemChange(tx, item, wanted);
     const removed = await links.unlinkItemExcept(tx, item, wanted);
     const added = await links.linkItemIfNotLinked(tx, item, wanted);
-    return { itemId: item, categoryIds: wanted, addedCategoryIds: sortedIds(added), removedCategoryIds: sortedIds(removed) };
+    const result = { itemId: item, categoryIds: wanted, addedCategoryIds: sortedIds(added), removedCategoryIds: sortedIds(removed) };
+    return { result, changedItems: added.length + removed.length > 0 ? [item] : [] };
   });
 }
 
 /** Links the item to `categoryIds` (idempotent); answers only the links this call made. */
 export async function bulkAddItemToCategories(
   pool: pg.Pool,
+  feed: LinkFeed,
   itemId: string,
   categoryIds: readonly string[],
 ): Promise<{ itemId: string; addedCategoryIds: string[] }> {
   const item = requireUuid("itemId", itemId);
   const wanted = uuidSetOf("categoryIds", categoryIds, MAX_CATEGORY_IDS);
-  return inTransaction(pool, async (tx) => {
+  return feed.changeLinks(pool, async (tx) => {
     await startItemChange(tx, item, wanted);
-    return { itemId: item, addedCategoryIds: sortedIds(await links.linkItemIfNotLinked(tx, item, wanted)) };
+    const added = await links.linkItemIfNotLinked(tx, item, wanted);
+    return { result: { itemId: item, addedCategoryIds: sortedIds(added) }, changedItems: added.length > 0 ? [item] : [] };
   });
 }
 
 /** Unlinks the item from every category (idempotent); answers the ids it was unlinked from. */
-export async function removeItemLinks(pool: pg.Pool, itemId: string): Promise<string[]> {
+export async function removeItemLinks(pool: pg.Pool, feed: LinkFeed, itemId: string): Promise<string[]> {
   const item = requireUuid("itemId", itemId);
-  return inTransaction(pool, async (tx) => {
+  return feed.changeLinks(pool, async (tx) => {
     await links.lockItemLinks(tx, item);
-    return sortedIds(await links.unlinkItemExcept(tx, item, []));
+    const removed = await links.unlinkItemExcept(tx, item, []);
+    return { result: sortedIds(removed), changedItems: removed.length > 0 ? [item] : [] };
   });
 }
 

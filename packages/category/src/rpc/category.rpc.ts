@@ -15,12 +15,14 @@ import {
   ListRelatedItemsResponseSchema,
   RemoveItemLinksResponseSchema,
   UpdateItemCategoriesResponseSchema,
+  WatchItemLinksResponseSchema,
 } from "@lms/gen/library/category/v1/category_pb";
 import type { AccessTable } from "@lms/platform";
 import type pg from "pg";
 import type { Category } from "../domain/category.js";
 import * as categories from "../domain/category.service.js";
 import * as itemLinks from "../domain/item-links.service.js";
+import type { LinkFeed } from "../domain/link-feed.js";
 
 /** Who may call each method (DESIGN.md §4, Category); `service` methods are gRPC-only. */
 export const categoryAccess: AccessTable = {
@@ -36,6 +38,7 @@ export const categoryAccess: AccessTable = {
   BatchGetItemCategories: "service",
   RemoveItemLinks: "service",
   ListRelatedItems: "service",
+  WatchItemLinks: "service",
 };
 
 /** Domain category → proto message (the one mapping at this border). */
@@ -51,7 +54,7 @@ export function toProto(c: Category): CategoryMessage {
 }
 
 /** The one implementation of CategoryService, mounted on gRPC and REST alike. */
-export function createCategoryRpc(pool: pg.Pool): ServiceImpl<typeof CategoryService> {
+export function createCategoryRpc(pool: pg.Pool, feed: LinkFeed): ServiceImpl<typeof CategoryService> {
   return {
     async createCategory(req) {
       return toProto(await categories.createCategory(pool, req));
@@ -63,7 +66,7 @@ export function createCategoryRpc(pool: pg.Pool): ServiceImpl<typeof CategorySer
       return toProto(await categories.updateCategory(pool, req.id, req));
     },
     async deleteCategory(req) {
-      await categories.deleteCategory(pool, req.id);
+      await categories.deleteCategory(pool, feed, req.id);
       return create(DeleteCategoryResponseSchema);
     },
     async listCategories(req) {
@@ -75,10 +78,13 @@ export function createCategoryRpc(pool: pg.Pool): ServiceImpl<typeof CategorySer
       });
     },
     async updateItemCategories(req) {
-      return create(UpdateItemCategoriesResponseSchema, await itemLinks.updateItemCategories(pool, req.itemId, req.categoryIds));
+      return create(UpdateItemCategoriesResponseSchema, await itemLinks.updateItemCategories(pool, feed, req.itemId, req.categoryIds));
     },
     async bulkAddItemToCategories(req) {
-      return create(BulkAddItemToCategoriesResponseSchema, await itemLinks.bulkAddItemToCategories(pool, req.itemId, req.categoryIds));
+      return create(
+        BulkAddItemToCategoriesResponseSchema,
+        await itemLinks.bulkAddItemToCategories(pool, feed, req.itemId, req.categoryIds),
+      );
     },
     async getItemCategories(req) {
       return create(GetItemCategoriesResponseSchema, { categories: (await itemLinks.getItemCategories(pool, req.itemId)).map(toProto) });
@@ -95,7 +101,12 @@ export function createCategoryRpc(pool: pg.Pool): ServiceImpl<typeof CategorySer
       return create(ListRelatedItemsResponseSchema, { items: related.map((r) => ({ itemId: r.itemId, sharedCategories: r.shared })) });
     },
     async removeItemLinks(req) {
-      return create(RemoveItemLinksResponseSchema, { removedCategoryIds: await itemLinks.removeItemLinks(pool, req.itemId) });
+      return create(RemoveItemLinksResponseSchema, { removedCategoryIds: await itemLinks.removeItemLinks(pool, feed, req.itemId) });
+    },
+    async *watchItemLinks(_req, ctx) {
+      const changes = feed.watch(ctx.signal);
+      yield create(WatchItemLinksResponseSchema, { ready: true });
+      for await (const change of changes) yield create(WatchItemLinksResponseSchema, change);
     },
   };
 }

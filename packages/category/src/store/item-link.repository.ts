@@ -32,6 +32,14 @@ export async function unlinkItemExcept(db: Executor, itemId: string, keep: reado
   return rows.map((r) => r.category_id);
 }
 
+/** Unlinks every item from the category; returns the ids of the items that were linked to it. */
+export async function unlinkCategory(db: Executor, categoryId: string): Promise<string[]> {
+  const { rows } = await db.query<{ item_id: string }>("delete from item_categories where category_id = $1 returning item_id", [
+    categoryId,
+  ]);
+  return rows.map((r) => r.item_id);
+}
+
 /** The categories the item is linked to, ordered by name (case-insensitive), then id. */
 export async function findCategoriesOfItem(db: Executor, itemId: string): Promise<Category[]> {
   const { rows } = await db.query<CategoryRow>(

@@ -44,6 +44,9 @@ export function createServiceClient<S extends DescService>(service: S, opts: Ser
   const transport = createGrpcTransport({
     baseUrl: `http://${opts.address}`,
     defaultTimeoutMs: opts.timeoutMs,
+    // Keep-alive PINGs while a call is open, so a long watch notices a peer that vanished silently.
+    pingIntervalMs: 15_000,
+    pingTimeoutMs: 5_000,
     interceptors: [retry, serverKey],
   });
   return createClient(service, transport);

@@ -32,6 +32,8 @@ export interface ServiceDefinition {
   swagger: Record<string, unknown>;
   /** Plain HTTP routes outside the proto (e.g. the JWKS endpoint). */
   extraRoutes?(app: FastifyInstance): void;
+  /** First thing at stop, before the servers drain: end long-lived streams so the drain need not wait for them. */
+  onDrain?(): void;
   /** Extra work at stop, after both servers drained and before the pool closes. */
   onStop?(): Promise<void>;
 }
@@ -105,6 +107,7 @@ export async function createServiceHost(def: ServiceDefinition, deps: HostDeps):
     },
     stop() {
       stopped ??= (async () => {
+        def.onDrain?.();
         await Promise.all([rest.close(), grpc.close(deps.shutdownTimeoutMs)]);
         await def.onStop?.();
         await deps.db.close();

@@ -26,7 +26,9 @@ export class NodeProcess {
   /** Spawns the process; `readyUrl` (if given) must answer 2xx before this resolves. */
   async start(readyUrl?: string, timeoutMs = 120_000): Promise<void> {
     const out = openSync(this.logFile, "a");
-    this.child = spawn(process.execPath, ["--import", "tsx", this.entry], {
+    // BENCH_NODE_ARGS adds node flags to every process the bench starts, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+    const extra = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+    this.child = spawn(process.execPath, [...extra, "--import", "tsx", this.entry], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...this.env },
       stdio: ["ignore", out, out],

@@ -6,6 +6,7 @@ import { createCategoryDirectoryClient } from "./clients/category.client.js";
 import type { BookConfig } from "./config.js";
 import type { AuthorDirectory, CategoryDirectory } from "./domain/ports.js";
 import { bookAccess, createBookRpc } from "./rpc/book.rpc.js";
+import { listBookIdsAfter } from "./store/book.repository.js";
 
 /** Parts a test may replace. */
 export interface BookOverrides {
@@ -21,7 +22,7 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
   const basics = await bootstrapService("book", config, overrides, warnings);
   const peer = { serverKey: config.SERVER_KEY, timeoutMs: config.RPC_TIMEOUT_MS };
   const authors = overrides.authors ?? createAuthorDirectoryClient({ ...peer, address: config.AUTHOR_GRPC_ADDR });
-  const cached = overrides.categories ? undefined : cachedCategories(config, peer, basics.log);
+  const cached = overrides.categories ? undefined : cachedCategories(config, peer, basics);
   const categories = overrides.categories ?? (cached as CategoryDirectory);
   const verifier = overrides.verifier ?? createJwksVerifier(config.AUTH_JWKS_URL, config.JWT_ISSUER, config.JWT_AUDIENCE);
   const deps = {
@@ -47,7 +48,15 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
 }
 
 /** The category service behind a cache of books' category ids, kept current by its change feed. */
-function cachedCategories(config: BookConfig, peer: { serverKey: string; timeoutMs: number }, log: Logger): CachedCategoryDirectory {
+function cachedCategories(
+  config: BookConfig,
+  peer: { serverKey: string; timeoutMs: number },
+  { db, log }: { db: Database; log: Logger },
+): CachedCategoryDirectory {
   const client = createCategoryDirectoryClient({ ...peer, address: config.CATEGORY_GRPC_ADDR });
-  return createCachedCategoryDirectory(client, client.watchLinks, { maxEntries: config.CATEGORY_CACHE_SIZE, log });
+  return createCachedCategoryDirectory(client, client.watchLinks, {
+    maxEntries: config.CATEGORY_CACHE_SIZE,
+    log,
+    preload: (after, limit) => listBookIdsAfter(db.pool, after, limit),
+  });
 }

@@ -210,4 +210,62 @@ describe("the category cache", () => {
     expect(directory.cache.isLive).toBe(false);
     expect(feed.opened).toBe(1);
   });
+
+  describe("preload", () => {
+    /** Book ids in pages, as the book table lists them; counts its calls. */
+    const pagesOf = (ids: string[]) => {
+      const calls: { after: string; limit: number }[] = [];
+      const list = async (after: string, limit: number) => {
+        calls.push({ after, limit });
+        return ids.filter((id) => id > after).slice(0, limit);
+      };
+      return { list, calls };
+    };
+
+    it("fills the cache with every book once the watch is ready, so the first reads need no call", async () => {
+      const inner = new FakeInner();
+      const feed = new FakeWatch();
+      const books = pagesOf([A, B]);
+      directory = createCachedCategoryDirectory(inner, feed.watch, { maxEntries: 100, log, preload: books.list });
+      await settle();
+      expect(books.calls).toEqual([]); // nothing before the watch is live
+      feed.push({ ready: true });
+      await settle();
+      expect(inner.reads).toEqual([[A, B]]);
+      expect(books.calls.map((c) => c.after)).toEqual(["", B]);
+      expect(await directory.categoriesOf([A, B])).toEqual(
+        new Map([
+          [A, ["c1"]],
+          [B, ["c2", "c3"]],
+        ]),
+      );
+      expect(inner.reads).toHaveLength(1);
+    });
+
+    it("loads no more books than the cache holds", async () => {
+      const inner = new FakeInner();
+      const feed = new FakeWatch();
+      const books = pagesOf([A, B]);
+      directory = createCachedCategoryDirectory(inner, feed.watch, { maxEntries: 1, log, preload: books.list });
+      feed.push({ ready: true });
+      await settle();
+      expect(books.calls).toEqual([{ after: "", limit: 1 }]);
+      expect(inner.reads).toEqual([[A]]);
+    });
+
+    it("stops when the watch it started under is lost, keeping nothing it fetched", async () => {
+      const inner = new FakeInner();
+      const feed = new FakeWatch();
+      let release = () => {};
+      inner.hold = new Promise((r) => (release = r));
+      directory = createCachedCategoryDirectory(inner, feed.watch, { maxEntries: 100, log, preload: pagesOf([A, B]).list });
+      feed.push({ ready: true });
+      await settle();
+      feed.end(new Error("connection reset")); // while the first batch is in flight
+      await settle();
+      release();
+      await settle();
+      expect(directory.cache.size).toBe(0);
+    });
+  });
 });

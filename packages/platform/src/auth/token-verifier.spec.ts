@@ -1,7 +1,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { createLocalJWKSet, errors, exportJWK, generateKeyPair, type JWTPayload, SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createTokenVerifier, type TokenVerifier } from "./token-verifier.js";
+import { createTokenVerifier, type TokenVerifier, withVerifiedTokenCache } from "./token-verifier.js";
 
 type Key = Awaited<ReturnType<typeof generateKeyPair>>;
 
@@ -86,5 +86,61 @@ describe("createTokenVerifier", () => {
       "library",
     );
     expect((await refusal(down.verify(await sign(goodClaims)))).code).toBe(Code.Unavailable);
+  });
+});
+
+describe("withVerifiedTokenCache", () => {
+  /** A verifier that counts its calls and accepts any token but "bad"; "short" expires in 50 ms. */
+  function countingVerifier() {
+    const calls: string[] = [];
+    const inner: TokenVerifier = {
+      async verify(token) {
+        calls.push(token);
+        if (token === "bad") throw new ConnectError("invalid token", Code.Unauthenticated);
+        const ttl = token === "short" ? 50 : 60_000;
+        return { userId: token, email: `${token}@example.test`, role: "ROLE_MEMBER", expiresAt: new Date(Date.now() + ttl) };
+      },
+    };
+    return { inner, calls };
+  }
+
+  it("checks a token once and answers again from memory while it is valid", async () => {
+    const { inner, calls } = countingVerifier();
+    const cached = withVerifiedTokenCache(inner);
+    expect((await cached.verify("t1")).userId).toBe("t1");
+    expect((await cached.verify("t1")).userId).toBe("t1");
+    expect(calls).toEqual(["t1"]);
+  });
+
+  it("checks an expired token again (and so refuses it as the verifier does)", async () => {
+    const { inner, calls } = countingVerifier();
+    const cached = withVerifiedTokenCache(inner);
+    await cached.verify("short");
+    await new Promise((r) => setTimeout(r, 60));
+    await cached.verify("short");
+    expect(calls).toEqual(["short", "short"]);
+  });
+
+  it("never remembers a refusal", async () => {
+    const { inner, calls } = countingVerifier();
+    const cached = withVerifiedTokenCache(inner);
+    expect((await refusal(cached.verify("bad"))).code).toBe(Code.Unauthenticated);
+    expect((await refusal(cached.verify("bad"))).code).toBe(Code.Unauthenticated);
+    expect(calls).toEqual(["bad", "bad"]);
+  });
+
+  it("keeps at most maxEntries tokens, forgetting the oldest", async () => {
+    const { inner, calls } = countingVerifier();
+    const cached = withVerifiedTokenCache(inner, 2);
+    for (const t of ["a", "b", "c", "c", "b", "a"]) await cached.verify(t);
+    expect(calls).toEqual(["a", "b", "c", "a"]);
+  });
+
+  it("hands out a principal no caller can change", async () => {
+    const { inner } = countingVerifier();
+    const cached = withVerifiedTokenCache(inner);
+    const principal = await cached.verify("t1");
+    expect(() => Object.assign(principal, { role: "ROLE_ADMIN" })).toThrow(TypeError);
+    expect((await cached.verify("t1")).role).toBe("ROLE_MEMBER");
   });
 });

@@ -37,7 +37,33 @@ export function createTokenVerifier(keys: JWTVerifyGetKey, issuer: string, audie
  */
 export function createJwksVerifier(jwksUrl: string, issuer: string, audience: string): TokenVerifier {
   const keys = createRemoteJWKSet(new URL(jwksUrl), { timeoutDuration: 3000, cooldownDuration: 10_000, cacheMaxAge: 600_000 });
-  return createTokenVerifier(keys, issuer, audience);
+  return withVerifiedTokenCache(createTokenVerifier(keys, issuer, audience));
+}
+
+/** Most tokens a service remembers as verified (about half a kilobyte each). */
+const VERIFIED_TOKENS = 10_000;
+
+/**
+ * Remembers tokens that passed verification until they expire, so a client's next calls with
+ * the same token skip the signature check (an Ed25519 verify per request, the largest part of
+ * an authenticated call's CPU after the SQL). It changes nothing a token can do: an access
+ * token is valid until `exp` whatever happens meanwhile (DESIGN.md §5 has no revocation of
+ * access tokens), and a key dropped from the JWKS already stays trusted while jose caches the
+ * key set. Refusals are not remembered. The oldest token goes first when full.
+ */
+export function withVerifiedTokenCache(inner: TokenVerifier, maxEntries = VERIFIED_TOKENS): TokenVerifier {
+  const verified = new Map<string, Readonly<Principal & { expiresAt: Date }>>();
+  return {
+    async verify(token) {
+      const known = verified.get(token);
+      if (known && known.expiresAt.getTime() > Date.now()) return known;
+      verified.delete(token);
+      const principal = Object.freeze(await inner.verify(token));
+      verified.set(token, principal);
+      if (verified.size > maxEntries) verified.delete(verified.keys().next().value as string);
+      return principal;
+    },
+  };
 }
 
 function toAuthError(err: unknown): Error {

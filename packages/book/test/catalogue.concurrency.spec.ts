@@ -82,4 +82,21 @@ describe.skipIf(!server)("book catalogue under concurrency (real PostgreSQL)", (
     const winner = bodies.find((b) => b.title === final.title);
     expect(final).toMatchObject({ totalCopies: winner?.totalCopies, availableCopies: winner?.totalCopies });
   });
+
+  it("racing creates and deletes keep the unfiltered totalSize equal to the number of books", async () => {
+    const create = (i: number) =>
+      t.call("POST", "/api/v1/books", { title: `Racer ${i}`, isbn: nextIsbn(), authorId: author, totalCopies: 1 });
+    const first = await Promise.all(Array.from({ length: 20 }, (_, i) => create(i)));
+    expect(first.every((r) => r.status === 200)).toBe(true);
+    const results = await Promise.all([
+      ...first.slice(0, 10).map((r) => t.call("DELETE", `/api/v1/books/${r.body.id}`)),
+      ...Array.from({ length: 20 }, (_, i) => create(100 + i)),
+    ]);
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    const [{ n, counted }] = await t.sql<{ n: string; counted: string }>(
+      "select (select sum(delta) from book_count_deltas) as n, (select count(*) from books) as counted",
+    );
+    expect(Number(n)).toBe(Number(counted));
+    expect(Number((await t.call("GET", "/api/v1/books?pageSize=1", undefined, "")).body.totalSize)).toBe(Number(counted));
+  });
 });

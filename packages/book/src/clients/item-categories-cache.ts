@@ -8,6 +8,8 @@
  */
 export class ItemCategoriesCache {
   private readonly entries = new Map<string, readonly string[]>();
+  /** One copy of each category id, shared by every entry naming it (a decoded answer carries its own copies). */
+  private readonly categoryIds = new Map<string, string>();
   private live = false;
   private epoch = 0;
 
@@ -43,6 +45,7 @@ export class ItemCategoriesCache {
   clear(): void {
     this.epoch++;
     this.entries.clear();
+    this.categoryIds.clear();
   }
 
   /** Cached ids (copies: callers may keep or change them) and the items to fetch, with the epoch to store them under. */
@@ -63,11 +66,21 @@ export class ItemCategoriesCache {
     if (!this.live || epoch !== this.epoch) return;
     for (const id of itemIds) {
       this.entries.delete(id); // re-inserted last: the oldest entry is evicted first
-      this.entries.set(id, [...(fetched.get(id) ?? [])]);
+      this.entries.set(
+        id,
+        (fetched.get(id) ?? []).map((c) => this.shared(c)),
+      );
     }
     for (const oldest of this.entries.keys()) {
       if (this.entries.size <= this.maxEntries) break;
       this.entries.delete(oldest);
     }
+  }
+
+  private shared(categoryId: string): string {
+    const known = this.categoryIds.get(categoryId);
+    if (known) return known;
+    this.categoryIds.set(categoryId, categoryId);
+    return categoryId;
   }
 }

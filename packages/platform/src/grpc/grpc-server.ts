@@ -12,7 +12,10 @@ export interface GrpcServer {
 
 /** Serves `routes` over gRPC (and Connect/gRPC-web, which the adapter speaks too) behind `interceptors`. */
 export function createGrpcServer(routes: (router: ConnectRouter) => void, interceptors: Interceptor[]): GrpcServer {
-  const server = http2.createServer(connectNodeAdapter({ routes, interceptors }));
+  // Answers are never compressed (compressed requests are still accepted): Connect would gzip
+  // every answer over 1 KiB a client accepts gzip for, a ListBooks page included, which costs
+  // both ends CPU to save bytes on a local network; gRPC servers usually leave it off.
+  const server = http2.createServer(connectNodeAdapter({ routes, interceptors, compressMinBytes: Number.MAX_SAFE_INTEGER }));
   const sessions = new Set<http2.Http2Session>();
   server.on("session", (s) => {
     sessions.add(s);

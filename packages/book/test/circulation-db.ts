@@ -28,6 +28,9 @@ export async function openBookDb(kind: "postgres" | "embedded", poolSize = 20): 
       ? { connectionString: database.url, max: poolSize }
       : { host: embedded?.socketDir, port: EMBEDDED_PORT, user: "postgres", max: poolSize },
   );
+  // A connection still closing when close() drops the database gets the server's termination
+  // notice (57P01) as an idle-client error; without a listener the pool would throw it.
+  pool.on("error", () => {});
   await migrateUp(pool, migrationsDirOf("book"));
   return {
     pool,

@@ -56,10 +56,15 @@ export function createLinkFeed(opts: { listen: ListenToLinks | undefined; log: L
    * A watcher that takes longer than DELIVERY_WAIT_MS is ended: it reconnects and starts clean.
    */
   const publishOwn = async (change: LinkChange) => {
+    if (watchers.size === 0) return; // nobody to wait for: the write answers at once
     const slow = new Set(watchers);
     const delivered = [...watchers].map((w) => w.push(change).then(() => slow.delete(w)));
-    const timer = new Promise<void>((resolve) => setTimeout(resolve, DELIVERY_WAIT_MS).unref());
-    await Promise.race([Promise.all(delivered), timer]);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, DELIVERY_WAIT_MS);
+    });
+    await Promise.race([Promise.all(delivered), late]);
+    clearTimeout(timer);
     for (const w of slow) {
       opts.log.warn("a link watcher did not take a change in time; ending its watch");
       watchers.delete(w);

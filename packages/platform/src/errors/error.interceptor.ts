@@ -26,17 +26,30 @@ const DELIBERATE = new Set<Code>([
  */
 export function createErrorInterceptor(log: Logger): Interceptor {
   return (next) => async (req) => {
-    try {
-      return await next(req);
-    } catch (err) {
+    const mapped = (err: unknown) => {
       if (err instanceof ConnectError && DELIBERATE.has(err.code)) {
         fillDomain(err, req.service.typeName.replace(/\.[^.]+$/, ""));
-        throw err;
+        return err;
       }
       log.error({ err, procedure: req.method.name }, "unexpected error");
-      throw new ConnectError("internal error", Code.Internal);
+      return new ConnectError("internal error", Code.Internal);
+    };
+    try {
+      const res = await next(req);
+      // A stream can still fail after it started: its later failures are mapped the same way.
+      return res.stream ? { ...res, message: mappingFailures(res.message, mapped) } : res;
+    } catch (err) {
+      throw mapped(err);
     }
   };
+}
+
+async function* mappingFailures<T>(messages: AsyncIterable<T>, mapped: (err: unknown) => ConnectError): AsyncIterable<T> {
+  try {
+    yield* messages;
+  } catch (err) {
+    throw mapped(err);
+  }
 }
 
 function fillDomain(err: ConnectError, domain: string): void {

@@ -8,11 +8,11 @@ import { createErrorInterceptor } from "../errors/error.interceptor.js";
 import { type AccessTable, createAccessInterceptor } from "../grpc/access.interceptor.js";
 import { createGrpcServer } from "../grpc/grpc-server.js";
 import { registerHealthService } from "../grpc/health.service.js";
+import { createMethodInvoker } from "../grpc/method-invoker.js";
 import { createObserveInterceptor } from "../grpc/observe.interceptor.js";
 import { createServerKeyInterceptor } from "../grpc/server-key.interceptor.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
-import { createDirectInvoker } from "../rest/direct-invoker.js";
 import { httpRoutesOf } from "../rest/http-rules.js";
 import { createRestServer } from "../rest/rest-server.js";
 import { registerTranscodedRoutes } from "../rest/transcoder.js";
@@ -82,7 +82,7 @@ export async function createServiceHost(def: ServiceDefinition, deps: HostDeps):
     createServerKeyInterceptor(deps.serverKey),
     createAccessInterceptor(def.access, deps.verifier),
   ];
-  const grpc = createGrpcServer(routes, [createObserveInterceptor(deps.log, deps.metrics), ...chain]);
+  const grpc = createGrpcServer(createMethodInvoker(routes, [createObserveInterceptor(deps.log, deps.metrics), ...chain]));
   const transport = createRouterTransport(routes, { router: { interceptors: chain } });
   const httpRoutes = httpRoutesOf(def.services);
   const rest = await createRestServer({
@@ -95,7 +95,7 @@ export async function createServiceHost(def: ServiceDefinition, deps: HostDeps):
     isReady: () => deps.db.ping(),
   });
   def.extraRoutes?.(rest);
-  registerTranscodedRoutes(rest, httpRoutes, createDirectInvoker(def.register, chain), deps.serverKey);
+  registerTranscodedRoutes(rest, httpRoutes, createMethodInvoker(def.register, chain), deps.serverKey);
   let stopped: Promise<void> | undefined;
   return {
     transport,

@@ -5,7 +5,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createErrorInterceptor } from "../errors/error.interceptor.js";
 import { failedPrecondition } from "../errors/errors.js";
-import { createDirectInvoker } from "./direct-invoker.js";
+import { createMethodInvoker } from "../grpc/method-invoker.js";
 import { httpRoutesOf } from "./http-rules.js";
 import { registerTranscodedRoutes } from "./transcoder.js";
 
@@ -25,7 +25,7 @@ function answer<T>(req: unknown, ctx: HandlerContext, response: T): T {
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  const invoke = createDirectInvoker(
+  const invoker = createMethodInvoker(
     (router) => {
       // Only the methods under test are real; the others answer UNIMPLEMENTED.
       router.service(BookService, {
@@ -45,7 +45,7 @@ beforeAll(async () => {
     [createErrorInterceptor(pino({ level: "silent" }))],
   );
   app = Fastify();
-  registerTranscodedRoutes(app, httpRoutesOf([BookService]), invoke, SERVER_KEY);
+  registerTranscodedRoutes(app, httpRoutesOf([BookService]), invoker, SERVER_KEY);
   await app.ready();
 });
 

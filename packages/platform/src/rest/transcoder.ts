@@ -1,7 +1,7 @@
 import { type DescMessage, fromJson, type JsonValue, ScalarType, toJson } from "@bufbuild/protobuf";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { invalidArgument } from "../errors/errors.js";
-import type { UnaryInvoker } from "./direct-invoker.js";
+import type { MethodInvoker } from "../grpc/method-invoker.js";
 import { emitUnpopulated } from "./emit-unpopulated.js";
 import type { HttpRoute } from "./http-rules.js";
 import { jsonDecodeError, restError } from "./json-errors.js";
@@ -11,11 +11,11 @@ type JsonObject = Record<string, unknown>;
 /**
  * Mounts one Fastify route per http rule (grpc-gateway style transcoding): path variables,
  * query parameters and the body become the request message (proto3 JSON, both name
- * spellings), which `invoke` hands to the same service object behind the same interceptors
+ * spellings), which `invoker` hands to the same service object behind the same interceptors
  * as the gRPC port; the answer is proto3 JSON with every field emitted.
  * REST has no logic of its own (STYLE.md rule 1).
  */
-export function registerTranscodedRoutes(app: FastifyInstance, routes: HttpRoute[], invoke: UnaryInvoker, serverKey: string): void {
+export function registerTranscodedRoutes(app: FastifyInstance, routes: HttpRoute[], invoker: MethodInvoker, serverKey: string): void {
   for (const route of routes) {
     app.route({
       method: route.verb,
@@ -24,7 +24,11 @@ export function registerTranscodedRoutes(app: FastifyInstance, routes: HttpRoute
       handler: async (req, reply) => {
         try {
           const input = decodeInput(route, req);
-          const output = await invoke(route.method, forwardHeaders(req, serverKey), input, req.url);
+          const { message: output } = await invoker.unary(
+            route.method,
+            { protocolName: "rest", url: req.url, header: forwardHeaders(req, serverKey) },
+            input,
+          );
           return emitUnpopulated(route.method.output, toJson(route.method.output, output, { alwaysEmitImplicit: true }));
         } catch (err) {
           return sendError(reply, err);

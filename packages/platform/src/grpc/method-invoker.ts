@@ -1,0 +1,157 @@
+import { create, type DescMessage, type DescMethod, type DescService, isMessage, type Message } from "@bufbuild/protobuf";
+import {
+  Code,
+  ConnectError,
+  type ConnectRouter,
+  createContextValues,
+  createHandlerContext,
+  createServiceImplSpec,
+  type HandlerContext,
+  type Interceptor,
+  type StreamRequest,
+  type StreamResponse,
+  type UnaryRequest,
+  type UnaryResponse,
+} from "@connectrpc/connect";
+
+/** Where a call comes from: what its handler context is made of. */
+export interface CallInit {
+  /** "grpc" or "rest": handlers and interceptors may read it from the context. */
+  protocolName: string;
+  /** The path (and query) the call arrived on. */
+  url: string;
+  /** Request headers (gRPC metadata). */
+  header: Headers;
+  /** What is left of the caller's deadline, if it gave one. */
+  timeoutMs?: number;
+  /** Aborted when the caller goes away. */
+  signal?: AbortSignal;
+}
+
+/** A method's answer with the headers and trailers its handler and interceptors set. */
+export interface CallResult<T> {
+  message: T;
+  header: Headers;
+  trailer: Headers;
+}
+
+/**
+ * Calls the service implementations of this process, behind an interceptor chain, as plain
+ * function calls: the gRPC port hands it messages it decoded itself, the REST face messages it
+ * decoded from JSON. No Connect router transport in between, which would encode both to binary
+ * protobuf again and run them through web streams (docs/performance.md, changes 4 and 9).
+ */
+export interface MethodInvoker {
+  /** Every service registered, in order. */
+  readonly services: readonly DescService[];
+  unary(method: DescMethod, init: CallInit, input: Message): Promise<CallResult<Message>>;
+  /** Runs a server-streaming method: resolves once the interceptors let it start, then yields its messages. */
+  serverStream(method: DescMethod, init: CallInit, input: Message): Promise<CallResult<AsyncIterable<Message>>>;
+}
+
+type Impl = (input: Message, ctx: HandlerContext) => unknown;
+
+/** Builds the invoker of what `register` mounts; the first interceptor is the outermost, as in Connect's own handlers. */
+export function createMethodInvoker(register: (router: ConnectRouter) => void, interceptors: Interceptor[]): MethodInvoker {
+  const { services, impls } = collectImplementations(register);
+  const implOf = (method: DescMethod) => impls.get(method) ?? unimplemented(method);
+  const chain = <Req, Res>(last: (req: Req) => Promise<Res>) =>
+    interceptors.reduceRight<(req: Req) => Promise<Res>>((next, interceptor) => interceptor(next as never) as never, last);
+  const start = (method: DescMethod, init: CallInit) => {
+    const ctx = createHandlerContext({
+      service: method.parent,
+      method,
+      protocolName: init.protocolName,
+      requestMethod: "POST",
+      url: init.url,
+      requestHeader: init.header,
+      timeoutMs: init.timeoutMs,
+      requestSignal: init.signal,
+      contextValues: createContextValues(),
+    });
+    const request = {
+      service: method.parent,
+      method,
+      requestMethod: "POST",
+      url: init.url,
+      signal: ctx.signal,
+      header: ctx.requestHeader,
+      contextValues: ctx.values,
+    };
+    const answer = <T>(message: T) => ({
+      service: method.parent,
+      method,
+      header: ctx.responseHeader,
+      trailer: ctx.responseTrailer,
+      message,
+    });
+    // Interceptors may replace the context values (the caller's identity) or the message.
+    const contextFor = (values: HandlerContext["values"]): HandlerContext => ({ ...ctx, values });
+    return { request, answer, contextFor };
+  };
+  return {
+    services,
+    async unary(method, init, input) {
+      const { request, answer, contextFor } = start(method, init);
+      const last = async (req: UnaryRequest): Promise<UnaryResponse> => {
+        const output = await implOf(method)(req.message as Message, contextFor(req.contextValues));
+        return { stream: false, ...answer(asMessage(method.output, output)) } as UnaryResponse;
+      };
+      const res = await chain(last)({ stream: false, ...request, message: input } as UnaryRequest);
+      return { message: res.message as Message, header: res.header, trailer: res.trailer };
+    },
+    async serverStream(method, init, input) {
+      const { request, answer, contextFor } = start(method, init);
+      const last = async (req: StreamRequest): Promise<StreamResponse> => {
+        const outputs = implOf(method)(await firstOf(req.message as AsyncIterable<Message>), contextFor(req.contextValues));
+        return { stream: true, ...answer(asMessages(method.output, outputs as AsyncIterable<unknown>)) } as StreamResponse;
+      };
+      const res = await chain(last)({ stream: true, ...request, message: once(input) } as StreamRequest);
+      return { message: res.message as AsyncIterable<Message>, header: res.header, trailer: res.trailer };
+    },
+  };
+}
+
+function asMessage(desc: DescMessage, value: unknown): Message {
+  return isMessage(value, desc) ? value : create(desc, value as never);
+}
+
+async function* asMessages(desc: DescMessage, values: AsyncIterable<unknown>): AsyncIterable<Message> {
+  for await (const value of values) yield asMessage(desc, value);
+}
+
+async function* once<T>(value: T): AsyncIterable<T> {
+  yield value;
+}
+
+async function firstOf<T>(values: AsyncIterable<T>): Promise<T> {
+  for await (const value of values) return value;
+  throw new ConnectError("a server-streaming call needs one request message", Code.InvalidArgument);
+}
+
+function unimplemented(method: DescMethod): Impl {
+  return () => {
+    throw new ConnectError(`${method.parent.typeName}.${method.name} is not implemented`, Code.Unimplemented);
+  };
+}
+
+/**
+ * Runs `register` against a recorder that keeps each method's implementation (Connect's own
+ * spec: bound to its object, UNIMPLEMENTED where missing).
+ */
+function collectImplementations(register: (router: ConnectRouter) => void) {
+  const services: DescService[] = [];
+  const impls = new Map<DescMethod, Impl>();
+  const recorder = {
+    service(desc: DescService, impl: never) {
+      services.push(desc);
+      for (const spec of Object.values(createServiceImplSpec(desc, impl).methods)) impls.set(spec.method, spec.impl as unknown as Impl);
+      return recorder;
+    },
+    rpc() {
+      return recorder;
+    },
+  };
+  register(recorder as unknown as ConnectRouter);
+  return { services, impls };
+}

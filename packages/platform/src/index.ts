@@ -7,6 +7,7 @@ export * from "./db/migrations.js";
 export * from "./errors/errors.js";
 export * from "./errors/http-status.js";
 export * from "./grpc/access.interceptor.js";
+export * from "./grpc/grpc-js-transport.js";
 export * from "./grpc/service-client.js";
 export * from "./lifecycle/bootstrap.js";
 export * from "./lifecycle/run-main.js";

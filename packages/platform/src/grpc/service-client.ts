@@ -1,6 +1,6 @@
 import type { DescService } from "@bufbuild/protobuf";
 import { type Client, Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import { createGrpcJsTransport } from "./grpc-js-transport.js";
 
 /** How a service calls a peer. */
 export interface ServiceClientOptions {
@@ -41,8 +41,8 @@ export function createServiceClient<S extends DescService>(service: S, opts: Ser
       }
     }
   };
-  const transport = createGrpcTransport({
-    baseUrl: `http://${opts.address}`,
+  const transport = createGrpcJsTransport({
+    address: opts.address,
     defaultTimeoutMs: opts.timeoutMs,
     // Keep-alive PINGs while a call is open, so a long watch notices a peer that vanished silently.
     pingIntervalMs: 15_000,

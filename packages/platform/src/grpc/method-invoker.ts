@@ -4,7 +4,6 @@ import {
   ConnectError,
   type ConnectRouter,
   createContextValues,
-  createHandlerContext,
   createServiceImplSpec,
   type HandlerContext,
   type Interceptor,
@@ -58,26 +57,21 @@ export function createMethodInvoker(register: (router: ConnectRouter) => void, i
   const chain = <Req, Res>(last: (req: Req) => Promise<Res>) =>
     interceptors.reduceRight<(req: Req) => Promise<Res>>((next, interceptor) => interceptor(next as never) as never, last);
   const start = (method: DescMethod, init: CallInit) => {
-    const ctx = createHandlerContext({
-      service: method.parent,
-      method,
-      protocolName: init.protocolName,
-      requestMethod: "POST",
-      url: init.url,
-      requestHeader: init.header,
-      timeoutMs: init.timeoutMs,
-      requestSignal: init.signal,
-      contextValues: createContextValues(),
-    });
-    const request = {
+    const ctx = new CallContext(method, init);
+    // Not spread from a shared object: a spread would read `signal` and create it.
+    const request = <M>(stream: boolean, message: M) => ({
+      stream,
       service: method.parent,
       method,
       requestMethod: "POST",
       url: init.url,
-      signal: ctx.signal,
       header: ctx.requestHeader,
       contextValues: ctx.values,
-    };
+      message,
+      get signal() {
+        return ctx.signal;
+      },
+    });
     const answer = <T>(message: T) => ({
       service: method.parent,
       method,
@@ -85,31 +79,111 @@ export function createMethodInvoker(register: (router: ConnectRouter) => void, i
       trailer: ctx.responseTrailer,
       message,
     });
-    // Interceptors may replace the context values (the caller's identity) or the message.
-    const contextFor = (values: HandlerContext["values"]): HandlerContext => ({ ...ctx, values });
-    return { request, answer, contextFor };
+    return { ctx, request, answer };
   };
   return {
     services,
     async unary(method, init, input) {
-      const { request, answer, contextFor } = start(method, init);
+      const { ctx, request, answer } = start(method, init);
       const last = async (req: UnaryRequest): Promise<UnaryResponse> => {
-        const output = await implOf(method)(req.message as Message, contextFor(req.contextValues));
+        const output = await implOf(method)(req.message as Message, ctx.with(req.contextValues));
         return { stream: false, ...answer(asMessage(method.output, output)) } as UnaryResponse;
       };
-      const res = await chain(last)({ stream: false, ...request, message: input } as UnaryRequest);
-      return { message: res.message as Message, header: res.header, trailer: res.trailer };
+      try {
+        const res = await chain(last)(request(false, input) as UnaryRequest);
+        return { message: res.message as Message, header: res.header, trailer: res.trailer };
+      } finally {
+        ctx.finish();
+      }
     },
     async serverStream(method, init, input) {
-      const { request, answer, contextFor } = start(method, init);
+      const { ctx, request, answer } = start(method, init);
       const last = async (req: StreamRequest): Promise<StreamResponse> => {
-        const outputs = implOf(method)(await firstOf(req.message as AsyncIterable<Message>), contextFor(req.contextValues));
+        const outputs = implOf(method)(await firstOf(req.message as AsyncIterable<Message>), ctx.with(req.contextValues));
         return { stream: true, ...answer(asMessages(method.output, outputs as AsyncIterable<unknown>)) } as StreamResponse;
       };
-      const res = await chain(last)({ stream: true, ...request, message: once(input) } as StreamRequest);
-      return { message: res.message as AsyncIterable<Message>, header: res.header, trailer: res.trailer };
+      try {
+        const res = await chain(last)(request(true, once(input)) as StreamRequest);
+        return { message: finishing(res.message as AsyncIterable<Message>, ctx), header: res.header, trailer: res.trailer };
+      } catch (err) {
+        ctx.finish();
+        throw err;
+      }
     },
   };
+}
+
+/**
+ * A handler context that creates its abort signal (and the deadline's timer) only when
+ * somebody asks for it: most unary handlers never do, and Connect's `createHandlerContext`
+ * builds two linked AbortControllers per call (a measured 4 % of a service's CPU).
+ * `finish` releases them once the call is over, as Connect's own handlers do.
+ */
+class CallContext implements HandlerContext {
+  readonly service: DescService;
+  readonly requestMethod = "POST";
+  readonly protocolName: string;
+  readonly url: string;
+  readonly requestHeader: Headers;
+  readonly responseHeader = new Headers();
+  readonly responseTrailer = new Headers();
+  values = createContextValues();
+  private readonly deadline: number | undefined;
+  private controller: AbortController | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly method: DescMethod,
+    private readonly init: CallInit,
+  ) {
+    this.service = method.parent;
+    this.protocolName = init.protocolName;
+    this.url = init.url;
+    this.requestHeader = init.header;
+    this.deadline = init.timeoutMs === undefined ? undefined : Date.now() + init.timeoutMs;
+  }
+
+  timeoutMs(): number | undefined {
+    return this.deadline === undefined ? undefined : this.deadline - Date.now();
+  }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      const controller = new AbortController();
+      this.controller = controller;
+      const caller = this.init.signal;
+      if (caller?.aborted) controller.abort(caller.reason);
+      else caller?.addEventListener("abort", () => controller.abort(caller.reason), { once: true });
+      const left = this.timeoutMs();
+      if (left !== undefined) {
+        this.timer = setTimeout(
+          () => controller.abort(new ConnectError("the operation timed out", Code.DeadlineExceeded)),
+          Math.max(0, left),
+        );
+      }
+    }
+    return this.controller.signal;
+  }
+
+  /** The context a handler sees: interceptors may have replaced the values (the caller's identity). */
+  with(values: HandlerContext["values"]): HandlerContext {
+    this.values = values;
+    return this;
+  }
+
+  /** The call is over: stop the deadline's timer and tell whoever listens. */
+  finish(): void {
+    clearTimeout(this.timer);
+    this.controller?.abort(new ConnectError("the call is over", Code.Canceled));
+  }
+}
+
+async function* finishing<T>(messages: AsyncIterable<T>, ctx: CallContext): AsyncIterable<T> {
+  try {
+    yield* messages;
+  } finally {
+    ctx.finish();
+  }
 }
 
 function asMessage(desc: DescMessage, value: unknown): Message {

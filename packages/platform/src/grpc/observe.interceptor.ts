@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
-import type { Logger } from "../observability/logger.js";
+import { accessLogger, type Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
 
 /**
@@ -8,6 +8,7 @@ import type { Metrics } from "../observability/metrics.js";
  * with the request id taken from `x-request-id` metadata (or made up) and echoed back.
  */
 export function createObserveInterceptor(log: Logger, metrics: Metrics): Interceptor {
+  const access = accessLogger(log);
   return (next) => async (req) => {
     const started = performance.now();
     const requestId = req.header.get("x-request-id") ?? randomUUID();
@@ -22,7 +23,7 @@ export function createObserveInterceptor(log: Logger, metrics: Metrics): Interce
     } finally {
       const seconds = (performance.now() - started) / 1000;
       metrics.observe("grpc", req.method.name, code, seconds);
-      log.info({ transport: "grpc", method: req.method.name, code, durationMs: +(seconds * 1000).toFixed(2), requestId }, "request");
+      access.info({ transport: "grpc", method: req.method.name, code, durationMs: +(seconds * 1000).toFixed(2), requestId }, "request");
     }
   };
 }

@@ -38,7 +38,18 @@ export interface GrpcJsTransportOptions {
  * streaming and bidi reject with UNIMPLEMENTED. `close()` closes the connection.
  */
 export function createGrpcJsTransport(opts: GrpcJsTransportOptions): Transport & { close(): void } {
-  const client = new grpc.Client(opts.address, grpc.credentials.createInsecure(), channelOptions(opts));
+  const connect = () => new grpc.Client(opts.address, grpc.credentials.createInsecure(), channelOptions(opts));
+  let current = connect();
+  // A grpc-js channel whose connect failed fails every call at once until its backoff ends.
+  // Connect's client instead dials again on the next call, so a peer back from a restart is
+  // reached at once: do the same by starting a fresh channel (the old one has no open call).
+  const client = () => {
+    if (current.getChannel().getConnectivityState(false) === grpc.connectivityState.TRANSIENT_FAILURE) {
+      current.close();
+      current = connect();
+    }
+    return current;
+  };
   const baseUrl = `http://${opts.address}`;
   // As Connect's transports: no timeout given → the default; zero or less → none.
   const timeout = (ms: number | undefined) => (ms === undefined ? opts.defaultTimeoutMs : ms <= 0 ? undefined : ms);
@@ -60,7 +71,7 @@ export function createGrpcJsTransport(opts: GrpcJsTransportOptions): Transport &
         signal,
         timeoutMs,
         req: { stream: false, method, message: input, ...common(method, header, contextValues) },
-        next: (req) => callUnary(client, req, options),
+        next: (req) => callUnary(client(), req, options),
       });
     },
 
@@ -75,11 +86,11 @@ export function createGrpcJsTransport(opts: GrpcJsTransportOptions): Transport &
         signal,
         timeoutMs,
         req: { stream: true, method, message: input, ...common(method, header, contextValues) },
-        next: (req) => callServerStream(client, req, options),
+        next: (req) => callServerStream(client(), req, options),
       });
     },
 
-    close: () => client.close(),
+    close: () => current.close(),
   };
 }
 
@@ -150,10 +161,6 @@ function channelOptions(opts: GrpcJsTransportOptions): grpc.ChannelOptions {
     "grpc.use_local_subchannel_pool": 1,
     // grpc-js refuses messages over 4 MiB by default; Connect's transports take any size.
     "grpc.max_receive_message_length": -1,
-    // After a failed connect grpc-js fails calls at once until its backoff ends (up to 120 s by
-    // default); a peer back from a restart should be reachable again within a second.
-    "grpc.initial_reconnect_backoff_ms": 100,
-    "grpc.max_reconnect_backoff_ms": 1000,
     // Per-call bookkeeping we never read: channelz statistics, and grpc-js's own retry buffering
     // (retries are the service client's interceptor's job, for reads only).
     "grpc.enable_channelz": 0,

@@ -3,7 +3,7 @@ import { rest } from "@lms/platform/testing/rest-client";
 import { testServerAnswers } from "@lms/platform/testing/test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Body, nextIsbn, reasonOf, registerMember } from "./support/fixtures.js";
-import { grpcClient, grpcCode } from "./support/grpc-clients.js";
+import { errorInfoOf, grpcClient, grpcCode } from "./support/grpc-clients.js";
 import { ADMIN, SERVER_KEY, type Stack, startStack } from "./support/stack.js";
 
 const server = await testServerAnswers();
@@ -133,7 +133,14 @@ describe.skipIf(!server)("circulation end to end", () => {
       });
       expect(await grpcCode(client.call("borrowBook", { id }, as()))).toBe(grpc.status.UNAUTHENTICATED);
       expect(await client.call("borrowBook", { id }, as(reader.token))).toMatchObject({ availableCopies: 1 });
-      expect(await grpcCode(client.call("borrowBook", { id }, as(reader.token)))).toBe(grpc.status.FAILED_PRECONDITION);
+      const twice = await client.call("borrowBook", { id }, as(reader.token)).then(
+        () => undefined,
+        (err: grpc.ServiceError) => err,
+      );
+      // The refusal's reason travels in grpc-status-details-bin, as on REST in the body.
+      expect(twice?.code).toBe(grpc.status.FAILED_PRECONDITION);
+      expect(twice?.details).toBe("this user already has this book on loan");
+      expect(errorInfoOf(twice)).toMatchObject({ reason: "ALREADY_BORROWED", domain: "library.book.v1", metadata: { bookId: id } });
       expect(await client.call("listLoans", {}, as(reader.token))).toMatchObject({ totalSize: 1 });
       expect(await client.call("returnBook", { id }, as(reader.token))).toMatchObject({ availableCopies: 2 });
       expect(await client.call("getBookRecommendations", { id, limit: 3 }, as())).toHaveProperty("books");

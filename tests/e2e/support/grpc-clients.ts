@@ -1,6 +1,9 @@
 import { join } from "node:path";
+import { fromBinary } from "@bufbuild/protobuf";
+import { BinaryReader } from "@bufbuild/protobuf/wire";
 import * as grpc from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
+import { type ErrorInfo, ErrorInfoSchema } from "@lms/gen/google/rpc/error_details_pb";
 import { REPO_ROOT } from "@lms/platform";
 
 /**
@@ -44,4 +47,33 @@ export async function grpcCode(p: Promise<unknown>): Promise<number | "ok"> {
   } catch (err) {
     return (err as grpc.ServiceError).code;
   }
+}
+
+/**
+ * The google.rpc.ErrorInfo of a failed call, read the way any gRPC client reads it: from the
+ * google.rpc.Status in the `grpc-status-details-bin` trailer (code 1, message 2, details 3 as
+ * google.protobuf.Any: type_url 1, value 2). Undefined when the trailer carries none.
+ */
+export function errorInfoOf(err: unknown): ErrorInfo | undefined {
+  const [status] = (err as grpc.ServiceError).metadata?.get("grpc-status-details-bin") ?? [];
+  if (!(status instanceof Buffer)) return undefined;
+  const reader = new BinaryReader(status);
+  while (reader.pos < reader.len) {
+    const [field, wireType] = reader.tag();
+    if (field !== 3) {
+      reader.skip(wireType);
+      continue;
+    }
+    const any = new BinaryReader(reader.bytes());
+    let typeUrl = "";
+    let value: Uint8Array = new Uint8Array();
+    while (any.pos < any.len) {
+      const [f, w] = any.tag();
+      if (f === 1) typeUrl = any.string();
+      else if (f === 2) value = any.bytes();
+      else any.skip(w);
+    }
+    if (typeUrl === `type.googleapis.com/${ErrorInfoSchema.typeName}`) return fromBinary(ErrorInfoSchema, value);
+  }
+  return undefined;
 }

@@ -23,6 +23,7 @@ import {
 import { createMethodUrl, runStreamingCall } from "@connectrpc/connect/protocol";
 import { findTrailerError, headerGrpcMessage, headerGrpcStatus } from "@connectrpc/connect/protocol-grpc";
 import * as grpc from "@grpc/grpc-js";
+import { appendMetadata, toMetadata } from "./metadata.js";
 
 /** Where and how a {@link createGrpcJsTransport} transport calls. */
 export interface GrpcJsTransportOptions {
@@ -167,7 +168,7 @@ function callUnary<I extends DescMessage, O extends DescMessage>(
         resolve({ stream: false, service: req.service, method, header, message: message as MessageShape<O>, trailer });
       },
     );
-    call.on("metadata", (md: grpc.Metadata) => appendMetadata(header, md));
+    call.on("metadata", (md: grpc.Metadata) => appendMetadata(md, header));
     call.on("status", (status: grpc.StatusObject) => appendStatus(trailer, status));
     if (signal) cancelOnAbort(signal, call);
   });
@@ -197,7 +198,7 @@ async function callServerStream<I extends DescMessage, O extends DescMessage>(
   cancelOnAbort(req.signal, call);
   // Like Connect's client, answer once the response headers are in (or the call failed without any).
   await new Promise<void>((resolve, reject) => {
-    call.once("metadata", (md: grpc.Metadata) => resolve(void appendMetadata(header, md)));
+    call.once("metadata", (md: grpc.Metadata) => resolve(void appendMetadata(md, header)));
     call.once("status", (status: grpc.StatusObject) =>
       status.code === grpc.status.OK ? resolve() : reject(toConnectError(status, header)),
     );
@@ -263,26 +264,9 @@ async function* messages<T>(call: grpc.ClientReadableStream<T>, header: Headers)
   }
 }
 
-/** Headers → metadata; `-bin` values are base64 in Headers (possibly several, comma-joined) and bytes in grpc-js. */
-function toMetadata(header: Headers): grpc.Metadata {
-  const md = new grpc.Metadata();
-  header.forEach((value, key) => {
-    if (!key.endsWith("-bin")) md.add(key, value);
-    else for (const v of value.split(",")) md.add(key, Buffer.from(v.trim(), "base64"));
-  });
-  return md;
-}
-
-function appendMetadata(target: Headers, md: grpc.Metadata): Headers {
-  for (const [key, values] of Object.entries(md.toJSON())) {
-    for (const v of values) target.append(key, typeof v === "string" ? v : v.toString("base64"));
-  }
-  return target;
-}
-
 /** The status as Connect's client has it in the trailers: grpc-js takes out `grpc-status` and `grpc-message`. */
 function appendStatus(target: Headers, status: grpc.StatusObject): Headers {
-  appendMetadata(target, status.metadata);
+  appendMetadata(status.metadata, target);
   target.set(headerGrpcStatus, String(status.code));
   if (status.details) target.set(headerGrpcMessage, encodeURIComponent(fullyDecoded(status.details)));
   return target;

@@ -2,6 +2,7 @@ import { type DescMethod, fromBinary, type Message, toBinary } from "@bufbuild/p
 import { Code, ConnectError } from "@connectrpc/connect";
 import { setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import * as grpc from "@grpc/grpc-js";
+import { appendMetadata, toMetadata } from "./metadata.js";
 import type { CallInit, MethodInvoker } from "./method-invoker.js";
 
 /** A cleartext HTTP/2 (h2c) gRPC server that can drain on stop. */
@@ -118,7 +119,7 @@ function callInit(call: grpc.ServerUnaryCall<Message, Message> | grpc.ServerWrit
   return {
     protocolName: "grpc",
     url: call.getPath(),
-    header: toHeaders(call.metadata),
+    header: appendMetadata(call.metadata),
     timeoutMs: Number.isFinite(deadline) ? Math.max(0, deadline - Date.now()) : undefined,
     // Made on first use only: most unary handlers never look.
     get signal() {
@@ -132,23 +133,6 @@ function callInit(call: grpc.ServerUnaryCall<Message, Message> | grpc.ServerWrit
       return cancel.signal;
     },
   };
-}
-
-function toHeaders(metadata: grpc.Metadata): Headers {
-  const headers = new Headers();
-  for (const [key, values] of Object.entries(metadata.toJSON())) {
-    for (const value of values) headers.append(key, typeof value === "string" ? value : value.toString("base64"));
-  }
-  return headers;
-}
-
-function toMetadata(headers: Headers): grpc.Metadata {
-  const metadata = new grpc.Metadata();
-  headers.forEach((value, key) => {
-    if (key.endsWith("-bin")) metadata.add(key, Buffer.from(value, "base64"));
-    else metadata.add(key, value);
-  });
-  return metadata;
 }
 
 /**

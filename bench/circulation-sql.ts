@@ -52,7 +52,7 @@ export function borrowTransaction(pool: pg.Pool, bookId: string, userId: string,
 export function returnTransaction(pool: pg.Pool, bookId: string, userId: string): Promise<SqlOutcome> {
   return inTransaction(pool, async (tx) => {
     const closed = await tx.query(
-      `update loans set returned_at = now() where book_id = $1 and user_id = $2 and returned_at is null returning ${LOAN_COLUMNS}`,
+      `update loans set returned_at = greatest(clock_timestamp(), borrowed_at) where book_id = $1 and user_id = $2 and returned_at is null returning ${LOAN_COLUMNS}`,
       [bookId, userId],
     );
     if (closed.rowCount === 0) return "NOT_BORROWED";

@@ -3,6 +3,7 @@ import { ConnectError } from "@connectrpc/connect";
 import { testServerAnswers } from "@lms/platform/testing/test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { borrowBook, returnBook } from "../src/domain/loan.service.js";
+import { closeOpenLoan } from "../src/store/loan.repository.js";
 import { type BookDb, caller, openBookDb } from "./circulation-db.js";
 
 const server = await testServerAnswers();
@@ -67,6 +68,25 @@ describe.skipIf(!server)("circulation under concurrency (real PostgreSQL)", () =
     const { ok } = await settled(Array.from({ length: 15 }, () => returnBook(db.pool, member, { bookId: book, userId: "" })));
     expect(ok).toBe(1);
     expect(await db.counts(book)).toEqual({ available: 2, total: 2, open: 0 });
+  });
+
+  it("a return whose transaction began before the borrow committed is dated at or after the borrow", async () => {
+    const member = caller();
+    const book = await db.insertBook(1);
+    const returner = await db.pool.connect();
+    try {
+      // now() is fixed when this transaction begins, before the loan exists.
+      await returner.query("begin; select now()");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const { loan: opened } = await borrowBook(db.pool, rules, member, { bookId: book, userId: "" });
+      const closed = await closeOpenLoan(returner, book, member.userId);
+      await returner.query("commit");
+      expect(closed?.id).toBe(opened.id);
+      expect(closed?.returnedAt?.getTime()).toBeGreaterThanOrEqual(opened.borrowedAt.getTime());
+    } finally {
+      await returner.query("rollback").catch(() => {});
+      returner.release();
+    }
   });
 
   it("a storm of borrows and returns keeps available = total − open loans within 0..total", async () => {

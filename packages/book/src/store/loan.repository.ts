@@ -60,10 +60,12 @@ export async function insertOpenLoan(tx: Executor, bookId: string, userId: strin
 /**
  * Closes the user's open loan of the book, exactly once: the UPDATE locks the row, so of
  * racing returns one closes it and the others find no open loan. Undefined when none was open.
+ * The return time is the clock's, not now(): now() is when this transaction began, which can be
+ * before a racing borrow's transaction began and so before the loan's borrowed_at.
  */
 export async function closeOpenLoan(tx: Executor, bookId: string, userId: string): Promise<Loan | undefined> {
   const { rows } = await tx.query<LoanRow>(
-    `update loans set returned_at = now() where book_id = $1 and user_id = $2 and returned_at is null returning ${COLUMNS}`,
+    `update loans set returned_at = greatest(clock_timestamp(), borrowed_at) where book_id = $1 and user_id = $2 and returned_at is null returning ${COLUMNS}`,
     [bookId, userId],
   );
   return rows[0] && rowToLoan(rows[0]);

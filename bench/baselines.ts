@@ -7,7 +7,7 @@ import pg from "pg";
 import { freePort } from "../tests/e2e/support/ports.js";
 import { type LoopClient, runCallLoop } from "./call-loop.js";
 import { borrowTransaction, returnTransaction } from "./circulation-sql.js";
-import { grpcClients } from "./grpc-load.js";
+import { grpcCallers } from "./grpc-load.js";
 import { runHttp } from "./http-load.js";
 import { checkInvariants, returnOpenLoans } from "./invariants.js";
 import { NodeProcess } from "./process.js";
@@ -78,11 +78,8 @@ export async function startBaselines(ctx: BenchContext, logDir: string): Promise
             requestsFor: () => [() => ({ method: "GET", path: `/books/${pickRandom(ctx.bookIds)}` })],
           });
         case "connect+pg": {
-          const loop = grpcClients(BookService, `127.0.0.1:${grpcPort}`, clients).map((client) => ({
-            next: async () => {
-              await client.getBook({ id: pickRandom(ctx.bookIds) });
-              return "ok" as const;
-            },
+          const loop = grpcCallers(`127.0.0.1:${grpcPort}`, clients).map((client) => ({
+            next: () => client.call(BookService.method.getBook, { id: pickRandom(ctx.bookIds) }),
           }));
           return runCallLoop(loop, durationMs);
         }

@@ -1,6 +1,7 @@
 import type { Baselines } from "./baselines.js";
 import { runCallLoop } from "./call-loop.js";
 import type { BenchConfig } from "./config.js";
+import { addCpuDelta, type CpuTimes, cpuSnapshot, formatCpuPerOp } from "./cpu.js";
 import { runHttp } from "./http-load.js";
 import type { Row } from "./report.js";
 import type { BaselineName, BenchContext, Scenario, Transport } from "./scenario.js";
@@ -24,24 +25,32 @@ export interface Workload {
  * matters on a shared machine: a product run and its baseline run seconds apart see the same
  * background load, so their ratio is far steadier than either figure alone.
  */
-export async function measureInterleaved(config: BenchConfig, workloads: readonly Workload[]): Promise<CellSummary[]> {
+export async function measureInterleaved(
+  config: BenchConfig,
+  workloads: readonly Workload[],
+  processes: Record<string, number | undefined> = {},
+): Promise<CellSummary[]> {
   const runs: RunResult[][] = workloads.map(() => []);
+  const cpu: CpuTimes[] = workloads.map(() => ({}));
   for (const w of workloads) {
     await w.run(config.warmupMs);
     await w.afterRun?.();
   }
   for (let round = 0; round < config.runs; round++) {
     for (const [i, w] of workloads.entries()) {
+      const before = cpuSnapshot(processes);
       runs[i].push(await w.run(config.runMs));
+      addCpuDelta(cpu[i], before, cpuSnapshot(processes));
       await w.afterRun?.();
     }
   }
   return workloads.map((w, i) => {
     const cell = summarize(runs[i], w.callsPerOp);
     const sample = runs[i].flatMap((r) => r.errorSamples)[0];
+    const ops = runs[i].reduce((n, r) => n + r.latenciesMs.length, 0) / w.callsPerOp;
     progress(
       `${w.label}: ${formatRate(cell.rate.median)}/s, p50 ${formatMs(cell.p50)} ms, p99 ${formatMs(cell.p99)} ms, ` +
-        `errors ${cell.errors}${sample ? ` (e.g. ${sample})` : ""}`,
+        `errors ${cell.errors}${sample ? ` (e.g. ${sample})` : ""}; ${formatCpuPerOp(cpu[i], ops, w.callsPerOp === 2 ? "pair" : "call")}`,
     );
     return cell;
   });
@@ -94,10 +103,11 @@ export async function measureRow(
   let cell: CellSummary;
   let base: CellSummary | undefined;
   const paired = targets.some((t) => t.kind === "ratio");
+  const processes = processesOf(ctx, baselines);
   if (paired) {
-    [base, cell] = await measureInterleaved(ctx.config, [baselineWorkload(baselines, baseName, clients), product]);
+    [base, cell] = await measureInterleaved(ctx.config, [baselineWorkload(baselines, baseName, clients), product], processes);
   } else {
-    [cell] = await measureInterleaved(ctx.config, [product]);
+    [cell] = await measureInterleaved(ctx.config, [product], processes);
     base = shared.get(`${baseName}@${clients}`);
   }
   return {
@@ -109,4 +119,10 @@ export async function measureRow(
     baseline: base && { name: baseName, cell: base, paired },
     targets,
   };
+}
+
+/** The pid of each service process and of the baseline server, by name (for CPU figures). */
+export function processesOf(ctx: BenchContext, baselines: Baselines): Record<string, number | undefined> {
+  const services = Object.entries(ctx.stack.services).map(([name, p]) => [name, p.pid]);
+  return { ...Object.fromEntries(services), baseline: baselines.process.pid };
 }

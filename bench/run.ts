@@ -11,7 +11,7 @@ import { type Baselines, startBaselines } from "./baselines.js";
 import { measureColdStart } from "./cold-start.js";
 import { loadBenchConfig, selected } from "./config.js";
 import { holds } from "./invariants.js";
-import { baselineWorkload, measureInterleaved, measureRow, progress } from "./measure.js";
+import { baselineWorkload, measureInterleaved, measureRow, processesOf, progress } from "./measure.js";
 import type { Row } from "./report.js";
 import { machineInfo, renderReport } from "./report-text.js";
 import { type BaselineName, type BenchContext, type Scenario, transportsOf } from "./scenario.js";
@@ -75,7 +75,7 @@ try {
   const baselineRows: Row[] = [];
   for (const name of needed) {
     for (const clients of config.clients) {
-      const [cell] = await measureInterleaved(config, [baselineWorkload(baselines, name, clients)]);
+      const [cell] = await measureInterleaved(config, [baselineWorkload(baselines, name, clients)], processesOf(ctx, baselines));
       shared.set(`${name}@${clients}`, cell);
       baselineRows.push({
         scenario: name,

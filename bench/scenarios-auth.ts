@@ -1,6 +1,6 @@
 import { AuthService } from "@lms/gen/library/auth/v1/auth_pb";
-import type { LoopClient } from "./call-loop.js";
-import { callHeaders, grpcClients, grpcOutcome } from "./grpc-load.js";
+import type { LoopClient, Outcome } from "./call-loop.js";
+import { callMetadata, type GrpcCaller, grpcCallers } from "./grpc-load.js";
 import { postJson } from "./http-load.js";
 import type { BenchContext, Scenario } from "./scenario.js";
 import { tailTarget } from "./scenario.js";
@@ -24,19 +24,15 @@ function authScenario(id: string, name: string, rest: (m: Member) => ReturnType<
       plan: { requestsFor: (i) => [() => rest(ctx.members[i])] },
     }),
     grpc(ctx, clients): LoopClient[] {
-      const headers = callHeaders(SERVER_KEY);
-      return grpcClients(AuthService, ctx.stack.grpc.auth, clients).map((client, i) => ({
-        next: () => grpcOutcome(call(client, ctx.members[i], headers)),
+      const metadata = callMetadata(SERVER_KEY);
+      return grpcCallers(ctx.stack.grpc.auth, clients, () => metadata).map((client, i) => ({
+        next: () => call(client, ctx.members[i]),
       }));
     },
   };
 }
 
-type GrpcCall = (
-  client: ReturnType<typeof grpcClients<typeof AuthService>>[number],
-  member: Member,
-  headers: ReturnType<typeof callHeaders>,
-) => Promise<unknown>;
+type GrpcCall = (client: GrpcCaller, member: Member) => Promise<Outcome>;
 
 /**
  * Login (bound by argon2id at the production cost: tens of logins per second per core is
@@ -47,12 +43,12 @@ export const authScenarios: Scenario[] = [
     "login",
     "Login (argon2id-bound)",
     (m) => postJson("/api/v1/auth/login", { email: m.email, password: m.password }),
-    (client, m, h) => client.login({ email: m.email, password: m.password }, h),
+    (client, m) => client.call(AuthService.method.login, { email: m.email, password: m.password }),
   ),
   authScenario(
     "verifytoken",
     "VerifyToken",
     (m) => postJson("/api/v1/auth/verify", { token: m.token }),
-    (client, m, h) => client.verifyToken({ token: m.token }, h),
+    (client, m) => client.call(AuthService.method.verifyToken, { token: m.token }),
   ),
 ];

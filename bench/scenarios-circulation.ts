@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { BookService } from "@lms/gen/library/book/v1/book_pb";
 import type { LoopClient } from "./call-loop.js";
-import { callHeaders, grpcClients, grpcOutcome } from "./grpc-load.js";
+import { callMetadata, grpcCallers } from "./grpc-load.js";
 import { postJson } from "./http-load.js";
 import { checkInvariants, returnOpenLoans } from "./invariants.js";
 import { type BenchContext, type Scenario, tailTarget } from "./scenario.js";
@@ -77,16 +77,15 @@ function circulation(contention: "many" | "hot"): Scenario {
       };
     },
     grpc(ctx, clients): LoopClient[] {
-      return grpcClients(BookService, ctx.stack.grpc.book, clients).map((client, i) => {
-        const headers = callHeaders(SERVER_KEY, ctx.members[i].token);
+      return grpcCallers(ctx.stack.grpc.book, clients, (i) => callMetadata(SERVER_KEY, ctx.members[i].token)).map((client, i) => {
         const books = cycle(booksOfClient(ctx, contention, i, clients));
         let borrowed = false;
         return {
           next() {
             borrowed = !borrowed;
-            return grpcOutcome(
-              borrowed ? client.borrowBook({ id: books.nextBook() }, headers) : client.returnBook({ id: books.current() }, headers),
-            );
+            return borrowed
+              ? client.call(BookService.method.borrowBook, { id: books.nextBook() })
+              : client.call(BookService.method.returnBook, { id: books.current() });
           },
         };
       });

@@ -1,9 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { addCpuDelta, type CpuTimes, cpuSnapshot, formatCpuPerOp } from "./cpu.js";
 
+/** Busy until this process has used `ms` more CPU (not wall time: a loaded machine stretches that). */
 const spin = (ms: number) => {
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
+  const cpuMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  const end = cpuMs() + ms;
+  while (cpuMs() < end) {
     // busy on purpose: CPU time to measure
   }
 };

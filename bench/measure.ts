@@ -48,9 +48,10 @@ export async function measureInterleaved(
     const cell = summarize(runs[i], w.callsPerOp);
     const sample = runs[i].flatMap((r) => r.errorSamples)[0];
     const ops = runs[i].reduce((n, r) => n + r.latenciesMs.length, 0) / w.callsPerOp;
+    cell.cpu = formatCpuPerOp(cpu[i], ops, w.callsPerOp === 2 ? "pair" : "call");
     progress(
       `${w.label}: ${formatRate(cell.rate.median)}/s, p50 ${formatMs(cell.p50)} ms, p99 ${formatMs(cell.p99)} ms, ` +
-        `errors ${cell.errors}${sample ? ` (e.g. ${sample})` : ""}; ${formatCpuPerOp(cpu[i], ops, w.callsPerOp === 2 ? "pair" : "call")}`,
+        `errors ${cell.errors}${sample ? ` (e.g. ${sample})` : ""}; ${cell.cpu}`,
     );
     return cell;
   });

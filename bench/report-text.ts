@@ -75,6 +75,10 @@ export function renderReport(r: {
       ]),
     ),
     "",
+    "### Where the CPU went (per call, per pair for circulation, over the measured runs; each process, the bench itself, all of PostgreSQL)",
+    "",
+    markdownTable(["cell", "CPU", "its paired baseline"], cpuRows(r.rows, r.baselineRows)),
+    "",
     "### Circulation invariants (checked after every borrow/return run, warm-ups included)",
     "",
     "```",
@@ -95,4 +99,17 @@ export function renderReport(r: {
       : "(not measured: quick mode, or BENCH_COLD_START=0; BENCH_COLD_START=1 measures it)",
   ];
   return lines.join("\n");
+}
+
+/** One line per measured cell: the product rows with their paired baseline, then the shared baselines. */
+export function cpuRows(rows: readonly Row[], baselineRows: readonly Row[]): string[][] {
+  const na = "n/a";
+  return [
+    ...rows.map((row) => [
+      `${row.scenario} ${row.transport} c=${row.clients}`,
+      row.cell.cpu ?? na,
+      row.baseline?.paired ? `${row.baseline.name}: ${row.baseline.cell.cpu ?? na}` : "",
+    ]),
+    ...baselineRows.map((b) => [`baseline ${b.scenario} c=${b.clients}`, b.cell.cpu ?? na, ""]),
+  ];
 }

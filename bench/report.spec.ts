@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { evaluate, formatRange, markdownTable, type Row, renderTable } from "./report.js";
+import { cpuRows } from "./report-text.js";
 import { type CellSummary, formatMs, formatRate, formatRatio, median, percentile, type RunResult, rateWindow, summarize } from "./stats.js";
 
 const run = (calls: number, seconds: number, latenciesMs: number[], errors = 0): RunResult => ({
@@ -139,5 +140,21 @@ describe("tables", () => {
     expect(text.split("\n")).toHaveLength(3);
     expect(text).toContain("2000 (fastify+pg, paired)");
     expect(text).toMatch(/\| 0\.50 +\| ≥0\.6× +\| NO +\|$/);
+  });
+  it("lists where each cell's CPU went, a product row beside its paired baseline", () => {
+    const row: Row = {
+      scenario: "Borrow+Return",
+      transport: "gRPC",
+      clients: 16,
+      unit: "pairs/s",
+      cell: cell({ cpu: "book 3.00 = 3.00 ms of CPU per pair" }),
+      baseline: { name: "pg txn", cell: cell({ cpu: "postgres 2.00 = 2.00 ms of CPU per pair" }), paired: true },
+      targets: [],
+    };
+    const shared: Row = { scenario: "fastify+pg", transport: "baseline", clients: 1, unit: "req/s", cell: cell(), targets: [] };
+    expect(cpuRows([row], [shared])).toEqual([
+      ["Borrow+Return gRPC c=16", "book 3.00 = 3.00 ms of CPU per pair", "pg txn: postgres 2.00 = 2.00 ms of CPU per pair"],
+      ["baseline fastify+pg c=1", "n/a", ""],
+    ]);
   });
 });

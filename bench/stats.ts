@@ -38,6 +38,8 @@ export interface CellSummary {
   errors: number;
   refused: number;
   samples: number;
+  /** Where the measured runs' CPU went, per operation and process (bench/cpu.ts); unset when not measured. */
+  cpu?: string;
 }
 
 /** Median of `values` (mean of the middle two for an even count); NaN when empty. */

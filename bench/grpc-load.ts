@@ -1,8 +1,7 @@
 import { create, type DescMessage, type DescMethodUnary, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
-import { findTrailerError } from "@connectrpc/connect/protocol-grpc";
 import * as grpc from "@grpc/grpc-js";
 import { ErrorInfoSchema } from "@lms/gen/google/rpc/error_details_pb";
-import { appendMetadata } from "@lms/platform/grpc/metadata";
+import { toConnectError } from "@lms/platform/grpc/grpc-js-transport";
 import type { Outcome } from "./call-loop.js";
 
 /**
@@ -52,9 +51,11 @@ export class GrpcLoad {
         metadata,
         (err) => {
           if (!err) return resolve("ok");
-          const reason = reasonOf(err);
+          // The error as the platform's peer clients see it: details from grpc-status-details-bin.
+          const error = toConnectError(err);
+          const reason = error.findDetails(ErrorInfoSchema)[0]?.reason;
           if (reason && expected.includes(reason)) resolve("refused");
-          else reject(new Error(`gRPC ${grpc.status[err.code] ?? err.code}: ${err.details}${reason ? ` (${reason})` : ""}`));
+          else reject(new Error(`gRPC ${grpc.status[err.code] ?? err.code}: ${error.rawMessage}${reason ? ` (${reason})` : ""}`));
         },
       );
     });
@@ -75,13 +76,6 @@ export interface GrpcCaller {
 export function grpcCallers(address: string, count: number, metadataOf: (i: number) => grpc.Metadata = () => callMetadata()): GrpcCaller[] {
   const load = new GrpcLoad(address);
   return Array.from({ length: count }, (_, i) => load.caller(metadataOf(i)));
-}
-
-/** The google.rpc.ErrorInfo reason a failed call carries in grpc-status-details-bin, if any. */
-function reasonOf(err: grpc.ServiceError): string | undefined {
-  const trailer = appendMetadata(err.metadata);
-  trailer.set("grpc-status", String(err.code));
-  return findTrailerError(trailer)?.findDetails(ErrorInfoSchema)[0]?.reason;
 }
 
 /** Metadata of a bench call: the server key every gRPC caller must send, plus a bearer token if any. */

@@ -273,10 +273,11 @@ function appendStatus(target: Headers, status: grpc.StatusObject): Headers {
 }
 
 /**
- * The ConnectError Connect's own gRPC client makes of this status: Connect parses the trailers
- * (details from `grpc-status-details-bin`) and appends the response headers to its metadata.
+ * The ConnectError Connect's own gRPC client makes of this grpc-js status: Connect parses the
+ * trailers (details from `grpc-status-details-bin`) and appends the response headers to its
+ * metadata. Also used by the bench's bare grpc-js load callers to read a refusal's ErrorInfo.
  */
-function toConnectError(status: grpc.StatusObject, header: Headers): ConnectError {
+export function toConnectError(status: grpc.StatusObject, header: Headers = new Headers()): ConnectError {
   const trailer = appendStatus(new Headers(), status);
   // Undefined only for a grpc-js-made error whose trailers carry an OK google.rpc.Status.
   const err = findTrailerError(trailer) ?? new ConnectError(fullyDecoded(status.details), status.code as number as Code, trailer);

@@ -101,14 +101,15 @@ describe.skipIf(!server)("book service end to end", () => {
   });
 
   describe("category ids kept by the book service (watched through WatchItemLinks)", () => {
-    /** How many BatchGetItemCategories calls the category service has answered (its own /metrics). */
-    const categoryReads = async () => {
+    /** How many calls of `method` the category service has answered (its own /metrics). */
+    const categoryCalls = async (method: string) => {
       const text = await (await fetch(`${categoryUrl}/metrics`)).text();
       const line = text
         .split("\n")
-        .find((l) => l.startsWith("lms_requests_total{") && l.includes('method="BatchGetItemCategories"') && l.includes('code="OK"'));
+        .find((l) => l.startsWith("lms_requests_total{") && l.includes(`method="${method}"`) && l.includes('code="OK"'));
       return line ? Number(line.split(" ").pop()) : 0;
     };
+    const categoryReads = () => categoryCalls("BatchGetItemCategories");
     const categoriesOfBook = async (id: string) => (await rest<Body>(book, "GET", `/api/v1/books/${id}`)).body.categoryIds;
 
     it("answers repeated reads of a book without asking the category service again", async () => {
@@ -141,6 +142,49 @@ describe.skipIf(!server)("book service end to end", () => {
       expect(await categoriesOfBook(id)).toEqual([]);
       const listed = await rest<Body>(book, "GET", "/api/v1/books?q=relinked");
       expect(listed.body).toMatchObject({ books: [{ id, categoryIds: [] }] });
+    });
+
+    it("answers category listings and recommendations from the whole cache, and shows a change in the very next answer", async () => {
+      const [poems, epics] = await Promise.all(
+        ["Whole Poems", "Whole Epics"].map(async (name) =>
+          String((await rest<Body>(categoryUrl, "POST", "/api/v1/categories", { token: admin, body: { name } })).body.id),
+        ),
+      );
+      const [a, b, c] = await Promise.all(
+        ["Whole A", "Whole B", "Whole C"].map(async (title, i) =>
+          String((await createBook({ title, categoryIds: i === 2 ? [epics] : [poems, epics] })).body.id),
+        ),
+      );
+      const listed = async (category: string) =>
+        ((await rest<Body>(book, "GET", `/api/v1/books?categoryId=${category}&orderBy=title`)).body.books as Body[]).map((x) => x.id);
+      const recommended = async (id: string) =>
+        ((await rest<Body>(book, "GET", `/api/v1/books/${id}/recommendations`)).body.books as Body[]).map((x) => x.id);
+      const peerCalls = async () => (await categoryCalls("ListCategoryItems")) + (await categoryCalls("ListRelatedItems"));
+
+      // The books' own writes leave them stale until read again in the background: wait until no listing needs a call.
+      for (let tries = 0; ; tries++) {
+        const before = await peerCalls();
+        await listed(poems);
+        if ((await peerCalls()) === before) break;
+        expect(tries).toBeLessThan(100);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const before = await peerCalls();
+      expect(await listed(poems)).toEqual([a, b]);
+      expect(await listed(epics)).toEqual([a, b, c]);
+      expect((await recommended(a)).slice(0, 2)).toEqual([b, c]); // b shares two categories, c one
+      expect(await peerCalls()).toBe(before);
+
+      const put = (id: string, categoryIds: string[]) =>
+        rest<Body>(categoryUrl, "PUT", `/api/v1/items/${id}/categories`, { token: admin, body: { categoryIds } });
+      expect((await put(c, [poems, epics])).status).toBe(200);
+      expect(await listed(poems)).toEqual([a, b, c]);
+      expect((await put(a, [])).status).toBe(200);
+      expect(await listed(poems)).toEqual([b, c]);
+      expect(await listed(epics)).toEqual([b, c]);
+      expect((await rest<Body>(categoryUrl, "DELETE", `/api/v1/categories/${epics}`, { token: admin })).status).toBe(200);
+      expect(await listed(epics)).toEqual([]);
+      expect((await recommended(b))[0]).toBe(c); // c shares a category with b; a now only the author
     });
   });
 

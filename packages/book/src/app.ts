@@ -6,7 +6,6 @@ import { createCategoryDirectoryClient } from "./clients/category.client.js";
 import type { BookConfig } from "./config.js";
 import type { AuthorDirectory, CategoryDirectory } from "./domain/ports.js";
 import { bookAccess, createBookRpc } from "./rpc/book.rpc.js";
-import { listBookIdsAfter } from "./store/book.repository.js";
 
 /** Parts a test may replace. */
 export interface BookOverrides {
@@ -51,12 +50,12 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
 function cachedCategories(
   config: BookConfig,
   peer: { serverKey: string; timeoutMs: number },
-  { db, log }: { db: Database; log: Logger },
+  { log }: { log: Logger },
 ): CachedCategoryDirectory {
   const client = createCategoryDirectoryClient({ ...peer, address: config.CATEGORY_GRPC_ADDR });
   return createCachedCategoryDirectory(client, client.watchLinks, {
     maxEntries: config.CATEGORY_CACHE_SIZE,
     log,
-    preload: (after, limit) => listBookIdsAfter(db.pool, after, limit),
+    listLinks: client.listLinks,
   });
 }

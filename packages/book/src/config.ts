@@ -9,7 +9,7 @@ const schema = baseConfigSchema({ httpPort: 8084, grpcPort: 50054 }).extend({
   /** Most candidate books a recommendation considers (bounds its work per call). */
   RECOMMENDATION_CANDIDATES: z.coerce.number().int().min(1).max(100_000).default(500),
   /** Books whose category ids are kept in memory while the category service's change feed is watched (0 = no cache). */
-  CATEGORY_CACHE_SIZE: z.coerce.number().int().min(0).max(10_000_000).default(100_000),
+  CATEGORY_CACHE_SIZE: z.coerce.number().int().min(0).max(10_000_000).default(250_000),
 });
 
 /** The book service's configuration (DESIGN.md §1, §6): the shared variables and the circulation rules. */

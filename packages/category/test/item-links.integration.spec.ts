@@ -185,6 +185,36 @@ describe.each(await testDatabaseKinds())("category service (item links) on %s", 
       });
     });
 
+    it("lists every linked item with its sorted category ids, in item id order, page by page", async () => {
+      const [a, b, unlinked, cleared] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+      await setLinks(a, [poetry, history]);
+      await setLinks(b, [fantasy]);
+      await setLinks(cleared, [fantasy]);
+      await setLinks(cleared, []);
+      const all = await t.grpc.listItemLinks({}, WITH_SERVER_KEY);
+      expect(all.nextPageToken).toBe("");
+      const listed = all.items.map((i) => ({ itemId: i.itemId, categoryIds: i.categoryIds }));
+      expect(listed.map((i) => i.itemId)).toEqual(sorted(listed.map((i) => i.itemId)));
+      expect(listed).toContainEqual({ itemId: a, categoryIds: sorted([poetry, history]) });
+      expect(listed).toContainEqual({ itemId: b, categoryIds: [fantasy] });
+      expect(listed.map((i) => i.itemId)).not.toContain(unlinked);
+      expect(listed.map((i) => i.itemId)).not.toContain(cleared);
+
+      const paged: string[] = [];
+      let pageToken = "";
+      do {
+        const page = await t.grpc.listItemLinks({ pageSize: 2, pageToken }, WITH_SERVER_KEY);
+        expect(page.items.length).toBeLessThanOrEqual(2);
+        paged.push(...page.items.map((i) => i.itemId));
+        pageToken = page.nextPageToken;
+      } while (pageToken);
+      expect(paged).toEqual(listed.map((i) => i.itemId));
+      await expect(t.grpc.listItemLinks({ pageSize: 1001 }, WITH_SERVER_KEY)).rejects.toMatchObject({ code: Code.InvalidArgument });
+      await expect(t.grpc.listItemLinks({ pageToken: "not-a-token" }, WITH_SERVER_KEY)).rejects.toMatchObject({
+        code: Code.InvalidArgument,
+      });
+    });
+
     it("needs the server key, and has no REST route", async () => {
       const err = await t.grpc.removeItemLinks({ itemId: ABSENT }).catch((e: unknown) => e);
       expect(ConnectError.from(err).code).toBe(Code.Unauthenticated);

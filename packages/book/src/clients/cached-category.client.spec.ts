@@ -20,8 +20,11 @@ class FakeInner implements CategoryDirectory {
     await this.hold;
     return answer; // what was read before the hold: an answer that may be out of date when it arrives
   }
-  async itemsInCategories() {
-    return [];
+  memberReads = 0;
+  async itemsInCategories(categoryIds: string[], limit: number) {
+    this.memberReads++;
+    const ids = [...this.links].filter(([, cs]) => cs.some((c) => categoryIds.includes(c))).map(([id]) => id);
+    return ids.sort().slice(0, limit);
   }
   async replaceItemCategories(itemId: string, categoryIds: string[]) {
     this.links.set(itemId, categoryIds);
@@ -32,9 +35,27 @@ class FakeInner implements CategoryDirectory {
     this.links.delete(itemId);
     return had;
   }
-  async relatedItems() {
-    return new Map<string, number>();
+  async relatedItems(itemId: string, limit: number) {
+    this.memberReads++;
+    const mine = this.links.get(itemId) ?? [];
+    const shared = [...this.links]
+      .filter(([id]) => id !== itemId)
+      .map(([id, cs]) => [id, cs.filter((c) => mine.includes(c)).length] as [string, number])
+      .filter(([, n]) => n > 0)
+      .sort(([a, m], [b, n]) => n - m || (a < b ? -1 : 1));
+    return new Map(shared.slice(0, limit));
   }
+  /** ListItemLinks, `pageSize` items a page, read when called (a held page reads before the hold). */
+  listLinksCalls = 0;
+  listHold?: Promise<void>;
+  listLinks = async (pageToken: string, pageSize = 1) => {
+    this.listLinksCalls++;
+    const linked = [...this.links].filter(([, cs]) => cs.length > 0).sort(([a], [b]) => (a < b ? -1 : 1));
+    const rest = linked.filter(([id]) => id > pageToken);
+    const items = rest.slice(0, pageSize).map(([itemId, categoryIds]) => ({ itemId, categoryIds: [...categoryIds] }));
+    await this.listHold;
+    return { items, nextPageToken: rest.length > pageSize ? (items[items.length - 1]?.itemId ?? "") : "" };
+  };
 }
 
 /** A WatchItemLinks stream the test writes to (push) and ends (end / fail). */
@@ -211,61 +232,179 @@ describe("the category cache", () => {
     expect(feed.opened).toBe(1);
   });
 
-  describe("preload", () => {
-    /** Book ids in pages, as the book table lists them; counts its calls. */
-    const pagesOf = (ids: string[]) => {
-      const calls: { after: string; limit: number }[] = [];
-      const list = async (after: string, limit: number) => {
-        calls.push({ after, limit });
-        return ids.filter((id) => id > after).slice(0, limit);
-      };
-      return { list, calls };
-    };
+  describe("whole (every link loaded)", () => {
+    const C = "00000000-0000-4000-8000-00000000000c";
+    const UNLINKED = "00000000-0000-4000-8000-0000000000ff";
 
-    it("fills the cache with every book once the watch is ready, so the first reads need no call", async () => {
+    async function wholeCache(maxEntries = 100) {
       const inner = new FakeInner();
+      inner.links.set(C, ["c2"]);
       const feed = new FakeWatch();
-      const books = pagesOf([A, B]);
-      directory = createCachedCategoryDirectory(inner, feed.watch, { maxEntries: 100, log, preload: books.list });
+      directory = createCachedCategoryDirectory(inner, feed.watch, { maxEntries, log, listLinks: (t) => inner.listLinks(t) });
       await settle();
-      expect(books.calls).toEqual([]); // nothing before the watch is live
+      expect(inner.listLinksCalls).toBe(0); // nothing before the watch is live
       feed.push({ ready: true });
       await settle();
-      expect(inner.reads).toEqual([[A, B]]);
-      expect(books.calls.map((c) => c.after)).toEqual(["", B]);
-      expect(await directory.categoriesOf([A, B])).toEqual(
+      return { inner, feed, directory };
+    }
+
+    /** What the cache answers for membership, beside what the category service answers. */
+    async function bothAnswers(d: CachedCategoryDirectory, inner: FakeInner) {
+      const ask = async (dir: CategoryDirectory) => ({
+        c1: await dir.itemsInCategories(["c1"], 10),
+        c2: await dir.itemsInCategories(["c2"], 10),
+        c2c3: await dir.itemsInCategories(["c3", "c2"], 10),
+        firstOfC2: await dir.itemsInCategories(["c2"], 1),
+        relatedB: [...(await dir.relatedItems(B, 10))],
+        relatedA: [...(await dir.relatedItems(A, 10))],
+        relatedBFirst: [...(await dir.relatedItems(B, 1))],
+      });
+      const reads = inner.memberReads;
+      const cached = await ask(d);
+      const cachedReads = inner.memberReads - reads;
+      return { cached, cachedReads, truth: await ask(inner) };
+    }
+
+    it("reads every link once the watch is ready, then answers categories, members and related items as the service would, without a call", async () => {
+      const { inner, directory } = await wholeCache();
+      expect(inner.listLinksCalls).toBe(3); // one item a page
+      expect(directory.cache.isWhole).toBe(true);
+      expect(await directory.categoriesOf([A, B, UNLINKED])).toEqual(
         new Map([
           [A, ["c1"]],
           [B, ["c2", "c3"]],
+          [UNLINKED, []],
         ]),
       );
-      expect(inner.reads).toHaveLength(1);
+      expect(inner.reads).toEqual([]);
+      const { cached, cachedReads, truth } = await bothAnswers(directory, inner);
+      expect(cachedReads).toBe(0);
+      expect(cached).toEqual(truth);
+      expect(cached.c2).toEqual([B, C]);
+      expect(cached.relatedB).toEqual([[C, 1]]);
     });
 
-    it("loads no more books than the cache holds", async () => {
-      const inner = new FakeInner();
-      const feed = new FakeWatch();
-      const books = pagesOf([A, B]);
-      directory = createCachedCategoryDirectory(inner, feed.watch, { maxEntries: 1, log, preload: books.list });
-      feed.push({ ready: true });
+    it("reads a changed item again in the background, asking the service about membership until then", async () => {
+      const { inner, feed, directory } = await wholeCache();
+      let release = () => {};
+      inner.hold = new Promise((r) => (release = r));
+      inner.links.set(A, ["c2", "c3"]);
+      feed.push({ itemIds: [A] });
       await settle();
-      expect(books.calls).toEqual([{ after: "", limit: 1 }]);
-      expect(inner.reads).toEqual([[A]]);
+      expect(directory.cache.isWhole).toBe(false); // A is being read again, held back
+      const during = await bothAnswers(directory, inner);
+      expect(during.cachedReads).toBeGreaterThan(0);
+      expect(during.cached).toEqual(during.truth);
+      release();
+      await settle();
+      expect(directory.cache.isWhole).toBe(true);
+      const after = await bothAnswers(directory, inner);
+      expect(after.cachedReads).toBe(0);
+      expect(after.cached).toEqual(after.truth);
+      expect(after.cached.relatedB).toEqual([
+        [A, 2],
+        [C, 1],
+      ]);
     });
 
-    it("stops when the watch it started under is lost, keeping nothing it fetched", async () => {
+    it("does not keep a changed item's answer read before it changed again", async () => {
+      const { inner, feed, directory } = await wholeCache();
+      let release = () => {};
+      inner.hold = new Promise((r) => (release = r));
+      inner.links.set(A, ["c2"]);
+      feed.push({ itemIds: [A] });
+      await settle(); // A read again as c2, answer held back
+      inner.hold = undefined;
+      inner.links.set(A, ["c3"]);
+      feed.push({ itemIds: [A] });
+      await settle();
+      release();
+      await new Promise((r) => setTimeout(r, 100)); // the refill tries again after a short wait
+      expect(directory.cache.isWhole).toBe(true);
+      expect(await directory.categoriesOf([A])).toEqual(new Map([[A, ["c3"]]]));
+      expect(await directory.itemsInCategories(["c2"], 10)).toEqual([B, C]);
+    });
+
+    it("sees its own writes at once: the item is stale until read again", async () => {
+      const { inner, directory } = await wholeCache();
+      await directory.replaceItemCategories(UNLINKED, ["c1"], "token");
+      expect(await directory.itemsInCategories(["c1"], 10)).toEqual([A, UNLINKED]);
+      await settle();
+      expect(directory.cache.isWhole).toBe(true);
+      expect((await bothAnswers(directory, inner)).cached.c1).toEqual([A, UNLINKED]);
+      await directory.removeItemLinks(A);
+      expect(await directory.itemsInCategories(["c1"], 10)).toEqual([UNLINKED]);
+      await settle();
+      expect(await directory.categoriesOf([A])).toEqual(new Map([[A, []]]));
+    });
+
+    it("keeps an item's new links, not what the load read, when it changed while the load ran", async () => {
       const inner = new FakeInner();
       const feed = new FakeWatch();
       let release = () => {};
-      inner.hold = new Promise((r) => (release = r));
-      directory = createCachedCategoryDirectory(inner, feed.watch, { maxEntries: 100, log, preload: pagesOf([A, B]).list });
+      inner.listHold = new Promise((r) => (release = r));
+      directory = createCachedCategoryDirectory(inner, feed.watch, { maxEntries: 100, log, listLinks: (t) => inner.listLinks(t, 10) });
+      feed.push({ ready: true });
+      await settle(); // the one page has read A → c1 and is held back
+      inner.links.set(A, ["c3"]);
+      feed.push({ itemIds: [A] });
+      await settle();
+      release();
+      await settle();
+      expect(directory.cache.isWhole).toBe(true);
+      expect(await directory.categoriesOf([A])).toEqual(new Map([[A, ["c3"]]]));
+      const { cached, truth } = await bothAnswers(directory, inner);
+      expect(cached).toEqual(truth);
+      expect(cached.c1).toEqual([]);
+    });
+
+    it("keeps retrying a changed item the service could not answer", async () => {
+      const { inner, feed, directory } = await wholeCache();
+      const categoriesOf = inner.categoriesOf.bind(inner);
+      let failures = 1;
+      inner.categoriesOf = async (ids: string[]) => {
+        if (failures-- > 0) throw new Error("unavailable");
+        return categoriesOf(ids);
+      };
+      feed.push({ itemIds: [B] });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(directory.cache.isWhole).toBe(true);
+      expect(failures).toBeLessThan(0);
+    });
+
+    it("loads every link again after an `all` change", async () => {
+      const { inner, feed, directory } = await wholeCache();
+      inner.links.set(UNLINKED, ["c1"]);
+      feed.push({ all: true });
+      await settle();
+      expect(inner.listLinksCalls).toBe(7);
+      expect(directory.cache.isWhole).toBe(true);
+      expect(await directory.itemsInCategories(["c1"], 10)).toEqual([A, UNLINKED]);
+    });
+
+    it("is never whole when the links do not fit, and asks the service", async () => {
+      const { inner, directory } = await wholeCache(2);
+      expect(directory.cache.isWhole).toBe(false);
+      expect(await directory.itemsInCategories(["c2"], 10)).toEqual([B, C]);
+      expect(inner.memberReads).toBe(1);
+      expect(await directory.categoriesOf([UNLINKED])).toEqual(new Map([[UNLINKED, []]]));
+      expect(inner.reads).toEqual([[UNLINKED]]);
+    });
+
+    it("keeps nothing of a load overtaken by a lost watch", async () => {
+      const inner = new FakeInner();
+      const feed = new FakeWatch();
+      let release = () => {};
+      inner.listHold = new Promise((r) => (release = r));
+      directory = createCachedCategoryDirectory(inner, feed.watch, { maxEntries: 100, log, listLinks: (t) => inner.listLinks(t, 10) });
       feed.push({ ready: true });
       await settle();
-      feed.end(new Error("connection reset")); // while the first batch is in flight
+      feed.end(new Error("connection reset")); // while the page is in flight
       await settle();
       release();
       await settle();
       expect(directory.cache.size).toBe(0);
+      expect(directory.cache.isWhole).toBe(false);
     });
   });
 });

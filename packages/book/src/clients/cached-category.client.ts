@@ -13,13 +13,17 @@ export interface LinkChange {
 /** Opens the WatchItemLinks stream; ends or throws when the watch is lost. */
 export type WatchLinks = (signal: AbortSignal) => AsyncIterable<LinkChange>;
 
-/** Lists book ids in pages (after the last one seen), for the preload. */
-export type ListItemIds = (after: string, limit: number) => Promise<string[]>;
+/** One page of every linked item with its category ids (ListItemLinks), for the full load. */
+export type ListLinks = (pageToken: string) => Promise<{ items: { itemId: string; categoryIds: string[] }[]; nextPageToken: string }>;
 
-/** Items per preload call: the most one BatchGetItemCategories takes. */
-const PRELOAD_BATCH = 1000;
+/** Most stale items read again in one BatchGetItemCategories call. */
+const REFILL_BATCH = 1000;
+/** Most items ListRelatedItems returns; a whole cache answers no more. */
+const MAX_RELATED = 1000;
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 10_000;
+const FIRST_REFILL_RETRY_MS = 10;
+const MAX_REFILL_RETRY_MS = 1000;
 
 /** A CategoryDirectory that keeps items' category ids while it watches their changes; `close` stops watching. */
 export interface CachedCategoryDirectory extends CategoryDirectory {
@@ -34,22 +38,33 @@ export interface CachedCategoryDirectory extends CategoryDirectory {
  * answer); without a live watch (starting, category service down, stream lost) every read goes
  * to the category service as before and nothing is kept. Writes always go through, and the
  * items they touch are dropped here as well.
+ *
+ * With `listLinks`, once the watch is live it also reads every link (ListItemLinks) and is then
+ * whole: it answers which books are in a category (ListBooks `categoryId`) and which share
+ * categories with a book (recommendations) itself, as the category service would. Items changed
+ * since are read again in the background; until they are, those questions go to the category
+ * service, so a caller always sees its own writes.
  */
 export function createCachedCategoryDirectory(
   inner: CategoryDirectory,
   watch: WatchLinks,
-  opts: { maxEntries: number; log: Logger; preload?: ListItemIds },
+  opts: { maxEntries: number; log: Logger; listLinks?: ListLinks },
 ): CachedCategoryDirectory {
   const cache = new ItemCategoriesCache(opts.maxEntries);
   const stop = new AbortController();
-  const preload = opts.preload;
-  const onLive = preload ? (isCurrent: () => boolean) => preloadAll(cache, inner, preload, isCurrent, opts) : () => {};
-  if (opts.maxEntries > 0) void keepWatching(cache, watch, stop.signal, opts.log, onLive);
+  const refill = staleRefiller(cache, inner, stop.signal, opts.log);
+  const listLinks = opts.listLinks;
+  const loadAll = listLinks ? () => loadEveryLink(cache, listLinks, opts) : () => {};
+  const changed = (itemIds: string[]) => {
+    cache.invalidate(itemIds);
+    if (cache.staleCount > 0) refill();
+  };
+  if (opts.maxEntries > 0) void keepWatching(cache, watch, stop.signal, opts.log, { changed, loadAll });
   const dropAfter = async <T>(itemId: string, write: Promise<T>): Promise<T> => {
     try {
       return await write;
     } finally {
-      cache.invalidate([itemId]);
+      changed([itemId]);
     }
   };
   return {
@@ -63,10 +78,18 @@ export function createCachedCategoryDirectory(
       for (const [id, categoryIds] of fetched) hits.set(id, categoryIds);
       return hits;
     },
-    itemsInCategories: (categoryIds, limit) => inner.itemsInCategories(categoryIds, limit),
+    async itemsInCategories(categoryIds, limit) {
+      const members = cache.itemsInCategories(categoryIds);
+      return members ? members.slice(0, Math.max(limit, 0)) : inner.itemsInCategories(categoryIds, limit);
+    },
     replaceItemCategories: (itemId, categoryIds, bearer) => dropAfter(itemId, inner.replaceItemCategories(itemId, categoryIds, bearer)),
     removeItemLinks: (itemId) => dropAfter(itemId, inner.removeItemLinks(itemId)),
-    relatedItems: (itemId, limit) => inner.relatedItems(itemId, limit),
+    async relatedItems(itemId, limit) {
+      const counts = cache.sharedCategoryCounts(itemId);
+      if (!counts) return inner.relatedItems(itemId, limit);
+      const best = [...counts].sort(([a, m], [b, n]) => n - m || (a < b ? -1 : a > b ? 1 : 0));
+      return new Map(best.slice(0, Math.max(Math.min(limit, MAX_RELATED), 0)));
+    },
     close() {
       stop.abort();
       cache.goDead();
@@ -75,29 +98,29 @@ export function createCachedCategoryDirectory(
 }
 
 /**
- * Watches until `signal` aborts: live on `ready` (then `onLive`, told how to know whether that
- * watch still lasts), changes applied as they come, retried with backoff when lost.
+ * Watches until `signal` aborts: live on `ready` (then the full load), changes applied as they
+ * come (an `all` starts the full load again), retried with backoff when lost.
  */
 async function keepWatching(
   cache: ItemCategoriesCache,
   watch: WatchLinks,
   signal: AbortSignal,
   log: Logger,
-  onLive: (isCurrent: () => boolean) => void,
+  on: { changed: (itemIds: string[]) => void; loadAll: () => void },
 ): Promise<void> {
   let retryMs = FIRST_RETRY_MS;
-  let watches = 0;
   while (!signal.aborted) {
-    const thisWatch = ++watches;
     try {
       for await (const change of watch(signal)) {
         if (change.ready) {
           cache.goLive();
           retryMs = FIRST_RETRY_MS;
           log.info("category cache live: watching item link changes");
-          onLive(() => thisWatch === watches && cache.isLive && !signal.aborted);
-        } else if (change.all) cache.clear();
-        else cache.invalidate(change.itemIds);
+          on.loadAll();
+        } else if (change.all) {
+          cache.clear();
+          on.loadAll();
+        } else on.changed(change.itemIds);
       }
       if (!signal.aborted) log.info("category link watch ended (category service stopping?); reading categories from it");
     } catch (err) {
@@ -111,31 +134,71 @@ async function keepWatching(
 }
 
 /**
- * Fills the cache with every book's category ids (up to its size), a thousand per call, one
- * call at a time, so that reads find them from the start. Stops when the watch it started under
- * ends; a failure only ends the preload (reads then fill the cache as they come).
+ * Reads every link, a page at a time, and makes the cache whole with them. Begun in the same
+ * tick as the watch goes live, so every change after the reads started is known (stale). Ends
+ * without effect when overtaken (a clear, the watch lost); a failure leaves the cache as it
+ * was, filling as books are read.
  */
-async function preloadAll(
+async function loadEveryLink(
   cache: ItemCategoriesCache,
-  inner: CategoryDirectory,
-  listIds: ListItemIds,
-  isCurrent: () => boolean,
-  opts: { maxEntries: number; log: Logger },
+  listLinks: ListLinks,
+  { maxEntries, log }: { maxEntries: number; log: Logger },
 ): Promise<void> {
+  const load = cache.beginFullLoad();
   const started = performance.now();
-  let after = "";
-  let seen = 0;
+  const links = new Map<string, string[]>();
+  let pageToken = "";
   try {
-    while (isCurrent() && seen < opts.maxEntries) {
-      const ids = await listIds(after, Math.min(PRELOAD_BATCH, opts.maxEntries - seen));
-      if (ids.length === 0 || !isCurrent()) break;
-      const { misses, epoch } = cache.lookup(ids);
-      if (misses.length > 0) cache.store(epoch, misses, await inner.categoriesOf(misses));
-      seen += ids.length;
-      after = ids[ids.length - 1] ?? after;
-    }
-    opts.log.info({ books: seen, cached: cache.size, ms: Math.round(performance.now() - started) }, "category cache preloaded");
+    do {
+      const page = await listLinks(pageToken);
+      if (!cache.isLoading(load)) return;
+      for (const item of page.items) links.set(item.itemId, item.categoryIds);
+      if (links.size > maxEntries) {
+        cache.abandonFullLoad(load);
+        log.warn({ maxEntries }, "category cache too small for every item link (CATEGORY_CACHE_SIZE); filling it as books are read");
+        return;
+      }
+      pageToken = page.nextPageToken;
+    } while (pageToken);
   } catch (err) {
-    opts.log.warn({ err, books: seen }, "category cache preload stopped; the rest fills as books are read");
+    cache.abandonFullLoad(load);
+    log.warn({ err, items: links.size }, "category cache could not load every link; filling it as books are read");
+    return;
   }
+  if (cache.finishFullLoad(load, links)) {
+    log.info({ items: links.size, ms: Math.round(performance.now() - started) }, "category cache whole: every item link loaded");
+  }
+}
+
+/**
+ * Returns a trigger that reads stale items again (BatchGetItemCategories, a thousand at a
+ * time) until none is left: one run at a time; an item that changed again while it was read
+ * stays stale, and the next try waits a little longer.
+ */
+function staleRefiller(cache: ItemCategoriesCache, inner: CategoryDirectory, signal: AbortSignal, log: Logger): () => void {
+  let running = false;
+  const run = async () => {
+    let waitMs = FIRST_REFILL_RETRY_MS;
+    while (cache.staleCount > 0 && !signal.aborted) {
+      const before = cache.staleCount;
+      try {
+        const { ids, epoch } = cache.staleBatch(REFILL_BATCH);
+        cache.storeStale(epoch, await inner.categoriesOf(ids));
+      } catch (err) {
+        if (!signal.aborted) log.warn({ err }, "category cache could not read changed items again; will retry");
+      }
+      if (cache.staleCount < before) waitMs = FIRST_REFILL_RETRY_MS;
+      else {
+        await sleep(waitMs, undefined, { signal, ref: false }).catch(() => {}); // an abort ends the wait, and the loop
+        waitMs = Math.min(waitMs * 2, MAX_REFILL_RETRY_MS);
+      }
+    }
+  };
+  return () => {
+    if (running) return;
+    running = true;
+    void run().finally(() => {
+      running = false;
+    });
+  };
 }

@@ -1,7 +1,7 @@
 import { CategoryService } from "@lms/gen/library/category/v1/category_pb";
 import { createServiceClient } from "@lms/platform";
 import type { CategoryDirectory } from "../domain/ports.js";
-import type { WatchLinks } from "./cached-category.client.js";
+import type { ListLinks, WatchLinks } from "./cached-category.client.js";
 
 /** Largest page ListCategoryItems serves. */
 const ITEMS_PAGE = 1000;
@@ -16,11 +16,12 @@ const MAX_RELATED = 1000;
  */
 export function createCategoryDirectoryClient(opts: { address: string; serverKey: string; timeoutMs: number }): CategoryDirectory & {
   watchLinks: WatchLinks;
+  listLinks: ListLinks;
 } {
   const client = createServiceClient(CategoryService, {
     ...opts,
     peer: "category service",
-    idempotent: ["BatchGetItemCategories", "ListCategoryItems", "ListRelatedItems"],
+    idempotent: ["BatchGetItemCategories", "ListCategoryItems", "ListRelatedItems", "ListItemLinks"],
   });
   return {
     async categoriesOf(itemIds) {
@@ -47,6 +48,7 @@ export function createCategoryDirectoryClient(opts: { address: string; serverKey
     async removeItemLinks(itemId) {
       return (await client.removeItemLinks({ itemId })).removedCategoryIds;
     },
+    listLinks: (pageToken) => client.listItemLinks({ pageToken }),
     // No deadline: the watch lasts as long as both services run (keep-alive PINGs find a dead peer).
     watchLinks: (signal) => client.watchItemLinks({}, { signal, timeoutMs: 0 }),
     async relatedItems(itemId, limit) {

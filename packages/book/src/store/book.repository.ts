@@ -116,12 +116,3 @@ export async function countBooksByAuthor(db: Executor, authorId: string): Promis
   const { rows } = await db.query<{ n: number }>("select count(*)::int as n from books where author_id = $1", [authorId]);
   return rows[0].n;
 }
-
-/** Up to `limit` book ids after `after` (all from the start when empty), in id order: the category cache's preload walks them. */
-export async function listBookIdsAfter(db: Executor, after: string, limit: number): Promise<string[]> {
-  const { rows } = await db.query<{ id: string }>(
-    after ? "select id from books where id > $1 order by id limit $2" : "select id from books order by id limit $1",
-    after ? [after, limit] : [limit],
-  );
-  return rows.map((r) => r.id);
-}

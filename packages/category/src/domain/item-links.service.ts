@@ -83,6 +83,20 @@ export async function listCategoryItems(db: Executor, req: { categoryIds: readon
 }
 
 /**
+ * One page of every item that has links, with its category ids, in item id order (pageSize
+ * 1..1000, default 1000). Item ids never change, so a page boundary never skips or repeats an
+ * item; an item whose links change during the scan is announced on the link feed.
+ */
+export async function listItemLinks(db: Executor, req: { pageSize: number; pageToken: string }) {
+  const limit = pageSizeOf(req.pageSize, MAX_ITEM_IDS, MAX_ITEM_IDS);
+  const after = itemCursorOf(decodePageToken(req.pageToken, "item-links"));
+  const rows = await links.listItemLinks(db, after, limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { items: page, nextPageToken: rows.length > limit && last ? encodePageToken([last.itemId], "item-links") : "" };
+}
+
+/**
  * The start of every change to an item's links: take the item's turn, then lock the named
  * categories against deletion; any that does not exist fails the call with nothing changed.
  */

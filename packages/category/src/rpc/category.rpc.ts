@@ -12,6 +12,7 @@ import {
   ItemCategoriesSchema,
   ListCategoriesResponseSchema,
   ListCategoryItemsResponseSchema,
+  ListItemLinksResponseSchema,
   ListRelatedItemsResponseSchema,
   RemoveItemLinksResponseSchema,
   UpdateItemCategoriesResponseSchema,
@@ -38,6 +39,7 @@ export const categoryAccess: AccessTable = {
   BatchGetItemCategories: "service",
   RemoveItemLinks: "service",
   ListRelatedItems: "service",
+  ListItemLinks: "service",
   WatchItemLinks: "service",
 };
 
@@ -99,6 +101,10 @@ export function createCategoryRpc(pool: pg.Pool, feed: LinkFeed): ServiceImpl<ty
     async listRelatedItems(req) {
       const related = await itemLinks.listRelatedItems(pool, req.itemId, req.limit);
       return create(ListRelatedItemsResponseSchema, { items: related.map((r) => ({ itemId: r.itemId, sharedCategories: r.shared })) });
+    },
+    async listItemLinks(req) {
+      const { items, nextPageToken } = await itemLinks.listItemLinks(pool, req);
+      return create(ListItemLinksResponseSchema, { items: items.map((i) => create(ItemCategoriesSchema, i)), nextPageToken });
     },
     async removeItemLinks(req) {
       return create(RemoveItemLinksResponseSchema, { removedCategoryIds: await itemLinks.removeItemLinks(pool, feed, req.itemId) });

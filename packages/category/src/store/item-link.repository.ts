@@ -61,6 +61,17 @@ export async function findCategoryIdsOfItems(db: Executor, itemIds: readonly str
   return rows.map((r) => ({ itemId: r.item_id, categoryIds: r.category_ids }));
 }
 
+/** Items that have links, with their category ids (sorted), in item id order after `after`. */
+export async function listItemLinks(db: Executor, after: string | undefined, limit: number): Promise<ItemCategoryIds[]> {
+  const { rows } = await db.query<{ item_id: string; category_ids: string[] }>(
+    `select item_id, array_agg(category_id::text order by category_id) as category_ids
+     from item_categories where $1::uuid is null or item_id > $1::uuid
+     group by item_id order by item_id limit $2`,
+    [after ?? null, limit],
+  );
+  return rows.map((r) => ({ itemId: r.item_id, categoryIds: r.category_ids }));
+}
+
 /** A page of the distinct items linked to any of `categoryIds`, ordered by item id, after `after`. */
 export async function listItemsOfCategories(
   db: Executor,

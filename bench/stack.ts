@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from "@lms/platform/testing/tes
 import pg from "pg";
 import { freePort } from "../tests/e2e/support/ports.js";
 import { NodeProcess } from "./process.js";
-import { type SeedSizes, seedAll } from "./seed.js";
+import { checkpoint, type SeedSizes, seedAll } from "./seed.js";
 
 export const SERVICES = ["auth", "author", "category", "book"] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -42,6 +42,10 @@ export async function startBenchStack(sizes: SeedSizes, logDir: string, log: (li
     await seedAll(databaseUrl, sizes);
     log(
       `seeded ${sizes.books} books, ${sizes.authors} authors, ${sizes.categories} categories, ${sizes.loans} loans in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
+    );
+    const flushed = await checkpoint(databaseUrl.book);
+    log(
+      "ms" in flushed ? `CHECKPOINT after seeding: ${(flushed.ms / 1000).toFixed(1)} s` : `no CHECKPOINT after seeding: ${flushed.refused}`,
     );
     const ports = Object.fromEntries(
       await Promise.all(SERVICES.map(async (s) => [s, { http: await freePort(), grpc: await freePort() }] as const)),

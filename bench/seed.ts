@@ -190,10 +190,9 @@ export async function seedAll(urls: { author: string; category: string; book: st
 }
 
 /**
- * Writes the seeding's dirty pages out now (CHECKPOINT, one for the whole server): left to
- * itself, PostgreSQL spreads that over the next timed checkpoint, minutes under the first
- * scenarios' measurements. Needs a superuser or pg_checkpoint: the refusal is returned, and the
- * run goes on.
+ * Writes what the seeding left dirty out now (CHECKPOINT, one for the whole server): left to
+ * itself, PostgreSQL spreads that over its next timed checkpoint, under the first scenarios'
+ * measurements. Needs a superuser or pg_checkpoint: the refusal is returned, and the run goes on.
  */
 export async function checkpoint(url: string): Promise<{ ms: number } | { refused: string }> {
   const db = new pg.Client({ connectionString: url });

@@ -358,6 +358,47 @@ describe("the category cache", () => {
       expect(cached.c1).toEqual([]);
     });
 
+    // Even: every category about a third of the items. Skewed: one category holds most items and
+    // the others few, the shape where related items are found from the small categories first.
+    it.each([
+      ["even", () => 3],
+      ["skewed", (c: string) => (c === "c1" ? 1.1 : 8)],
+    ])("answers as the service does through any number of link changes, limits included (%s categories)", async (_, oneIn) => {
+      const inner = new FakeInner();
+      const feed = new FakeWatch();
+      const items = Array.from({ length: 60 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`);
+      const categories = ["c1", "c2", "c3", "c4", "c5"];
+      let seed = 7;
+      const next = (n: number) => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return seed % n;
+      };
+      const someCategories = () => categories.filter((c) => next(1000) < 1000 / oneIn(c));
+      inner.links = new Map(items.map((id) => [id, someCategories()]));
+      directory = createCachedCategoryDirectory(inner, feed.watch, { maxEntries: 100, log, listLinks: (t) => inner.listLinks(t, 7) });
+      feed.push({ ready: true });
+      await settle();
+      for (let round = 0; round < 6; round++) {
+        expect(directory.cache.isWhole).toBe(true);
+        for (const limit of [1, 3, 100]) {
+          for (const c of categories) {
+            const before = inner.memberReads;
+            const cached = await directory.itemsInCategories([c], limit);
+            expect(inner.memberReads).toBe(before);
+            expect(cached).toEqual(await inner.itemsInCategories([c], limit));
+          }
+          expect(await directory.itemsInCategories(["c2", "c4"], limit)).toEqual(await inner.itemsInCategories(["c2", "c4"], limit));
+          for (const id of items.slice(0, 10)) {
+            expect([...(await directory.relatedItems(id, limit))]).toEqual([...(await inner.relatedItems(id, limit))]);
+          }
+        }
+        const changed = items.filter(() => next(4) === 0);
+        for (const id of changed) inner.links.set(id, someCategories());
+        feed.push({ itemIds: changed });
+        await settle();
+      }
+    });
+
     it("keeps retrying a changed item the service could not answer", async () => {
       const { inner, feed, directory } = await wholeCache();
       const categoriesOf = inner.categoriesOf.bind(inner);

@@ -79,16 +79,12 @@ export function createCachedCategoryDirectory(
       return hits;
     },
     async itemsInCategories(categoryIds, limit) {
-      const members = cache.itemsInCategories(categoryIds);
-      return members ? members.slice(0, Math.max(limit, 0)) : inner.itemsInCategories(categoryIds, limit);
+      return cache.itemsInCategories(categoryIds, limit) ?? inner.itemsInCategories(categoryIds, limit);
     },
     replaceItemCategories: (itemId, categoryIds, bearer) => dropAfter(itemId, inner.replaceItemCategories(itemId, categoryIds, bearer)),
     removeItemLinks: (itemId) => dropAfter(itemId, inner.removeItemLinks(itemId)),
     async relatedItems(itemId, limit) {
-      const counts = cache.sharedCategoryCounts(itemId);
-      if (!counts) return inner.relatedItems(itemId, limit);
-      const best = [...counts].sort(([a, m], [b, n]) => n - m || (a < b ? -1 : a > b ? 1 : 0));
-      return new Map(best.slice(0, Math.max(Math.min(limit, MAX_RELATED), 0)));
+      return cache.relatedItems(itemId, Math.min(limit, MAX_RELATED)) ?? inner.relatedItems(itemId, limit);
     },
     close() {
       stop.abort();

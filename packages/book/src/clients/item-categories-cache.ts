@@ -1,3 +1,5 @@
+import { containsSorted, insertSorted, removeSorted, walkMerged } from "./sorted-ids.js";
+
 /**
  * Category ids per item, kept only while a change feed vouches for them (see
  * cached-category.client.ts). Two rules keep it from ever serving what the category service
@@ -15,6 +17,8 @@ export class ItemCategoriesCache {
   private readonly entries = new Map<string, readonly string[]>();
   /** Category id → the items whose entries name it: the entries, inverted. */
   private readonly members = new Map<string, Set<string>>();
+  /** Category id → its members in id order: made on first use, then kept in step with every change. */
+  private readonly sortedMembers = new Map<string, string[]>();
   /** One copy of each category id, shared by every entry naming it (a decoded answer carries its own copies). */
   private readonly categoryIds = new Map<string, string>();
   private live = false;
@@ -77,6 +81,7 @@ export class ItemCategoriesCache {
     this.epoch++;
     this.entries.clear();
     this.members.clear();
+    this.sortedMembers.clear();
     this.categoryIds.clear();
     this.loaded = false;
     this.endLoad();
@@ -175,23 +180,74 @@ export class ItemCategoriesCache {
     this.changedDuringLoad.clear();
   }
 
-  /** Items linked to any of `categoryIds`, by id; undefined unless whole. */
-  itemsInCategories(categoryIds: readonly string[]): string[] | undefined {
+  /** The first `limit` items linked to any of `categoryIds`, by id; undefined unless whole. */
+  itemsInCategories(categoryIds: readonly string[], limit: number): string[] | undefined {
     if (!this.isWhole) return undefined;
-    const items = new Set<string>();
-    for (const c of categoryIds) for (const item of this.members.get(c.toLowerCase()) ?? []) items.add(item);
-    return [...items].sort();
+    const lists = [...new Set(categoryIds.map((c) => c.toLowerCase()))].map((c) => this.membersInOrder(c));
+    if (limit <= 0) return [];
+    if (lists.length === 1) return lists[0].slice(0, limit);
+    const items: string[] = [];
+    walkMerged(lists, (id) => items.push(id) < limit);
+    return items;
   }
 
-  /** Other items sharing categories with `itemId` → how many they share; undefined unless whole. */
-  sharedCategoryCounts(itemId: string): Map<string, number> | undefined {
+  /**
+   * Up to `limit` other items sharing categories with `itemId` → how many they share, most
+   * first, then by id; undefined unless whole. Walks the categories' members in id order, so
+   * each count keeps its first `limit` ids and nothing is sorted.
+   */
+  relatedItems(itemId: string, limit: number): Map<string, number> | undefined {
     if (!this.isWhole) return undefined;
     const id = itemId.toLowerCase();
-    const counts = new Map<string, number>();
-    for (const c of this.entries.get(id) ?? []) {
-      for (const other of this.members.get(c) ?? []) if (other !== id) counts.set(other, (counts.get(other) ?? 0) + 1);
+    const lists = (this.entries.get(id) ?? []).map((c) => this.membersInOrder(c));
+    const byCount: string[][] = lists.map(() => []);
+    const keep = (other: string, count: number) => {
+      if (other !== id && byCount[count - 1].length < limit) byCount[count - 1].push(other);
+    };
+    if (limit > 0 && lists.length > 0) {
+      const largest = lists.reduce((a, b) => (b.length > a.length ? b : a));
+      const others = lists.filter((l) => l !== largest);
+      const otherSize = others.reduce((n, l) => n + l.length, 0);
+      if (otherSize * Math.log2(largest.length + 2) < otherSize + largest.length) {
+        // A large category beside small ones (the usual case): an item sharing two or more
+        // categories is in one of the smaller ones, so walk those and look each up in the
+        // largest; then only the first `limit` items sharing one category are needed.
+        walkMerged(others, (other, count) => {
+          const shared = count + (containsSorted(largest, other) ? 1 : 0);
+          if (shared > 1) keep(other, shared);
+          return true;
+        });
+        const better = byCount.slice(1).reduce((n, b) => n + b.length, 0);
+        if (better < limit) {
+          walkMerged(lists, (other, count) => {
+            if (count === 1) keep(other, 1);
+            return byCount[0].length < limit - better;
+          });
+        }
+      } else {
+        walkMerged(lists, (other, count) => {
+          keep(other, count);
+          return true;
+        });
+      }
     }
-    return counts;
+    const related = new Map<string, number>();
+    for (let count = byCount.length; count > 0 && related.size < limit; count--) {
+      for (const other of byCount[count - 1]) {
+        if (related.size >= limit) break;
+        related.set(other, count);
+      }
+    }
+    return related;
+  }
+
+  private membersInOrder(categoryId: string): readonly string[] {
+    let sorted = this.sortedMembers.get(categoryId);
+    if (!sorted) {
+      sorted = [...(this.members.get(categoryId) ?? [])].sort();
+      if (this.members.has(categoryId)) this.sortedMembers.set(categoryId, sorted);
+    }
+    return sorted;
   }
 
   /** Sets the item's entry (last in eviction order) and its place in `members`; no longer stale. */
@@ -205,6 +261,8 @@ export class ItemCategoriesCache {
       const items = this.members.get(c);
       if (items) items.add(id);
       else this.members.set(c, new Set([id]));
+      const sorted = this.sortedMembers.get(c);
+      if (sorted) insertSorted(sorted, id);
     }
   }
 
@@ -215,7 +273,12 @@ export class ItemCategoriesCache {
     for (const c of old) {
       const items = this.members.get(c);
       items?.delete(id);
-      if (items?.size === 0) this.members.delete(c);
+      const sorted = this.sortedMembers.get(c);
+      if (sorted) removeSorted(sorted, id);
+      if (items?.size === 0) {
+        this.members.delete(c);
+        this.sortedMembers.delete(c);
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "@lms/platform";
 import type { CategoryDirectory } from "../domain/ports.js";
+import { MAX_RELATED } from "./category.client.js";
 import { ItemCategoriesCache } from "./item-categories-cache.js";
 
 /** One message of the category service's WatchItemLinks stream. */
@@ -18,8 +19,6 @@ export type ListLinks = (pageToken: string) => Promise<{ items: { itemId: string
 
 /** Most stale items read again in one BatchGetItemCategories call. */
 const REFILL_BATCH = 1000;
-/** Most items ListRelatedItems returns; a whole cache answers no more. */
-const MAX_RELATED = 1000;
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 10_000;
 const FIRST_REFILL_RETRY_MS = 10;

@@ -6,8 +6,8 @@ import type { ListLinks, WatchLinks } from "./cached-category.client.js";
 /** Largest page ListCategoryItems serves. */
 const ITEMS_PAGE = 1000;
 
-/** Most items one ListRelatedItems call returns. */
-const MAX_RELATED = 1000;
+/** Most items one ListRelatedItems call returns (the category service's cap). */
+export const MAX_RELATED = 1000;
 
 /**
  * The category service as the catalogue uses it, over gRPC with the server key and a deadline.

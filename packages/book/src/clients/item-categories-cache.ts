@@ -104,13 +104,12 @@ export class ItemCategoriesCache {
 
   /**
    * Keeps what was fetched at `epoch` (items without links as [], unless whole, where absence
-   * says it), unless anything changed since; false when it kept nothing for that reason.
+   * says it), unless anything changed since.
    */
-  store(epoch: number, itemIds: readonly string[], fetched: ReadonlyMap<string, string[]>): boolean {
-    if (!this.live || epoch !== this.epoch) return false;
+  store(epoch: number, itemIds: readonly string[], fetched: ReadonlyMap<string, string[]>): void {
+    if (!this.live || epoch !== this.epoch) return;
     for (const id of itemIds) this.keep(id, fetched.get(id) ?? []);
     this.evictOverflow();
-    return true;
   }
 
   /**
@@ -201,7 +200,7 @@ export class ItemCategoriesCache {
     const id = itemId.toLowerCase();
     const lists = (this.entries.get(id) ?? []).map((c) => this.membersInOrder(c));
     const byCount: string[][] = lists.map(() => []);
-    const keep = (other: string, count: number) => {
+    const add = (other: string, count: number) => {
       if (other !== id && byCount[count - 1].length < limit) byCount[count - 1].push(other);
     };
     if (limit > 0 && lists.length > 0) {
@@ -214,19 +213,19 @@ export class ItemCategoriesCache {
         // largest; then only the first `limit` items sharing one category are needed.
         walkMerged(others, (other, count) => {
           const shared = count + (containsSorted(largest, other) ? 1 : 0);
-          if (shared > 1) keep(other, shared);
+          if (shared > 1) add(other, shared);
           return true;
         });
         const better = byCount.slice(1).reduce((n, b) => n + b.length, 0);
         if (better < limit) {
           walkMerged(lists, (other, count) => {
-            if (count === 1) keep(other, 1);
+            if (count === 1) add(other, 1);
             return byCount[0].length < limit - better;
           });
         }
       } else {
         walkMerged(lists, (other, count) => {
-          keep(other, count);
+          add(other, count);
           return true;
         });
       }

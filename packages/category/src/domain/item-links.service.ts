@@ -88,12 +88,13 @@ export async function listCategoryItems(db: Executor, req: { categoryIds: readon
  * item; an item whose links change during the scan is announced on the link feed.
  */
 export async function listItemLinks(db: Executor, req: { pageSize: number; pageToken: string }) {
+  const filter = "item-links";
   const limit = pageSizeOf(req.pageSize, MAX_ITEM_IDS, MAX_ITEM_IDS);
-  const after = itemCursorOf(decodePageToken(req.pageToken, "item-links"));
+  const after = itemCursorOf(decodePageToken(req.pageToken, filter));
   const rows = await links.listItemLinks(db, after, limit + 1);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  return { items: page, nextPageToken: rows.length > limit && last ? encodePageToken([last.itemId], "item-links") : "" };
+  return { items: page, nextPageToken: rows.length > limit && last ? encodePageToken([last.itemId], filter) : "" };
 }
 
 /**

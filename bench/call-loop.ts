@@ -45,5 +45,5 @@ export async function runCallLoop(clients: readonly LoopClient[], durationMs: nu
     }),
   );
   // Calls that finish after the deadline are timed (latency) but not counted in the rate.
-  return { ...rateWindow(completedAt, deadline, start), latenciesMs, errors, refused, errorSamples };
+  return { ...rateWindow(completedAt, deadline, start), latenciesMs, untimed: 0, errors, refused, errorSamples };
 }

@@ -47,7 +47,7 @@ export async function measureInterleaved(
   return workloads.map((w, i) => {
     const cell = summarize(runs[i], w.callsPerOp);
     const sample = runs[i].flatMap((r) => r.errorSamples)[0];
-    const ops = runs[i].reduce((n, r) => n + r.latenciesMs.length, 0) / w.callsPerOp;
+    const ops = runs[i].reduce((n, r) => n + r.latenciesMs.length + r.untimed, 0) / w.callsPerOp;
     cell.cpu = formatCpuPerOp(cpu[i], ops, w.callsPerOp === 2 ? "pair" : "call");
     progress(
       `${w.label}: ${formatRate(cell.rate.median)}/s, p50 ${formatMs(cell.p50)} ms, p99 ${formatMs(cell.p99)} ms, ` +

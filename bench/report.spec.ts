@@ -7,6 +7,7 @@ const run = (calls: number, seconds: number, latenciesMs: number[], errors = 0):
   calls,
   seconds,
   latenciesMs,
+  untimed: 0,
   errors,
   refused: 0,
   errorSamples: [],

@@ -9,8 +9,10 @@ export interface RunResult {
    * otherwise count as a second of zero throughput in a three-second run.
    */
   seconds: number;
-  /** Latency of every completed call, in milliseconds (sub-millisecond resolution). */
+  /** Latency of every timed call, in milliseconds (sub-millisecond resolution). */
   latenciesMs: number[];
+  /** Calls answered but not timed (a REST run's connect phase, http-load.ts); their CPU is in the run's. */
+  untimed: number;
   /** Failures that should never happen (5xx, unexpected 4xx, transport errors). */
   errors: number;
   /** Refusals the scenario expects (e.g. NO_COPIES_AVAILABLE); not errors. */

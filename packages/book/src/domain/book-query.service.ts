@@ -12,7 +12,7 @@ import { recommendBookIds } from "./recommendation.service.js";
 
 /**
  * Most members of one category a ListBooks filter considers: the ids travel to the database as
- * one array parameter, so the filter stays one statement. Larger categories list only these.
+ * one parameter, so the filter stays one statement. Larger categories list only these.
  */
 export const MAX_CATEGORY_MEMBERS = 10_000;
 

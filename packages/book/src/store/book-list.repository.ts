@@ -34,48 +34,90 @@ const ORDERS: Record<BookSortKey, { expr: string; type: string; sortKey: string 
   },
 };
 
+/** Every filter but the category members' (parameters $1–$4, {@link filterParamsOf}). */
 const FILTER = `($1::text is null or title ilike $1 or ($2::text is not null and isbn::text like $2))
   and ($3::uuid is null or author_id = $3)
-  and ($4::boolean is null or (available_copies > 0) = $4)
-  and ($5::uuid[] is null or id = any($5::uuid[]))`;
+  and ($4::boolean is null or (available_copies > 0) = $4)`;
 
-/**
- * Where a page is read from. With a category filter the members (at most
- * MAX_CATEGORY_MEMBERS ids) are fetched by primary key first and then sorted: left to
- * itself the planner walks the whole sort-order index, testing every row against the id list,
- * to find the first page (100+ ms at 100 000 books; docs/performance.md has both plans).
- */
-function sourceOf(filter: BookFilter): string {
-  return filter.ids ? "(select * from books where id = any($5::uuid[]) offset 0) as books" : "books";
+/** A page of books in `order` strictly after `after`, with the number of all matches. */
+export interface PageQuery {
+  filter: BookFilter;
+  order: BookOrder;
+  after: BookCursor | undefined;
+  limit: number;
+}
+
+/** One page and the number of all matches; each row carries its cursor. */
+export interface BookPage {
+  rows: { book: Book; cursor: BookCursor }[];
+  total: number;
 }
 
 /**
  * A page of books in `order` strictly after `after` (keyset: the sort value, then the id, both
  * in the order's direction), with the number of all matches. Each row carries its cursor.
  */
-export async function listBooks(
-  db: Executor,
-  opts: { filter: BookFilter; order: BookOrder; after: BookCursor | undefined; limit: number },
-): Promise<{ rows: { book: Book; cursor: BookCursor }[]; total: number }> {
-  const sql = ORDERS[opts.order.key];
-  const dir = opts.order.desc ? "desc" : "asc";
-  const keyset = opts.after ? `and (${sql.expr}, id) ${opts.order.desc ? "<" : ">"} ($7::${sql.type}, $8::uuid)` : "";
+export async function listBooks(db: Executor, opts: PageQuery): Promise<BookPage> {
+  if (opts.filter.ids) return listCategoryBooks(db, opts, opts.filter.ids);
+  const { sql, dir, keyset } = orderSqlOf(opts, 6);
   const filterParams = filterParamsOf(opts.filter);
   const [page, count] = await Promise.all([
     db.query<BookRow & { sort_key: string | number }>(
-      `select ${BOOK_COLUMNS}, ${sql.sortKey} as sort_key from ${sourceOf(opts.filter)}
+      `select ${BOOK_COLUMNS}, ${sql.sortKey} as sort_key from books
        where ${FILTER} ${keyset}
-       order by ${sql.expr} ${dir}, id ${dir} limit $6`,
+       order by ${sql.expr} ${dir}, id ${dir} limit $5`,
       [...filterParams, opts.limit, ...(opts.after ?? [])],
     ),
     isUnfiltered(opts.filter)
       ? db.query<{ total: number }>("select coalesce(sum(delta), 0)::int as total from book_count_deltas")
       : db.query<{ total: number }>(`select count(*)::int as total from books where ${FILTER}`, filterParams),
   ]);
-  return {
-    rows: page.rows.map((r) => ({ book: rowToBook(r), cursor: [r.sort_key, r.id] as BookCursor })),
-    total: count.rows[0].total,
-  };
+  return { rows: page.rows.map(rowWithCursor), total: count.rows[0].total };
+}
+
+/**
+ * A page among the members of a category (at most MAX_CATEGORY_MEMBERS ids), in one
+ * statement: the members are fetched by primary key first, then counted and sorted. Left to
+ * itself the planner walks the whole sort-order index, testing every row against the id list,
+ * to find the first page (100+ ms at 100 000 books; docs/performance.md has both plans); and
+ * as the page reads every member anyway, counting them there costs nothing, where a second
+ * statement looked them all up again. The ids travel as one comma-separated text: node-pg
+ * quotes and escapes every element of an array parameter, a fifth of the call's time for a
+ * few hundred ids. An empty page has no row to carry the count, so past a cursor (a token
+ * beyond the last match) the matches are counted on their own; without one there are none.
+ */
+async function listCategoryBooks(db: Executor, opts: PageQuery, ids: readonly string[]): Promise<BookPage> {
+  const { sql, dir, keyset } = orderSqlOf(opts, 7);
+  const filterParams = [...filterParamsOf(opts.filter), ids.join(",")];
+  const page = await db.query<BookRow & { sort_key: string | number; total: number }>(
+    `with matches as materialized (
+       select ${BOOK_COLUMNS} from books where id = any(string_to_array($5, ',')::uuid[]) and ${FILTER}
+     )
+     select ${BOOK_COLUMNS}, ${sql.sortKey} as sort_key, (select count(*)::int from matches) as total from matches
+     where true ${keyset}
+     order by ${sql.expr} ${dir}, id ${dir} limit $6`,
+    [...filterParams, opts.limit, ...(opts.after ?? [])],
+  );
+  const first = page.rows[0];
+  if (first) return { rows: page.rows.map(rowWithCursor), total: first.total };
+  if (!opts.after) return { rows: [], total: 0 };
+  const count = await db.query<{ total: number }>(
+    `select count(*)::int as total from books where id = any(string_to_array($5, ',')::uuid[]) and ${FILTER}`,
+    filterParams,
+  );
+  return { rows: [], total: count.rows[0].total };
+}
+
+/** The order's SQL, its direction, and the keyset condition on parameters `$first` and `$first + 1`. */
+function orderSqlOf(opts: PageQuery, first: number) {
+  const sql = ORDERS[opts.order.key];
+  const dir = opts.order.desc ? "desc" : "asc";
+  const keyset = opts.after ? `and (${sql.expr}, id) ${opts.order.desc ? "<" : ">"} ($${first}::${sql.type}, $${first + 1}::uuid)` : "";
+  return { sql, dir, keyset };
+}
+
+function rowWithCursor(r: BookRow & { sort_key: string | number }): { book: Book; cursor: BookCursor } {
+  return { book: rowToBook(r), cursor: [r.sort_key, r.id] as BookCursor };
 }
 
 /** No filter at all: the count of every book is kept up to date by a trigger (migration 0005). */
@@ -83,14 +125,9 @@ function isUnfiltered(f: BookFilter): boolean {
   return !f.q && !f.authorId && f.ids === undefined && f.available === undefined;
 }
 
+/** Parameters $1–$4 of {@link FILTER}. */
 function filterParamsOf(f: BookFilter): unknown[] {
-  return [
-    f.q ? `%${escapeLike(f.q)}%` : null,
-    f.q && f.isbnPrefix ? `${f.isbnPrefix}%` : null,
-    f.authorId || null,
-    f.available ?? null,
-    f.ids ?? null,
-  ];
+  return [f.q ? `%${escapeLike(f.q)}%` : null, f.q && f.isbnPrefix ? `${f.isbnPrefix}%` : null, f.authorId || null, f.available ?? null];
 }
 
 function escapeLike(text: string): string {

@@ -58,6 +58,25 @@ describe.each(await testDatabaseKinds())("recommendations on %s", (kind) => {
     expect(calls).toEqual([target]);
   });
 
+  it("counts popularity from every loan however it is written, and forgets deleted ones", async () => {
+    const { directory } = fakeCategories(related());
+    const ranked = () => recommendBookIds(db.pool, directory, { bookId: target, limit: 0 }, 500);
+    const counts = () =>
+      db.pool.query("select count(*)::int as n from books b where times_borrowed <> (select count(*) from loans l where l.book_id = b.id)");
+    expect((await counts()).rows[0].n).toBe(0);
+    // Four past loans of quietTwin in one statement, behind the service's back: it now outranks popularTwin.
+    await db.pool.query(
+      `insert into loans (book_id, user_id, borrowed_at, due_at, returned_at)
+       select $1, gen_random_uuid(), now() - interval '9 days', now() - interval '2 days', now() - interval '8 days' from generate_series(1, 4)`,
+      [quietTwin],
+    );
+    expect((await counts()).rows[0].n).toBe(0);
+    expect(await ranked()).toEqual([sharesTwo, sameAuthor, quietTwin, popularTwin, coBorrowed]);
+    await db.pool.query("delete from loans where book_id = $1", [quietTwin]);
+    expect((await counts()).rows[0].n).toBe(0);
+    expect(await ranked()).toEqual([sharesTwo, sameAuthor, popularTwin, coBorrowed, quietTwin]);
+  });
+
   it("never recommends the book itself and honours the limit", async () => {
     const { directory } = fakeCategories({ [target]: { [target]: 5, ...related()[target] } });
     const ids = await recommendBookIds(db.pool, directory, { bookId: target, limit: 2 }, 500);

@@ -9,14 +9,15 @@ const READER_SAMPLE = 1000;
 /**
  * Ranks candidate books for `bookId` in one statement: books sharing categories (passed in,
  * from the category service), books of the same author and books borrowed by the same
- * readers, scored with {@link WEIGHTS}; ties broken by popularity (all-time loans), then id.
- * The book itself is never returned.
+ * readers, scored with {@link WEIGHTS}; ties broken by popularity (all-time loans, kept on the
+ * book by triggers on loans, migration 0006), then id. The book itself is never returned.
  *
  * Shape, for speed at 100 000 books / 1 000 000 loans (docs/performance.md has the plans):
  * the candidates are looked up as one id array (`= any(array(...))`), because the planner
- * underestimates how few they are and otherwise hashes the whole books table; and popularity,
- * which only breaks ties, is counted only for the "finalists" whose score reaches the
- * limit-th best score (all others cannot make the page), not for every candidate.
+ * underestimates how few they are and otherwise hashes the whole books table; popularity,
+ * which only breaks ties, comes with the candidate's row instead of being counted from loans.
+ * The books sharing categories travel as two comma-separated texts, not array parameters,
+ * which node-pg would quote and escape element by element (store/book-list.repository.ts).
  */
 export async function rankRecommendations(
   db: Executor,
@@ -36,26 +37,23 @@ export async function rankRecommendations(
         where l.book_id <> $1 group by l.book_id order by readers desc limit $5),
      same_author as (
        select b.id as book_id from books b join target t on b.author_id = t.author_id where b.id <> t.id limit $5),
+     shared as (
+       select * from unnest(string_to_array($2, ',')::uuid[], string_to_array($3, ',')::int[]) as s(book_id, shared)),
      candidates as (
-       select unnest($2::uuid[]) as book_id union select book_id from co_borrowed union select book_id from same_author),
+       select book_id from shared union select book_id from co_borrowed union select book_id from same_author),
      scored as (
        select b.id,
               coalesce(c.shared, 0) * ${WEIGHTS.sharedCategory}
                 + case when b.author_id = t.author_id then ${WEIGHTS.sameAuthor} else 0 end
-                + coalesce(cb.readers, 0) * ${WEIGHTS.coBorrower} as score
+                + coalesce(cb.readers, 0) * ${WEIGHTS.coBorrower} as score,
+              b.times_borrowed as popularity
          from books b
          cross join target t
-         left join unnest($2::uuid[], $3::int[]) as c(book_id, shared) on c.book_id = b.id
+         left join shared c on c.book_id = b.id
          left join co_borrowed cb on cb.book_id = b.id
-        where b.id = any(array(select book_id from candidates)) and b.id <> $1),
-     finalists as (
-       select id, score from scored
-        where score >= coalesce((select score from scored order by score desc offset $4::int - 1 limit 1), 0))
-     select f.id, (select count(*) from loans p where p.book_id = f.id) as popularity
-       from finalists f
-      order by f.score desc, popularity desc, f.id
-      limit $4`,
-    [bookId, [...sharedCategories.keys()], [...sharedCategories.values()], limit, candidateLimit],
+        where b.id = any(array(select book_id from candidates)) and b.id <> $1)
+     select id from scored order by score desc, popularity desc, id limit $4`,
+    [bookId, [...sharedCategories.keys()].join(","), [...sharedCategories.values()].join(","), limit, candidateLimit],
   );
   return rows.map((r) => r.id);
 }

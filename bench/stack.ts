@@ -39,10 +39,13 @@ export async function startBenchStack(sizes: SeedSizes, logDir: string, log: (li
     const databaseUrl = Object.fromEntries(SERVICES.map((s, i) => [s, databases[i].url ?? ""])) as Record<ServiceName, string>;
     await Promise.all(SERVICES.map((s) => migrate(databaseUrl[s], s)));
     const seedStart = performance.now();
-    await seedAll(databaseUrl, sizes);
+    const vacuumed = await seedAll(databaseUrl, sizes);
     log(
       `seeded ${sizes.books} books, ${sizes.authors} authors, ${sizes.categories} categories, ${sizes.loans} loans in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
     );
+    for (const [db, v] of Object.entries(vacuumed)) {
+      log(`VACUUM ANALYZE of ${db}: ${v.allVisiblePages} of ${v.pages} pages all-visible after ${v.passes} pass${v.passes > 1 ? "es" : ""}`);
+    }
     const flushed = await checkpoint(databaseUrl.book);
     log(
       "ms" in flushed ? `CHECKPOINT after seeding: ${(flushed.ms / 1000).toFixed(1)} s` : `no CHECKPOINT after seeding: ${flushed.refused}`,

@@ -44,7 +44,9 @@ export async function startBenchStack(sizes: SeedSizes, logDir: string, log: (li
       `seeded ${sizes.books} books, ${sizes.authors} authors, ${sizes.categories} categories, ${sizes.loans} loans in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
     );
     for (const [db, v] of Object.entries(vacuumed)) {
-      log(`VACUUM ANALYZE of ${db}: ${v.allVisiblePages} of ${v.pages} pages all-visible after ${v.passes} pass${v.passes > 1 ? "es" : ""}`);
+      log(
+        `VACUUM ANALYZE of ${db}: ${v.allVisiblePages} of ${v.pages} pages all-visible after ${v.passes} pass${v.passes > 1 ? "es" : ""}`,
+      );
     }
     const flushed = await checkpoint(databaseUrl.book);
     log(

@@ -75,6 +75,9 @@ export async function listBooks(db: Executor, opts: PageQuery): Promise<BookPage
   return { rows: page.rows.map(rowWithCursor), total: count.rows[0].total };
 }
 
+/** The category's members ($5, comma-separated ids) that pass the other filters. */
+const MATCHES = `books where id = any(string_to_array($5, ',')::uuid[]) and ${FILTER}`;
+
 /**
  * A page among the members of a category (at most MAX_CATEGORY_MEMBERS ids), in one
  * statement: the members are fetched by primary key first, then counted and sorted. Left to
@@ -91,7 +94,7 @@ async function listCategoryBooks(db: Executor, opts: PageQuery, ids: readonly st
   const filterParams = [...filterParamsOf(opts.filter), ids.join(",")];
   const page = await db.query<BookRow & { sort_key: string | number; total: number }>(
     `with matches as materialized (
-       select ${BOOK_COLUMNS} from books where id = any(string_to_array($5, ',')::uuid[]) and ${FILTER}
+       select ${BOOK_COLUMNS} from ${MATCHES}
      )
      select ${BOOK_COLUMNS}, ${sql.sortKey} as sort_key, (select count(*)::int from matches) as total from matches
      where true ${keyset}
@@ -101,10 +104,7 @@ async function listCategoryBooks(db: Executor, opts: PageQuery, ids: readonly st
   const first = page.rows[0];
   if (first) return { rows: page.rows.map(rowWithCursor), total: first.total };
   if (!opts.after) return { rows: [], total: 0 };
-  const count = await db.query<{ total: number }>(
-    `select count(*)::int as total from books where id = any(string_to_array($5, ',')::uuid[]) and ${FILTER}`,
-    filterParams,
-  );
+  const count = await db.query<{ total: number }>(`select count(*)::int as total from ${MATCHES}`, filterParams);
   return { rows: [], total: count.rows[0].total };
 }
 

@@ -27,10 +27,11 @@ export interface Baselines {
   stop(): Promise<void>;
 }
 
-/** Starts the bare Fastify and Connect servers on book_db and opens the raw-SQL pool. */
+/** Starts the bare Fastify, Connect and grpc-js servers on book_db and opens the raw-SQL pool. */
 export async function startBaselines(ctx: BenchContext, logDir: string): Promise<Baselines> {
   const httpPort = await freePort();
   const grpcPort = await freePort();
+  const grpcJsPort = await freePort();
   const server = new NodeProcess(
     "baseline",
     join(REPO_ROOT, "bench", "baseline-server.ts"),
@@ -38,6 +39,7 @@ export async function startBaselines(ctx: BenchContext, logDir: string): Promise
       DATABASE_URL: ctx.stack.databaseUrl.book,
       HTTP_PORT: String(httpPort),
       GRPC_PORT: String(grpcPort),
+      GRPCJS_PORT: String(grpcJsPort),
       DB_MAX_OPEN_CONNS: String(POOL_SIZE),
     },
     join(logDir, "baseline.log"),
@@ -77,8 +79,10 @@ export async function startBaselines(ctx: BenchContext, logDir: string): Promise
           return runHttp(`http://127.0.0.1:${httpPort}`, clients, durationMs, {
             requestsFor: () => [() => ({ method: "GET", path: `/books/${pickRandom(ctx.bookIds)}` })],
           });
-        case "connect+pg": {
-          const loop = grpcCallers(`127.0.0.1:${grpcPort}`, clients).map((client) => ({
+        case "connect+pg":
+        case "grpc-js+pg": {
+          const port = name === "connect+pg" ? grpcPort : grpcJsPort;
+          const loop = grpcCallers(`127.0.0.1:${port}`, clients).map((client) => ({
             next: () => client.call(BookService.method.getBook, { id: pickRandom(ctx.bookIds) }),
           }));
           return runCallLoop(loop, durationMs);

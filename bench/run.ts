@@ -14,7 +14,7 @@ import { holds } from "./invariants.js";
 import { baselineWorkload, measureInterleaved, measureRow, processesOf, progress } from "./measure.js";
 import type { Row } from "./report.js";
 import { machineInfo, renderReport } from "./report-text.js";
-import { type BaselineName, type BenchContext, type Scenario, transportsOf } from "./scenario.js";
+import { BASELINE_NAMES, type BaselineName, type BenchContext, type Scenario, transportsOf } from "./scenario.js";
 import { scenarios } from "./scenarios.js";
 import { seededId } from "./seed.js";
 import { type BenchStack, startBenchStack } from "./stack.js";
@@ -69,11 +69,13 @@ try {
   for (const s of chosen) {
     for (const t of transportsOf(s)) {
       if (config.clients.some((c) => !s.targets(t, c).some((x) => x.kind === "ratio"))) needed.add(s.baseline[t]);
+      // What a bare grpc-js server's tail is at the same concurrency, beside the gRPC rows' tail goal.
+      if (t === "gRPC" && config.clients.some((c) => s.targets(t, c).some((x) => x.kind === "tail"))) needed.add("grpc-js+pg");
     }
   }
   const shared = new Map<string, CellSummary>();
   const baselineRows: Row[] = [];
-  for (const name of needed) {
+  for (const name of BASELINE_NAMES.filter((n) => needed.has(n))) {
     for (const clients of config.clients) {
       const [cell] = await measureInterleaved(config, [baselineWorkload(baselines, name, clients)], processesOf(ctx, baselines));
       shared.set(`${name}@${clients}`, cell);

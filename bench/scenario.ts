@@ -9,8 +9,13 @@ import type { Member } from "./users.js";
 
 export type Transport = "REST" | "gRPC";
 
-/** Names of the in-run baselines a product row is compared with. */
-export type BaselineName = "fastify+pg" | "connect+pg" | "pg txn, many books" | "pg txn, hot book";
+/**
+ * Names of the in-run baselines. A product row is compared with one of the first four;
+ * grpc-js+pg, the bare gRPC server the services run on, is a reference in the baseline table
+ * for what the gRPC transport alone does to the tail (p99 ÷ p50) at 64 clients.
+ */
+export const BASELINE_NAMES = ["fastify+pg", "connect+pg", "grpc-js+pg", "pg txn, many books", "pg txn, hot book"] as const;
+export type BaselineName = (typeof BASELINE_NAMES)[number];
 
 /** Everything a scenario may use: the running stack, the seeded ids, the members, book_db. */
 export interface BenchContext {

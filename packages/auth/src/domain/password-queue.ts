@@ -16,7 +16,7 @@ export interface QueueState {
   queued: number;
   /** Refused because the queue was full. */
   shed: number;
-  /** Dropped before they ran because their caller had gone. */
+  /** Dropped before they ran because their caller had gone (while waiting, or before it came). */
   dropped: number;
 }
 
@@ -59,7 +59,10 @@ export function createBoundedHasher(inner: PasswordHasher, limits: HashingLimits
     }
   };
   const run = <T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> => {
-    if (signal?.aborted) return Promise.reject(callerGone());
+    if (signal?.aborted) {
+      counts.dropped++;
+      return Promise.reject(callerGone());
+    }
     if (counts.running < limits.concurrency && waiting.length === 0) return execute(work);
     if (waiting.length >= limits.maxQueued) {
       counts.shed++;

@@ -102,7 +102,9 @@ describe.skipIf(!server)("login limits per client address (PostgreSQL)", () => {
       },
     );
     expect(err?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
-    expect(err?.metadata.get("grpc-status-details-bin")).toHaveLength(1);
+    // google.rpc.Status in the trailer: its details hold the ErrorInfo and the RetryInfo (the gRPC Retry-After).
+    const [details] = err?.metadata.get("grpc-status-details-bin") ?? [];
+    expect(Buffer.from(details as Buffer).toString("latin1")).toContain("type.googleapis.com/google.rpc.RetryInfo");
   });
 
   it("still limits one account to 5 failures from addresses that are not limited", async () => {

@@ -2,6 +2,8 @@ import { AuthService } from "@lms/gen/library/auth/v1/auth_pb";
 import { bootstrapService, createServiceApp, createTokenVerifier, type Database, type Logger } from "@lms/platform";
 import type { AuthConfig } from "./config.js";
 import { createPasswordHasher, type PasswordHasher } from "./domain/password-hasher.js";
+import { type BoundedHasher, createBoundedHasher } from "./domain/password-queue.js";
+import { registerHashingMetrics } from "./domain/password-queue.metrics.js";
 import type { SessionDeps } from "./domain/session.service.js";
 import { loadSigningKeys } from "./domain/signing-keys.js";
 import { ensureAdmin } from "./domain/user.service.js";
@@ -11,6 +13,7 @@ import { authAccess, createAuthRpc } from "./rpc/auth.rpc.js";
 export interface AuthOverrides {
   db?: Database;
   log?: Logger;
+  /** The argon2 hasher; the app still bounds it with its queue (ARGON2_CONCURRENCY, ARGON2_QUEUE_MAX). */
   passwords?: PasswordHasher;
 }
 
@@ -21,7 +24,9 @@ export interface AuthOverrides {
  */
 export async function buildAuthApp(config: AuthConfig, overrides: AuthOverrides = {}, warnings: string[] = []) {
   const basics = await bootstrapService("auth", config, overrides, warnings);
-  const deps = await createSessionDeps(basics.db, config, overrides.passwords);
+  const passwords = await createHasher(config, overrides.passwords);
+  registerHashingMetrics(basics.metrics.registry, passwords);
+  const deps = await createSessionDeps(basics.db, config, passwords);
   if (await ensureAdmin(basics.db.pool, deps.passwords, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD })) {
     basics.log.info({ email: config.ADMIN_EMAIL }, "first admin created");
   }
@@ -43,18 +48,27 @@ export async function buildAuthApp(config: AuthConfig, overrides: AuthOverrides 
   );
 }
 
-async function createSessionDeps(db: Database, config: AuthConfig, passwords?: PasswordHasher): Promise<SessionDeps> {
+async function createHasher(config: AuthConfig, given?: PasswordHasher): Promise<BoundedHasher> {
+  const argon2 =
+    given ??
+    (await createPasswordHasher({
+      memoryCost: config.ARGON2_MEMORY_KIB,
+      timeCost: config.ARGON2_TIME_COST,
+      parallelism: config.ARGON2_PARALLELISM,
+    }));
+  return createBoundedHasher(argon2, { concurrency: config.ARGON2_CONCURRENCY, maxQueued: config.ARGON2_QUEUE_MAX });
+}
+
+async function createSessionDeps(db: Database, config: AuthConfig, passwords: PasswordHasher): Promise<SessionDeps> {
   return {
     keys: await loadSigningKeys(db.pool),
-    passwords:
-      passwords ??
-      (await createPasswordHasher({
-        memoryCost: config.ARGON2_MEMORY_KIB,
-        timeCost: config.ARGON2_TIME_COST,
-        parallelism: config.ARGON2_PARALLELISM,
-      })),
+    passwords,
     access: { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.ACCESS_TOKEN_TTL },
     refreshTtlSeconds: config.REFRESH_TOKEN_TTL,
-    limits: { maxFailures: config.LOGIN_MAX_FAILURES, windowSeconds: config.LOGIN_WINDOW_SECONDS },
+    limits: {
+      maxFailures: config.LOGIN_MAX_FAILURES,
+      maxFailuresPerAddress: config.LOGIN_MAX_FAILURES_PER_IP,
+      windowSeconds: config.LOGIN_WINDOW_SECONDS,
+    },
   };
 }

@@ -22,8 +22,13 @@ describe("auth config", () => {
       ACCESS_TOKEN_TTL: 900,
       REFRESH_TOKEN_TTL: 604_800,
       LOGIN_MAX_FAILURES: 5,
+      LOGIN_MAX_FAILURES_PER_IP: 20,
       LOGIN_WINDOW_SECONDS: 900,
+      ARGON2_QUEUE_MAX: 64,
+      TRUSTED_PROXIES: [],
     });
+    expect(config.ARGON2_CONCURRENCY).toBeGreaterThanOrEqual(1);
+    expect(config.ARGON2_CONCURRENCY).toBeLessThanOrEqual(4);
     expect(warnings.some((w) => w.includes("ADMIN_PASSWORD"))).toBe(true);
     expect(warnings.join(" ")).not.toContain(config.ADMIN_PASSWORD);
   });
@@ -45,6 +50,33 @@ describe("auth config", () => {
     expect(problems.some((p) => p.startsWith("ACCESS_TOKEN_TTL"))).toBe(true);
     expect(problems.some((p) => p.startsWith("ADMIN_EMAIL"))).toBe(true);
     expect(problems.some((p) => p.startsWith("ADMIN_PASSWORD"))).toBe(true);
+  });
+
+  it("takes the login limits, the argon2 queue and the trusted proxies", () => {
+    const { config } = loadAuthConfig({
+      LOGIN_MAX_FAILURES_PER_IP: "50",
+      ARGON2_CONCURRENCY: "3",
+      ARGON2_QUEUE_MAX: "0",
+      TRUSTED_PROXIES: "10.0.0.1, ::1",
+    });
+    expect(config).toMatchObject({
+      LOGIN_MAX_FAILURES_PER_IP: 50,
+      ARGON2_CONCURRENCY: 3,
+      ARGON2_QUEUE_MAX: 0,
+      TRUSTED_PROXIES: ["10.0.0.1", "::1"],
+    });
+  });
+
+  it("refuses nonsense limits and proxies that are not addresses, together", () => {
+    const problems = problemsOf({
+      LOGIN_MAX_FAILURES_PER_IP: "0",
+      ARGON2_CONCURRENCY: "0",
+      ARGON2_QUEUE_MAX: "-1",
+      TRUSTED_PROXIES: "proxy.local",
+    });
+    for (const name of ["LOGIN_MAX_FAILURES_PER_IP", "ARGON2_CONCURRENCY", "ARGON2_QUEUE_MAX", "TRUSTED_PROXIES"]) {
+      expect(problems.some((p) => p.startsWith(name))).toBe(true);
+    }
   });
 
   it("refuses a short admin password", () => {

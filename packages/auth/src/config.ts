@@ -1,7 +1,10 @@
+import { availableParallelism } from "node:os";
 import { baseConfigSchema, ConfigError, parseConfig } from "@lms/platform";
 import { z } from "zod";
 
 const DEV_ADMIN_PASSWORD = "admin-password-change-me";
+/** One argon2 hash per core, at most libuv's default thread pool (4), which runs them. */
+const DEFAULT_ARGON2_CONCURRENCY = Math.min(availableParallelism(), 4);
 
 const seconds = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 
@@ -15,11 +18,15 @@ const schema = baseConfigSchema({ httpPort: 8081, grpcPort: 50051 }).extend({
   ACCESS_TOKEN_TTL: seconds(900, 86_400),
   REFRESH_TOKEN_TTL: seconds(604_800, 31_536_000),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(20),
   LOGIN_WINDOW_SECONDS: seconds(900, 86_400),
   /** argon2id cost (OWASP's minimum: 19 MiB, 2 passes, 1 lane); verification reads them from each hash. */
   ARGON2_MEMORY_KIB: z.coerce.number().int().min(1024).max(1_048_576).default(19_456),
   ARGON2_TIME_COST: z.coerce.number().int().min(1).max(20).default(2),
   ARGON2_PARALLELISM: z.coerce.number().int().min(1).max(16).default(1),
+  /** Hashes running at once, and waiting beyond those; more are refused with 503 + Retry-After. */
+  ARGON2_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(DEFAULT_ARGON2_CONCURRENCY),
+  ARGON2_QUEUE_MAX: z.coerce.number().int().min(0).max(100_000).default(64),
 });
 
 /** The auth service's configuration (DESIGN.md §1, §5). */

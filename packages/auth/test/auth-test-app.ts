@@ -1,6 +1,6 @@
 import { rest } from "@lms/platform/testing/rest-client";
 import { testServiceEnv } from "@lms/platform/testing/test-database";
-import { buildAuthApp } from "../src/app.js";
+import { type AuthOverrides, buildAuthApp } from "../src/app.js";
 import { loadAuthConfig } from "../src/config.js";
 
 /** A REST body as the specs read it. */
@@ -10,18 +10,26 @@ export const ADMIN = { email: "root@library.test", password: "admin-secret-123" 
 
 export type AuthApp = Awaited<ReturnType<typeof buildAuthApp>>;
 
-/** Builds (not starts) the auth service on `databaseUrl` with cheap argon2 and test ports. */
-export async function buildTestAuthApp(databaseUrl: string | undefined, env: Record<string, string> = {}): Promise<AuthApp> {
+/**
+ * Builds (not starts) the auth service on `databaseUrl` with cheap argon2 and test ports. Every
+ * spec calls from 127.0.0.1, so the per-address login limit is lifted unless `env` sets it.
+ */
+export async function buildTestAuthApp(
+  databaseUrl: string | undefined,
+  env: Record<string, string> = {},
+  overrides: AuthOverrides = {},
+): Promise<AuthApp> {
   const { config } = loadAuthConfig(
     testServiceEnv(databaseUrl, {
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       ARGON2_MEMORY_KIB: "4096",
       ARGON2_TIME_COST: "1",
+      LOGIN_MAX_FAILURES_PER_IP: "100000",
       ...env,
     }),
   );
-  return buildAuthApp(config);
+  return buildAuthApp(config, overrides);
 }
 
 /** Starts `app` and returns its REST base URL. */

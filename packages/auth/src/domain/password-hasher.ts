@@ -11,13 +11,16 @@ export interface Argon2Params {
   parallelism: number;
 }
 
-/** Hashes and checks passwords with argon2id. */
+/**
+ * Hashes and checks passwords with argon2id. `signal` is the caller's: work whose caller is
+ * gone may be dropped before it starts (see password-queue.ts).
+ */
 export interface PasswordHasher {
-  hash(password: string): Promise<string>;
+  hash(password: string, signal?: AbortSignal): Promise<string>;
   /** False for a wrong password or an unreadable hash; never throws for either. */
-  verify(passwordHash: string, password: string): Promise<boolean>;
+  verify(passwordHash: string, password: string, signal?: AbortSignal): Promise<boolean>;
   /** Spends the time of one verification, for logins of unknown emails (no timing oracle). */
-  verifyNothing(password: string): Promise<false>;
+  verifyNothing(password: string, signal?: AbortSignal): Promise<false>;
 }
 
 /** A hasher with the given cost; verification reads the cost of each stored hash from the hash itself. */

@@ -5,7 +5,7 @@ import * as tokens from "../store/refresh-token.repository.js";
 import * as users from "../store/user.repository.js";
 import { type AccessTokenSettings, type Introspection, inspectAccessToken, signAccessToken } from "./access-token.js";
 import { loginInput } from "./credentials.js";
-import { admitLoginAttempt, forgetFailures, type LoginLimits } from "./login-throttle.service.js";
+import { forgetFailures, type LoginLimits, loginCounters, recordFailure, refuseIfLimited } from "./login-throttle.service.js";
 import type { PasswordHasher } from "./password-hasher.js";
 import { hashRefreshToken, newRefreshToken, type RefreshTokenState, refreshTokenState } from "./refresh-token.js";
 import type { SigningKeys } from "./signing-keys.js";
@@ -28,20 +28,34 @@ export interface TokenPair {
   refreshExpiresIn: number;
 }
 
+/** Who is calling: the client's address (per-address limits) and a signal that fires when it goes away. */
+export interface CallFacts {
+  clientAddress?: string;
+  signal?: AbortSignal;
+}
+
 /** Same answer for an unknown email and a wrong password (DESIGN.md §5). */
 const INVALID_CREDENTIALS = "invalid email or password";
 
 /**
  * Exchanges email and password for a token pair starting a new login (refresh-token family).
- * Rate limited per email before the password is checked; an unknown email costs the same
- * argon2 work as a known one.
+ * Rate limited per email and per client address: a full limit refuses before any argon2 work;
+ * a wrong password is counted once checked (exactly, under a lock), a correct one never. An
+ * unknown email costs the same argon2 work as a known one.
  */
-export async function login(pool: pg.Pool, deps: SessionDeps, email: string, password: string): Promise<TokenPair> {
+export async function login(pool: pg.Pool, deps: SessionDeps, email: string, password: string, call: CallFacts = {}): Promise<TokenPair> {
   const input = loginInput(email, password);
-  await admitLoginAttempt(pool, input.email, deps.limits);
+  const counters = loginCounters(input.email, call.clientAddress, deps.limits);
+  await refuseIfLimited(pool, counters, deps.limits);
   const found = await users.findCredentials(pool, input.email);
-  const ok = found ? await deps.passwords.verify(found.passwordHash, input.password) : await deps.passwords.verifyNothing(input.password);
-  if (!found || !ok) throw unauthenticated(INVALID_CREDENTIALS);
+  const ok = found
+    ? await deps.passwords.verify(found.passwordHash, input.password, call.signal)
+    : await deps.passwords.verifyNothing(input.password, call.signal);
+  if (!found || !ok) {
+    await recordFailure(pool, counters, deps.limits);
+    throw unauthenticated(INVALID_CREDENTIALS);
+  }
+  await refuseIfLimited(pool, counters, deps.limits);
   await forgetFailures(pool, input.email);
   return issueTokenPair(pool, deps, found.user, randomUUID());
 }

@@ -1,6 +1,8 @@
 import {
   alreadyExists,
   type Executor,
+  failedPrecondition,
+  inTransaction,
   invalidArgument,
   isUniqueViolation,
   notFound,
@@ -8,6 +10,7 @@ import {
   type RoleName,
   requireUuid,
 } from "@lms/platform";
+import type pg from "pg";
 import * as users from "../store/user.repository.js";
 import { validEmail, validName, validNewPassword } from "./credentials.js";
 import type { PasswordHasher } from "./password-hasher.js";
@@ -20,13 +23,14 @@ export async function register(
   db: Executor,
   passwords: PasswordHasher,
   input: { email: string; password: string; name: string },
+  signal?: AbortSignal,
 ): Promise<User> {
   const email = validEmail(input.email);
   const password = validNewPassword(input.password);
   const name = validName(input.name);
   // Cheap refusal before paying for argon2; the unique constraint still decides races.
   if (await users.emailExists(db, email)) throw alreadyExists(EMAIL_TAKEN_MESSAGE);
-  const passwordHash = await passwords.hash(password);
+  const passwordHash = await passwords.hash(password, signal);
   try {
     return await users.insertUser(db, { email, name, role: "ROLE_MEMBER", passwordHash });
   } catch (err) {
@@ -40,13 +44,23 @@ export function isRoleName(role: string): role is RoleName {
   return (ROLES as readonly string[]).includes(role);
 }
 
-/** Changes a user's role (admins only, enforced by the access table). */
-export async function setUserRole(db: Executor, userId: string, role: string): Promise<User> {
+/**
+ * Changes a user's role (admins only, enforced by the access table). The last admin keeps the
+ * role: demoting it is FAILED_PRECONDITION `LAST_ADMIN`, decided under a lock on every admin row
+ * so that concurrent demotions can never leave none.
+ */
+export async function setUserRole(pool: pg.Pool, userId: string, role: string): Promise<User> {
   const id = requireUuid("userId", userId);
   if (!isRoleName(role)) throw invalidArgument("role", `must be one of ${ROLES.join(", ")}`);
-  const user = await users.updateUserRole(db, id, role);
-  if (!user) throw notFound("user", id);
-  return user;
+  return inTransaction(pool, async (tx) => {
+    const admins = await users.lockAdmins(tx);
+    if (role !== "ROLE_ADMIN" && admins.length === 1 && admins[0] === id) {
+      throw failedPrecondition("LAST_ADMIN", "the last admin cannot lose the admin role; make another admin first", { userId: id });
+    }
+    const user = await users.updateUserRole(tx, id, role);
+    if (!user) throw notFound("user", id);
+    return user;
+  });
 }
 
 /**

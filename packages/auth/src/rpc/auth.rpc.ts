@@ -13,7 +13,7 @@ import {
   UserSchema,
   VerifyTokenResponseSchema,
 } from "@lms/gen/library/auth/v1/auth_pb";
-import type { AccessTable, RoleName } from "@lms/platform";
+import { type AccessTable, clientAddressOf, type RoleName } from "@lms/platform";
 import type pg from "pg";
 import type { Introspection } from "../domain/access-token.js";
 import * as sessions from "../domain/session.service.js";
@@ -72,11 +72,12 @@ function introspectionToProto(i: Introspection) {
 /** The one implementation of AuthService, mounted on gRPC and REST alike. */
 export function createAuthRpc(pool: pg.Pool, deps: sessions.SessionDeps): ServiceImpl<typeof AuthService> {
   return {
-    async register(req) {
-      return create(RegisterResponseSchema, { user: toProto(await users.register(pool, deps.passwords, req)) });
+    async register(req, ctx) {
+      return create(RegisterResponseSchema, { user: toProto(await users.register(pool, deps.passwords, req, ctx.signal)) });
     },
-    async login(req) {
-      const pair = await sessions.login(pool, deps, req.email, req.password);
+    async login(req, ctx) {
+      const call = { clientAddress: clientAddressOf(ctx.requestHeader), signal: ctx.signal };
+      const pair = await sessions.login(pool, deps, req.email, req.password, call);
       return create(LoginResponseSchema, { ...pair, tokenType: "Bearer" });
     },
     async refreshToken(req) {

@@ -13,13 +13,20 @@ export async function pruneLoginFailures(db: Executor, key: string, windowSecond
   await db.query("delete from login_failures where key = $1 and failed_at <= now() - make_interval(secs => $2)", [key, windowSeconds]);
 }
 
-/** Failures of `key` within the last `windowSeconds`. */
-export async function countLoginFailures(db: Executor, key: string, windowSeconds: number): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(
-    "select count(*)::int as n from login_failures where key = $1 and failed_at > now() - make_interval(secs => $2)",
-    [key, windowSeconds],
+/**
+ * When `key` holds `max` or more failures within the last `windowSeconds`: the seconds until the
+ * window lets go of enough of them to fall below `max` (at least 1). Undefined when below `max`.
+ */
+export async function secondsUntilBelowLimit(db: Executor, key: string, max: number, windowSeconds: number): Promise<number | undefined> {
+  const { rows } = await db.query<{ seconds: number }>(
+    `select greatest(1, ceil(extract(epoch from failed_at + make_interval(secs => $3) - now())))::int as seconds
+       from login_failures
+      where key = $1 and failed_at > now() - make_interval(secs => $3)
+      order by failed_at desc
+     offset $2 - 1 limit 1`,
+    [key, max, windowSeconds],
   );
-  return rows[0].n;
+  return rows[0]?.seconds;
 }
 
 /** Records one failure of `key` now. */

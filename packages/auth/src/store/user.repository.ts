@@ -61,3 +61,14 @@ export async function updateUserRole(db: Executor, id: string, role: RoleName): 
   const { rows } = await db.query<UserRow>(`update users set role = $2, updated_at = now() where id = $1 returning ${COLUMNS}`, [id, role]);
   return rows[0] && rowToUser(rows[0]);
 }
+
+/**
+ * Locks every admin's row (in id order, so concurrent callers queue instead of deadlocking) and
+ * answers their ids as they are once the locks are held: a role change made under these locks
+ * sees every admin demoted before it, which is what keeps the last admin from being demoted
+ * by two admins demoting each other at once.
+ */
+export async function lockAdmins(db: Executor): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>("select id from users where role = 'ROLE_ADMIN' order by id for update");
+  return rows.map((r) => r.id);
+}

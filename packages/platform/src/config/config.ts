@@ -42,6 +42,17 @@ export function baseConfigSchema(defaults: { httpPort: number; grpcPort: number 
     RPC_TIMEOUT_MS: z.coerce.number().int().min(1).default(5000),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+    /** Comma-separated proxy addresses whose X-Forwarded-For (REST) or x-client-address (gRPC) names the client. */
+    TRUSTED_PROXIES: z
+      .string()
+      .default("")
+      .transform((v) =>
+        v
+          .split(",")
+          .map((a) => a.trim())
+          .filter((a) => a !== ""),
+      )
+      .pipe(z.array(z.string().ip({ message: "must be IP addresses, comma-separated" }))),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   });
 }

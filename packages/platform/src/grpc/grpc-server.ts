@@ -2,6 +2,7 @@ import { type DescMethod, fromBinary, type Message, toBinary } from "@bufbuild/p
 import { Code, ConnectError } from "@connectrpc/connect";
 import { setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import * as grpc from "@grpc/grpc-js";
+import { CLIENT_ADDRESS_HEADER, peerAddress, resolveClientAddress } from "../net/client-address.js";
 import { appendMetadata, toMetadata } from "./metadata.js";
 import type { CallInit, MethodInvoker } from "./method-invoker.js";
 
@@ -19,8 +20,10 @@ export interface GrpcServer {
  * server on this machine (docs/performance.md, change 9). Answers are never compressed
  * (compressed requests are accepted): gRPC servers usually leave it off on a local network.
  * Only unary and server-streaming methods exist in our protos; others would answer UNIMPLEMENTED.
+ * Each call's `x-client-address` is the peer's address; a value the caller sent is kept only
+ * when the peer is one of `trustedProxies` (a gateway calling on behalf of its own clients).
  */
-export function createGrpcServer(invoker: MethodInvoker): GrpcServer {
+export function createGrpcServer(invoker: MethodInvoker, trustedProxies: ReadonlySet<string> = new Set()): GrpcServer {
   // No channelz: per-call statistics nobody reads here (a measured 10 % of grpc-js's CPU per call).
   const server = new grpc.Server({ "grpc.enable_channelz": 0 });
   for (const service of invoker.services) {
@@ -29,7 +32,10 @@ export function createGrpcServer(invoker: MethodInvoker): GrpcServer {
     for (const method of service.methods) {
       if (method.methodKind !== "unary" && method.methodKind !== "server_streaming") continue;
       definition[method.localName] = codecOf(method, method.methodKind === "server_streaming");
-      handlers[method.localName] = method.methodKind === "unary" ? unaryHandler(invoker, method) : serverStreamHandler(invoker, method);
+      handlers[method.localName] =
+        method.methodKind === "unary"
+          ? unaryHandler(invoker, method, trustedProxies)
+          : serverStreamHandler(invoker, method, trustedProxies);
     }
     server.addService(definition, handlers);
   }
@@ -66,9 +72,9 @@ function codecOf(method: DescMethod, responseStream: boolean): grpc.MethodDefini
   };
 }
 
-function unaryHandler(invoker: MethodInvoker, method: DescMethod): grpc.handleUnaryCall<Message, Message> {
+function unaryHandler(invoker: MethodInvoker, method: DescMethod, trusted: ReadonlySet<string>): grpc.handleUnaryCall<Message, Message> {
   return (call, callback) => {
-    invoker.unary(method, callInit(call), call.request).then(
+    invoker.unary(method, callInit(call, trusted), call.request).then(
       (res) => {
         call.sendMetadata(toMetadata(res.header));
         callback(null, res.message, toMetadata(res.trailer));
@@ -78,9 +84,13 @@ function unaryHandler(invoker: MethodInvoker, method: DescMethod): grpc.handleUn
   };
 }
 
-function serverStreamHandler(invoker: MethodInvoker, method: DescMethod): grpc.handleServerStreamingCall<Message, Message> {
+function serverStreamHandler(
+  invoker: MethodInvoker,
+  method: DescMethod,
+  trusted: ReadonlySet<string>,
+): grpc.handleServerStreamingCall<Message, Message> {
   return (call) => {
-    const init = callInit(call);
+    const init = callInit(call, trusted);
     const cancelled = init.signal as AbortSignal;
     (async () => {
       const res = await invoker.serverStream(method, init, call.request);
@@ -112,14 +122,20 @@ function written(call: grpc.ServerWritableStream<Message, Message>, message: Mes
 }
 
 /** The handler context's inputs from a grpc-js call: its metadata, path, deadline and cancellation. */
-function callInit(call: grpc.ServerUnaryCall<Message, Message> | grpc.ServerWritableStream<Message, Message>): CallInit {
+function callInit(
+  call: grpc.ServerUnaryCall<Message, Message> | grpc.ServerWritableStream<Message, Message>,
+  trusted: ReadonlySet<string>,
+): CallInit {
   const left = call.getDeadline();
   const deadline = left instanceof Date ? left.getTime() : left;
   let cancel: AbortController | undefined;
+  const header = appendMetadata(call.metadata);
+  const forwarded = header.get(CLIENT_ADDRESS_HEADER) ?? undefined;
+  header.set(CLIENT_ADDRESS_HEADER, resolveClientAddress(peerAddress(call.getPeer()), forwarded, trusted));
   return {
     protocolName: "grpc",
     url: call.getPath(),
-    header: appendMetadata(call.metadata),
+    header,
     timeoutMs: Number.isFinite(deadline) ? Math.max(0, deadline - Date.now()) : undefined,
     // Made on first use only: most unary handlers never look.
     get signal() {

@@ -11,6 +11,7 @@ import { registerHealthService } from "../grpc/health.service.js";
 import { createMethodInvoker } from "../grpc/method-invoker.js";
 import { createObserveInterceptor } from "../grpc/observe.interceptor.js";
 import { createServerKeyInterceptor } from "../grpc/server-key.interceptor.js";
+import { trustedProxySet } from "../net/client-address.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
 import { httpRoutesOf } from "../rest/http-rules.js";
@@ -47,6 +48,8 @@ export interface HostDeps {
   serverKey: string;
   bodyLimit: number;
   shutdownTimeoutMs: number;
+  /** Proxies whose forwarded client addresses are believed (REST `X-Forwarded-For`, gRPC `x-client-address`). */
+  trustedProxies?: readonly string[];
 }
 
 /** A built service: `start` listens on both ports, `stop` drains both and closes the pool. */
@@ -82,7 +85,8 @@ export async function createServiceHost(def: ServiceDefinition, deps: HostDeps):
     createServerKeyInterceptor(deps.serverKey),
     createAccessInterceptor(def.access, deps.verifier),
   ];
-  const grpc = createGrpcServer(createMethodInvoker(routes, [createObserveInterceptor(deps.log, deps.metrics), ...chain]));
+  const trustedProxies = trustedProxySet(deps.trustedProxies ?? []);
+  const grpc = createGrpcServer(createMethodInvoker(routes, [createObserveInterceptor(deps.log, deps.metrics), ...chain]), trustedProxies);
   const transport = createRouterTransport(routes, { router: { interceptors: chain } });
   const httpRoutes = httpRoutesOf(def.services);
   const rest = await createRestServer({
@@ -95,7 +99,7 @@ export async function createServiceHost(def: ServiceDefinition, deps: HostDeps):
     isReady: () => deps.db.ping(),
   });
   def.extraRoutes?.(rest);
-  registerTranscodedRoutes(rest, httpRoutes, createMethodInvoker(def.register, chain), deps.serverKey);
+  registerTranscodedRoutes(rest, httpRoutes, createMethodInvoker(def.register, chain), deps.serverKey, { trustedProxies });
   let stopped: Promise<void> | undefined;
   return {
     transport,
@@ -141,6 +145,7 @@ export async function createServiceApp(
     serverKey: config.SERVER_KEY,
     bodyLimit: config.BODY_LIMIT_BYTES,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    trustedProxies: config.TRUSTED_PROXIES,
   });
   return {
     log: basics.log,

@@ -1,8 +1,9 @@
 import { toJson } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { BadRequestSchema, ErrorInfoSchema } from "@lms/gen/google/rpc/error_details_pb";
+import { BadRequestSchema, ErrorInfoSchema, RetryInfoSchema } from "@lms/gen/google/rpc/error_details_pb";
 import { invalidArgument } from "../errors/errors.js";
 import { httpStatusOf } from "../errors/http-status.js";
+import { retryAfterSecondsOf } from "../errors/retry-after.js";
 
 /** The REST error body of DESIGN.md §3. */
 export interface ErrorBody {
@@ -11,10 +12,13 @@ export interface ErrorBody {
   details: Record<string, unknown>[];
 }
 
-const DETAIL_TYPES = [ErrorInfoSchema, BadRequestSchema];
+const DETAIL_TYPES = [ErrorInfoSchema, BadRequestSchema, RetryInfoSchema];
 
-/** HTTP status and body for any error thrown while serving a REST call. */
-export function restError(err: unknown): { status: number; body: ErrorBody } {
+/**
+ * HTTP status and body for any error thrown while serving a REST call, and the seconds of its
+ * `Retry-After` header when the error carries a google.rpc.RetryInfo.
+ */
+export function restError(err: unknown): { status: number; body: ErrorBody; retryAfterSeconds?: number } {
   const ce = ConnectError.from(err);
   // Only deliberate codes keep their message; the error interceptor already turned the rest into INTERNAL.
   const message = ce.code === Code.Internal || ce.code === Code.Unknown ? "internal error" : ce.rawMessage;
@@ -24,7 +28,7 @@ export function restError(err: unknown): { status: number; body: ErrorBody } {
       ...(toJson(schema, d, { alwaysEmitImplicit: true }) as Record<string, unknown>),
     })),
   );
-  return { status: httpStatusOf(ce.code), body: { code: ce.code, message, details } };
+  return { status: httpStatusOf(ce.code), body: { code: ce.code, message, details }, retryAfterSeconds: retryAfterSecondsOf(ce) };
 }
 
 /**

@@ -1,21 +1,39 @@
 import { type DescMessage, fromJson, type JsonValue, ScalarType, toJson } from "@bufbuild/protobuf";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { invalidArgument } from "../errors/errors.js";
-import type { MethodInvoker } from "../grpc/method-invoker.js";
+import type { CallInit, MethodInvoker } from "../grpc/method-invoker.js";
+import { CLIENT_ADDRESS_HEADER, resolveClientAddress } from "../net/client-address.js";
+import { clientGoneSignal } from "./client-gone.js";
 import { emitUnpopulated } from "./emit-unpopulated.js";
 import type { HttpRoute } from "./http-rules.js";
 import { jsonDecodeError, restError } from "./json-errors.js";
 
 type JsonObject = Record<string, unknown>;
 
+/** How the REST face tells who its clients are. */
+export interface TranscoderOptions {
+  /** Proxies whose `X-Forwarded-For` names the client (none by default: the socket's address is the client). */
+  trustedProxies?: ReadonlySet<string>;
+}
+
 /**
  * Mounts one Fastify route per http rule (grpc-gateway style transcoding): path variables,
  * query parameters and the body become the request message (proto3 JSON, both name
  * spellings), which `invoker` hands to the same service object behind the same interceptors
  * as the gRPC port; the answer is proto3 JSON with every field emitted.
- * REST has no logic of its own (STYLE.md rule 1).
+ * REST has no logic of its own (STYLE.md rule 1). The call's context carries the client's
+ * address (`x-client-address`, never taken from the client) and an abort signal that fires
+ * when the client disconnects before its answer; an error with a RetryInfo detail is answered
+ * with a `Retry-After` header.
  */
-export function registerTranscodedRoutes(app: FastifyInstance, routes: HttpRoute[], invoker: MethodInvoker, serverKey: string): void {
+export function registerTranscodedRoutes(
+  app: FastifyInstance,
+  routes: HttpRoute[],
+  invoker: MethodInvoker,
+  serverKey: string,
+  options: TranscoderOptions = {},
+): void {
+  const trusted = options.trustedProxies ?? new Set<string>();
   for (const route of routes) {
     app.route({
       method: route.verb,
@@ -24,11 +42,7 @@ export function registerTranscodedRoutes(app: FastifyInstance, routes: HttpRoute
       handler: async (req, reply) => {
         try {
           const input = decodeInput(route, req);
-          const { message: output } = await invoker.unary(
-            route.method,
-            { protocolName: "rest", url: req.url, header: forwardHeaders(req, serverKey) },
-            input,
-          );
+          const { message: output } = await invoker.unary(route.method, callInit(req, reply, serverKey, trusted), input);
           return emitUnpopulated(route.method.output, toJson(route.method.output, output, { alwaysEmitImplicit: true }));
         } catch (err) {
           return sendError(reply, err);
@@ -39,13 +53,31 @@ export function registerTranscodedRoutes(app: FastifyInstance, routes: HttpRoute
 }
 
 function sendError(reply: FastifyReply, err: unknown) {
-  const { status, body } = restError(err);
+  const { status, body, retryAfterSeconds } = restError(err);
+  if (retryAfterSeconds !== undefined) reply.header("retry-after", String(retryAfterSeconds));
   return reply.code(status).send(body);
 }
 
-function forwardHeaders(req: FastifyRequest, serverKey: string): Headers {
+function callInit(req: FastifyRequest, reply: FastifyReply, serverKey: string, trusted: ReadonlySet<string>): CallInit {
+  let signal: AbortSignal | undefined;
+  return {
+    protocolName: "rest",
+    url: req.url,
+    header: forwardHeaders(req, serverKey, trusted),
+    // Made on first use only, as the gRPC face does: most handlers never look.
+    get signal() {
+      signal ??= clientGoneSignal(req, reply);
+      return signal;
+    },
+  };
+}
+
+function forwardHeaders(req: FastifyRequest, serverKey: string, trusted: ReadonlySet<string>): Headers {
   const headers = new Headers({ "x-server-key": serverKey, "x-request-id": String(req.id) });
   if (req.headers.authorization) headers.set("authorization", req.headers.authorization);
+  const forwarded = req.headers["x-forwarded-for"];
+  const chain = Array.isArray(forwarded) ? forwarded.join(",") : forwarded;
+  headers.set(CLIENT_ADDRESS_HEADER, resolveClientAddress(req.socket.remoteAddress, chain, trusted));
   return headers;
 }
 

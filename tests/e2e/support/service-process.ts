@@ -7,6 +7,7 @@ import { REPO_ROOT } from "@lms/platform";
 export class ServiceProcess {
   private child: ChildProcess | undefined;
   private output: string[] = [];
+  private closed: Promise<[number | null, string | null]> | undefined;
 
   constructor(
     readonly name: string,
@@ -23,6 +24,17 @@ export class ServiceProcess {
     return `127.0.0.1:${this.grpcPort}`;
   }
 
+  /** The exit code once the process has exited (null while it runs or when a signal ended it). */
+  get exitCode(): number | null {
+    return this.child?.exitCode ?? null;
+  }
+
+  /** Resolves once the process has exited and all its output is read, with its exit code. */
+  async exited(): Promise<number | null> {
+    const [code] = (await this.closed) ?? [null];
+    return code;
+  }
+
   /** Last lines the process printed (for failure messages and log assertions). */
   logs(): string {
     return this.output.join("");
@@ -37,6 +49,7 @@ export class ServiceProcess {
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.child = child;
+    this.closed = once(child, "close") as Promise<[number | null, string | null]>;
     const keep = (chunk: Buffer) => {
       this.output.push(chunk.toString());
       if (this.output.length > 400) this.output.shift();

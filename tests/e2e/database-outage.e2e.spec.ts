@@ -51,7 +51,8 @@ describe.skipIf(!server)("a database outage, end to end", () => {
   let stack: Stack;
   const proxies: Record<string, TcpFaultProxy> = {};
   const base = (name: string) => stack.services[name].baseUrl;
-  const read = (name: string, token?: string) => rest<Body>(base(name), READS[name].method, READS[name].path, { body: READS[name].body, token });
+  const read = (name: string, token?: string) =>
+    rest<Body>(base(name), READS[name].method, READS[name].path, { body: READS[name].body, token });
   let adminToken: string;
 
   beforeAll(async () => {
@@ -74,12 +75,15 @@ describe.skipIf(!server)("a database outage, end to end", () => {
   it("stopped: every service answers its REST read 503 {code:14} with no stack or SQL, and recovers without a restart", async () => {
     for (const name of Object.keys(READS)) expect([200, 404]).toContain((await read(name)).status);
     await Promise.all(Object.values(proxies).map((p) => p.stop()));
-    for (const name of Object.keys(READS)) {
-      const res = await read(name);
-      expect({ name, status: res.status, body: res.body }).toEqual({ name, status: 503, body: UNAVAILABLE_BODY });
-      expect((await rest(base(name), "GET", "/readyz")).status).toBe(503);
+    try {
+      for (const name of Object.keys(READS)) {
+        const res = await read(name);
+        expect({ name, status: res.status, body: res.body }).toEqual({ name, status: 503, body: UNAVAILABLE_BODY });
+        expect((await rest(base(name), "GET", "/readyz")).status).toBe(503);
+      }
+    } finally {
+      await Promise.all(Object.values(proxies).map((p) => p.restore()));
     }
-    await Promise.all(Object.values(proxies).map((p) => p.restore()));
     for (const name of Object.keys(READS)) {
       const ms = await until(() => read(name), name === "book" ? 404 : 200);
       console.log(`[measure] ${name}: first success ${ms} ms after the database came back`);
@@ -96,13 +100,26 @@ describe.skipIf(!server)("a database outage, end to end", () => {
       expect(existing.status).toBe(200);
       const logStart = author().logs().length;
       await proxies.author.stop();
-      const get = await timed(() => rest<Body>(base("author"), "GET", `/api/v1/authors/${existing.body.id}`));
+      try {
+        await outageAnswers(existing.body.id, logStart);
+      } finally {
+        await proxies.author.restore();
+      }
+      const back = await until(() => rest(base("author"), "GET", `/api/v1/authors/${existing.body.id}`), 200);
+      expect((await create("After The Outage")).status).toBe(200);
+      expect((await rest(base("author"), "GET", "/readyz")).status).toBe(200);
+      expect(await grpcCode(client().call("getAuthor", { id: existing.body.id }, { "x-server-key": SERVER_KEY }))).toBe("ok");
+      console.log(`[measure] stopped → restored: first success after ${back} ms`);
+    });
+
+    async function outageAnswers(id: unknown, logStart: number) {
+      const get = await timed(() => rest<Body>(base("author"), "GET", `/api/v1/authors/${id}`));
       const post = await timed(() => create("During The Outage"));
       for (const res of [get.value, post.value]) {
         expect(res.status).toBe(503);
         expect(res.body).toEqual(UNAVAILABLE_BODY);
       }
-      const grpcCall = await timed(() => grpcCode(client().call("getAuthor", { id: existing.body.id }, { "x-server-key": SERVER_KEY })));
+      const grpcCall = await timed(() => grpcCode(client().call("getAuthor", { id }, { "x-server-key": SERVER_KEY })));
       expect(grpcCall.value).toBe(grpc.status.UNAVAILABLE);
       const ready = await timed(() => rest<Body>(base("author"), "GET", "/readyz"));
       expect(ready.value.status).toBe(503);
@@ -113,17 +130,11 @@ describe.skipIf(!server)("a database outage, end to end", () => {
       expect(warnings.length).toBeGreaterThanOrEqual(3);
       for (const line of warnings) expect(line.length).toBeLessThan(400);
       console.log(`[measure] log line: ${warnings[0]}`);
-
-      await proxies.author.restore();
-      const back = await until(() => rest(base("author"), "GET", `/api/v1/authors/${existing.body.id}`), 200);
-      expect((await create("After The Outage")).status).toBe(200);
-      expect((await rest(base("author"), "GET", "/readyz")).status).toBe(200);
-      expect(await grpcCode(client().call("getAuthor", { id: existing.body.id }, { "x-server-key": SERVER_KEY }))).toBe("ok");
-      console.log(`[measure] stopped → restored: first success after ${back} ms`);
-    });
+    }
 
     it("frozen: requests answer 503 within the query and connect timeouts, /readyz 503 within its own, and all succeed after resume", async () => {
       const existing = await create("Before The Freeze");
+      expect(existing.status).toBe(200);
       proxies.author.freeze();
       try {
         const [get, post, ready] = await Promise.all([

@@ -75,7 +75,7 @@ export class ServiceProcess {
     const deadline = Date.now() + 90_000;
     while (Date.now() < deadline) {
       if (this.child?.exitCode !== null) throw new Error(`${this.name} exited during start:\n${this.logs()}`);
-      const ok = await fetch(`${this.baseUrl}/readyz`).then(
+      const ok = await fetch(`${this.baseUrl}/readyz`, { signal: AbortSignal.timeout(2000) }).then(
         (r) => r.ok,
         () => false,
       );

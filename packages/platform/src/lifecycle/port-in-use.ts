@@ -53,11 +53,18 @@ export async function findListener(port: number): Promise<string | undefined> {
   return undefined;
 }
 
+const PRELOAD_OPTIONS = new Set(["-r", "--require", "--import", "--loader", "--experimental-loader"]);
+
+/** The program and its script (or first operand), e.g. `node holder.js`, `postgres`. */
 async function commandOf(pid: string): Promise<string> {
-  const argv = (await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "")).split("\0").filter(Boolean);
-  const shown = argv
-    .slice(0, 3)
-    .map((a) => a.split("/").pop() ?? a)
+  const [program, ...args] = (await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "")).split("\0").filter(Boolean);
+  if (!program) return "unknown command";
+  // A script file if there is one (not the module a preloading option such as --require names), else the first operand.
+  const operands = args.filter((a, i) => !a.startsWith("-") && !PRELOAD_OPTIONS.has(args[i - 1] ?? ""));
+  const operand = operands.find((a) => /\.[cm]?[jt]s$/.test(a)) ?? operands[0];
+  const shown = [program, operand]
+    .filter((a): a is string => a !== undefined)
+    .map((a) => (a.includes("/") && !a.includes(" ") ? (a.split("/").pop() ?? a) : a))
     .join(" ");
-  return shown.length > 80 ? `${shown.slice(0, 77)}...` : shown || "unknown command";
+  return shown.length > 80 ? `${shown.slice(0, 77)}...` : shown;
 }

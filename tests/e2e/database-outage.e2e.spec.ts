@@ -35,6 +35,23 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
   return { value, ms: Math.round(performance.now() - start) };
 }
 
+/** The gRPC health check's answer for the whole server ("SERVING", "NOT_SERVING"). */
+async function healthStatus(address: string): Promise<string> {
+  const { loadSync } = await import("@grpc/proto-loader");
+  const { protoPath } = (await import("grpc-health-check")) as unknown as { protoPath: string };
+  const pkg = grpc.loadPackageDefinition(loadSync(protoPath, { enums: String })) as unknown as {
+    grpc: { health: { v1: { Health: grpc.ServiceClientConstructor } } };
+  };
+  const health = new pkg.grpc.health.v1.Health(address, grpc.credentials.createInsecure()) as unknown as grpc.Client & {
+    check: (req: object, cb: (err: Error | null, res: { status: string }) => void) => void;
+  };
+  try {
+    return await new Promise<string>((ok, fail) => health.check({ service: "" }, (e, r) => (e ? fail(e) : ok(r.status))));
+  } finally {
+    health.close();
+  }
+}
+
 /** Polls until `fn` answers `status` (the pool reconnects on its own; no restart). */
 async function until(fn: () => Promise<{ status: number }>, status: number, ms = 15_000): Promise<number> {
   const start = performance.now();
@@ -137,12 +154,13 @@ describe.skipIf(!server)("a database outage, end to end", () => {
       expect(existing.status).toBe(200);
       proxies.author.freeze();
       try {
-        const [get, post, ready] = await Promise.all([
+        const [get, post, ready, health] = await Promise.all([
           timed(() => rest<Body>(base("author"), "GET", `/api/v1/authors/${existing.body.id}`)),
           timed(() => create("During The Freeze")),
           timed(() => rest<Body>(base("author"), "GET", "/readyz")),
+          timed(() => healthStatus(stack.grpcAddr.author)),
         ]);
-        console.log(`[measure] frozen: GET ${get.ms} ms, POST ${post.ms} ms, /readyz ${ready.ms} ms`);
+        console.log(`[measure] frozen: GET ${get.ms} ms, POST ${post.ms} ms, /readyz ${ready.ms} ms, gRPC health ${health.ms} ms`);
         for (const res of [get, post]) {
           expect(res.value.status).toBe(503);
           expect(res.value.body).toEqual(UNAVAILABLE_BODY);
@@ -150,6 +168,8 @@ describe.skipIf(!server)("a database outage, end to end", () => {
         }
         expect(ready.value.status).toBe(503);
         expect(ready.ms).toBeLessThan(READY_TIMEOUT_MS + MARGIN_MS);
+        expect(health.value).toBe("NOT_SERVING");
+        expect(health.ms).toBeLessThan(READY_TIMEOUT_MS + MARGIN_MS);
         // Still frozen: later requests are bounded the same way (the pool is not stuck on the first ones).
         const again = await timed(() => rest<Body>(base("author"), "GET", "/api/v1/authors"));
         expect(again.value.status).toBe(503);
@@ -161,6 +181,7 @@ describe.skipIf(!server)("a database outage, end to end", () => {
       const back = await until(() => rest(base("author"), "GET", `/api/v1/authors/${existing.body.id}`), 200);
       expect((await create("After The Freeze")).status).toBe(200);
       expect((await rest(base("author"), "GET", "/readyz")).status).toBe(200);
+      expect(await healthStatus(stack.grpcAddr.author)).toBe("SERVING");
       console.log(`[measure] frozen → resumed: first success after ${back} ms`);
     });
   });

@@ -22,7 +22,8 @@ export function databaseUnavailableCause(err: unknown): string | undefined {
   for (let e = err, depth = 0; e && typeof e === "object" && depth < 2; e = (e as { cause?: unknown }).cause, depth++) {
     const { code, message } = e as { code?: unknown; message?: unknown };
     if (typeof code === "string" && (code.startsWith("08") || SQLSTATES.has(code) || SOCKET_CODES.has(code))) {
-      return typeof message === "string" && message ? `${code} ${message}` : code;
+      if (typeof message !== "string" || !message) return code;
+      return message.includes(code) ? message : `${code} ${message}`;
     }
     if (typeof message === "string" && DRIVER_MESSAGES.some((m) => m.test(message))) return message;
   }

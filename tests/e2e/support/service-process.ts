@@ -7,6 +7,8 @@ import { REPO_ROOT } from "@lms/platform";
 export class ServiceProcess {
   private child: ChildProcess | undefined;
   private output: string[] = [];
+  /** Chunks printed so far, kept or dropped (for {@link logsSince}). */
+  private printed = 0;
   private closed: Promise<[number | null, string | null]> | undefined;
 
   constructor(
@@ -40,6 +42,16 @@ export class ServiceProcess {
     return this.output.join("");
   }
 
+  /** A mark for {@link logsSince}: what the process has printed up to now. */
+  logMark(): number {
+    return this.printed;
+  }
+
+  /** What the process printed after `mark` (as far as the last lines still kept reach). */
+  logsSince(mark: number): string {
+    return this.output.slice(Math.max(0, this.output.length - (this.printed - mark))).join("");
+  }
+
   async start(): Promise<void> {
     const env = { ...process.env, ...this.env, HTTP_PORT: String(this.httpPort), GRPC_PORT: String(this.grpcPort) };
     this.output = [];
@@ -52,6 +64,7 @@ export class ServiceProcess {
     this.closed = once(child, "close") as Promise<[number | null, string | null]>;
     const keep = (chunk: Buffer) => {
       this.output.push(chunk.toString());
+      this.printed++;
       if (this.output.length > 400) this.output.shift();
     };
     child.stdout?.on("data", keep);

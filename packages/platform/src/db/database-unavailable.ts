@@ -29,3 +29,12 @@ export function databaseUnavailableCause(err: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Log fields for `err`: `{ cause }`, one short string, when it means the database is unavailable
+ * (an outage repeats it for every connection: a stack each says nothing more), else `{ err }` with its stack.
+ */
+export function errorLogFields(err: unknown): { cause: string } | { err: unknown } {
+  const cause = databaseUnavailableCause(err);
+  return cause === undefined ? { err } : { cause };
+}

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import pg from "pg";
 import type { Logger } from "../observability/logger.js";
-import { databaseUnavailableCause } from "./database-unavailable.js";
+import { errorLogFields } from "./database-unavailable.js";
 import { EMBEDDED_PORT, startEmbeddedPostgres } from "./embedded-postgres.js";
 
 /** Pool settings of DESIGN.md §6. */
@@ -76,7 +76,7 @@ function wrap(config: pg.PoolConfig, limits: pg.PoolConfig, kind: string, log: L
   const pool = new pg.Pool({ ...config, ...limits });
   // An idle client that loses its server emits 'error' on the pool; without a listener it would crash the process.
   // One short line: during an outage every idle connection fails at once, and a stack each says nothing more.
-  pool.on("error", (err) => log.warn({ cause: databaseUnavailableCause(err) ?? err.message }, "idle database connection failed"));
+  pool.on("error", (err) => log.warn(errorLogFields(err), "idle database connection failed"));
   return {
     pool,
     kind,

@@ -2,6 +2,7 @@ export * from "./auth/principal.js";
 export * from "./auth/token-verifier.js";
 export * from "./config/config.js";
 export * from "./db/database.js";
+export * from "./db/database-unavailable.js";
 export * from "./db/executor.js";
 export * from "./db/migrations.js";
 export * from "./errors/errors.js";

@@ -7,6 +7,9 @@ import { REPO_ROOT } from "@lms/platform";
 export class ServiceProcess {
   private child: ChildProcess | undefined;
   private output: string[] = [];
+  /** Chunks printed so far, kept or dropped (for {@link logsSince}). */
+  private printed = 0;
+  private closed: Promise<[number | null, string | null]> | undefined;
 
   constructor(
     readonly name: string,
@@ -23,9 +26,30 @@ export class ServiceProcess {
     return `127.0.0.1:${this.grpcPort}`;
   }
 
+  /** The exit code once the process has exited (null while it runs or when a signal ended it). */
+  get exitCode(): number | null {
+    return this.child?.exitCode ?? null;
+  }
+
+  /** Resolves once the process has exited and all its output is read, with its exit code. */
+  async exited(): Promise<number | null> {
+    const [code] = (await this.closed) ?? [null];
+    return code;
+  }
+
   /** Last lines the process printed (for failure messages and log assertions). */
   logs(): string {
     return this.output.join("");
+  }
+
+  /** A mark for {@link logsSince}: what the process has printed up to now. */
+  logMark(): number {
+    return this.printed;
+  }
+
+  /** What the process printed after `mark` (as far as the last lines still kept reach). */
+  logsSince(mark: number): string {
+    return this.output.slice(Math.max(0, this.output.length - (this.printed - mark))).join("");
   }
 
   async start(): Promise<void> {
@@ -37,8 +61,10 @@ export class ServiceProcess {
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.child = child;
+    this.closed = once(child, "close") as Promise<[number | null, string | null]>;
     const keep = (chunk: Buffer) => {
       this.output.push(chunk.toString());
+      this.printed++;
       if (this.output.length > 400) this.output.shift();
     };
     child.stdout?.on("data", keep);
@@ -49,7 +75,7 @@ export class ServiceProcess {
   /** Sends SIGTERM and resolves with the exit code once the process is gone. */
   async stop(): Promise<number | null> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return child?.exitCode ?? null;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
     const exited = once(child, "exit");
     child.kill("SIGTERM");
     const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
@@ -62,7 +88,7 @@ export class ServiceProcess {
     const deadline = Date.now() + 90_000;
     while (Date.now() < deadline) {
       if (this.child?.exitCode !== null) throw new Error(`${this.name} exited during start:\n${this.logs()}`);
-      const ok = await fetch(`${this.baseUrl}/readyz`).then(
+      const ok = await fetch(`${this.baseUrl}/readyz`, { signal: AbortSignal.timeout(2000) }).then(
         (r) => r.ok,
         () => false,
       );

@@ -15,8 +15,16 @@ export interface Stack {
 
 const ALL = ["auth", "author", "category", "book"] as const;
 
+/** How a stack is started besides the defaults. */
+export interface StackOptions {
+  /** Extra or overriding variables for every service. */
+  env?: Record<string, string>;
+  /** The DATABASE_URL a service gets for its fresh database `url` (e.g. through a fault proxy). */
+  databaseUrl?: (service: string, url: string) => string | Promise<string>;
+}
+
 /** Starts `names` (auth first) each in its own process with its own database. */
-export async function startStack(names: readonly string[]): Promise<Stack> {
+export async function startStack(names: readonly string[], opts: StackOptions = {}): Promise<Stack> {
   const ports = Object.fromEntries(
     await Promise.all(ALL.map(async (s) => [s, { http: await freePort(), grpc: await freePort() }] as const)),
   );
@@ -33,6 +41,7 @@ export async function startStack(names: readonly string[]): Promise<Stack> {
     BOOK_GRPC_ADDR: grpcAddr.book,
     AUTH_JWKS_URL: `http://127.0.0.1:${ports.auth.http}/.well-known/jwks.json`,
     RPC_TIMEOUT_MS: "3000",
+    ...opts.env,
   };
   const databases: TestDatabase[] = [];
   const services: Record<string, ServiceProcess> = {};
@@ -40,7 +49,8 @@ export async function startStack(names: readonly string[]): Promise<Stack> {
     for (const name of names) {
       const db = await createTestDatabase(`${name}_e2e`, "postgres");
       databases.push(db);
-      services[name] = new ServiceProcess(name, ports[name].http, ports[name].grpc, { ...shared, DATABASE_URL: db.url ?? "" });
+      const url = opts.databaseUrl ? await opts.databaseUrl(name, db.url ?? "") : (db.url ?? "");
+      services[name] = new ServiceProcess(name, ports[name].http, ports[name].grpc, { ...shared, DATABASE_URL: url });
       await services[name].start();
     }
   } catch (err) {

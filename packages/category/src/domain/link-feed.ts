@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { inTransaction, type Logger, unavailable } from "@lms/platform";
+import { errorLogFields, inTransaction, type Logger, unavailable } from "@lms/platform";
 import type pg from "pg";
 import { type LinkListener, type LinkNotice, type LinkNoticeHandlers, notifyLinkChange } from "../store/link-channel.js";
 import { type ChangeQueue, createChangeQueue } from "./change-queue.js";
@@ -89,7 +89,7 @@ export function createLinkFeed(opts: { listen: ListenToLinks | undefined; log: L
     listener = undefined;
     live = false;
     endAll();
-    opts.log.warn({ err }, "link feed listener lost: watches ended, reconnecting");
+    opts.log.warn(errorLogFields(err), "link feed listener lost: watches ended, reconnecting");
     retryLater();
   };
 
@@ -105,7 +105,7 @@ export function createLinkFeed(opts: { listen: ListenToLinks | undefined; log: L
       live = true;
       retryMs = FIRST_RETRY_MS;
     } catch (err) {
-      opts.log.warn({ err, retryMs }, "link feed listener failed to start");
+      opts.log.warn({ ...errorLogFields(err), retryMs }, "link feed listener failed to start");
       retryLater();
     }
   }

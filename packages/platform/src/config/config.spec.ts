@@ -25,8 +25,17 @@ describe("parseConfig", () => {
       DB_MAX_OPEN_CONNS: 10,
       DB_MAX_IDLE_CONNS: 2,
       DB_CONN_MAX_LIFETIME: 1800,
+      DB_QUERY_TIMEOUT_MS: 3000,
+      DB_CONNECT_TIMEOUT_MS: 2000,
     });
     expect(config.DATABASE_URL).toBeUndefined();
+    // Together within RPC_TIMEOUT_MS: a peer calling with the default deadline hears our 503, not its own 504.
+    expect(config.DB_QUERY_TIMEOUT_MS + config.DB_CONNECT_TIMEOUT_MS).toBeLessThanOrEqual(config.RPC_TIMEOUT_MS);
+  });
+
+  it("refuses database timeouts below 100 ms", () => {
+    const err = configError({ DB_QUERY_TIMEOUT_MS: "0", DB_CONNECT_TIMEOUT_MS: "50" });
+    expect(err.problems.map((p) => p.split(":")[0]).sort()).toEqual(["DB_CONNECT_TIMEOUT_MS", "DB_QUERY_TIMEOUT_MS"]);
   });
 
   it("coerces numeric variables and trims DATABASE_URL", () => {

@@ -39,6 +39,9 @@ export function baseConfigSchema(defaults: { httpPort: number; grpcPort: number 
     DB_MAX_OPEN_CONNS: z.coerce.number().int().min(1).max(1000).default(10),
     DB_MAX_IDLE_CONNS: z.coerce.number().int().min(0).max(1000).default(2),
     DB_CONN_MAX_LIFETIME: z.coerce.number().int().min(0).default(1800),
+    // Below RPC_TIMEOUT_MS together: a caller with a 5 s deadline hears our 503, not its own 504.
+    DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(3000),
+    DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(2000),
     RPC_TIMEOUT_MS: z.coerce.number().int().min(1).default(5000),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),

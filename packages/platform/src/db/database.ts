@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import pg from "pg";
 import type { Logger } from "../observability/logger.js";
+import { errorLogFields } from "./database-unavailable.js";
 import { EMBEDDED_PORT, startEmbeddedPostgres } from "./embedded-postgres.js";
 
 /** Pool settings of DESIGN.md §6. */
@@ -11,15 +12,30 @@ export interface PoolSettings {
   maxIdle: number;
   /** DB_CONN_MAX_LIFETIME in seconds (0 = forever): connections are recycled after it. */
   maxLifetimeSeconds: number;
+  /**
+   * DB_QUERY_TIMEOUT_MS: the server cancels a statement running longer (57014), and the client
+   * gives up on a server that does not answer at all 500 ms later. Unset = no limit (migrate CLI).
+   */
+  queryTimeoutMs?: number;
+  /** DB_CONNECT_TIMEOUT_MS: longest wait for a pool connection (a free one or a new one). Default 10 s. */
+  connectTimeoutMs?: number;
 }
+
+/** How much longer than the server's statement_timeout the client waits before it calls the server silent. */
+const CLIENT_TIMEOUT_MARGIN_MS = 500;
 
 /** A service's database: a `pg` pool on a real server, or on the embedded PostgreSQL. */
 export interface Database {
   pool: pg.Pool;
   /** "postgres" or "embedded (<dir>)", for logs and start-up messages. */
   kind: string;
-  /** Answers when the database does (for /readyz). */
-  ping(): Promise<void>;
+  /** Answers when the database does, and rejects after `timeoutMs` when it does not (for /readyz and the gRPC health check). */
+  ping(timeoutMs?: number): Promise<void>;
+  /**
+   * Runs `work` on a pool of one connection to the same database without the statement and
+   * query timeouts: migrations may run long, or wait for another replica's migration lock.
+   */
+  withoutTimeouts<T>(work: (pool: pg.Pool) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -35,31 +51,57 @@ export async function openDatabase(opts: {
   pool: PoolSettings;
   log: Logger;
 }): Promise<Database> {
+  const { queryTimeoutMs, connectTimeoutMs = 10_000 } = opts.pool;
   const poolConfig: pg.PoolConfig = {
     max: opts.pool.maxOpen,
     min: Math.min(opts.pool.maxIdle, opts.pool.maxOpen),
     idleTimeoutMillis: 10_000,
     maxLifetimeSeconds: opts.pool.maxLifetimeSeconds,
-    connectionTimeoutMillis: 10_000,
     application_name: `lms-${opts.service}`,
   };
+  const limits: pg.PoolConfig = {
+    connectionTimeoutMillis: connectTimeoutMs,
+    ...(queryTimeoutMs ? { statement_timeout: queryTimeoutMs, query_timeout: queryTimeoutMs + CLIENT_TIMEOUT_MARGIN_MS } : {}),
+  };
   if (opts.url) {
-    return wrap(new pg.Pool({ ...poolConfig, connectionString: opts.url }), "postgres", opts.log, async () => {});
+    return wrap({ ...poolConfig, connectionString: opts.url }, limits, "postgres", opts.log, async () => {});
   }
   const dir = opts.dataDir.startsWith("memory://") ? opts.dataDir : join(opts.dataDir, opts.service);
   const embedded = await startEmbeddedPostgres(dir, opts.pool.maxOpen);
-  const pool = new pg.Pool({ ...poolConfig, host: embedded.socketDir, port: EMBEDDED_PORT, user: "postgres", database: "postgres" });
-  return wrap(pool, `embedded (${dir})`, opts.log, () => embedded.close());
+  const connection = { host: embedded.socketDir, port: EMBEDDED_PORT, user: "postgres", database: "postgres" };
+  return wrap({ ...poolConfig, ...connection }, limits, `embedded (${dir})`, opts.log, () => embedded.close());
 }
 
-function wrap(pool: pg.Pool, kind: string, log: Logger, closeServer: () => Promise<void>): Database {
+function wrap(config: pg.PoolConfig, limits: pg.PoolConfig, kind: string, log: Logger, closeServer: () => Promise<void>): Database {
+  const pool = new pg.Pool({ ...config, ...limits });
   // An idle client that loses its server emits 'error' on the pool; without a listener it would crash the process.
-  pool.on("error", (err) => log.warn({ err }, "idle database connection failed"));
+  // One short line: during an outage every idle connection fails at once, and a stack each says nothing more.
+  pool.on("error", (err) => log.warn(errorLogFields(err), "idle database connection failed"));
   return {
     pool,
     kind,
-    async ping() {
-      await pool.query("select 1");
+    async ping(timeoutMs) {
+      const query = pool.query("select 1");
+      if (timeoutMs === undefined) return void (await query);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer from the database within ${timeoutMs} ms`)), timeoutMs);
+      });
+      query.catch(() => undefined); // it may still fail after the timeout won
+      try {
+        await Promise.race([query, late]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    async withoutTimeouts(work) {
+      const single = new pg.Pool({ ...config, max: 1, min: 0, connectionTimeoutMillis: limits.connectionTimeoutMillis });
+      single.on("error", () => undefined); // its only client is in use or ended: failures reach `work`
+      try {
+        return await work(single);
+      } finally {
+        await single.end();
+      }
     },
     async close() {
       await pool.end();

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { databaseUnavailableCause } from "./database-unavailable.js";
 
 /**
  * Anything that runs SQL: the pool, or one client inside a transaction. Repository and
@@ -7,19 +8,26 @@ import type pg from "pg";
  */
 export type Executor = Pick<pg.Pool, "query"> | Pick<pg.PoolClient, "query">;
 
-/** Runs `work` in one transaction on one client: COMMIT on success, ROLLBACK on any throw. */
+/**
+ * Runs `work` in one transaction on one client: COMMIT on success, ROLLBACK on any throw. A
+ * client whose connection failed (or went silent) is destroyed instead of going back to the pool,
+ * without waiting on a ROLLBACK it cannot answer (the server rolls back when the connection
+ * ends), so the pool recovers with fresh connections once the database is back.
+ */
 export async function inTransaction<T>(pool: pg.Pool, work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let broken: Error | undefined;
   try {
     await client.query("BEGIN");
     const result = await work(client);
     await client.query("COMMIT");
     return result;
   } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
+    if (databaseUnavailableCause(err) !== undefined) broken = err instanceof Error ? err : new Error(String(err));
+    else await client.query("ROLLBACK").catch((rollbackErr: Error) => (broken = rollbackErr));
     throw err;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }
 

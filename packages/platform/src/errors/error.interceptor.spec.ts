@@ -10,7 +10,7 @@ import { failedPrecondition, invalidArgument } from "./errors.js";
 /** An AuthorService whose GetAuthor throws `thrown`, behind the error interceptor; log lines are kept. */
 function clientThrowing(thrown: unknown) {
   const lines: string[] = [];
-  const log = pino({ level: "error" }, { write: (line: string) => void lines.push(line) });
+  const log = pino({ level: "warn" }, { write: (line: string) => void lines.push(line) });
   const transport = createRouterTransport(
     (router) => {
       router.service(AuthorService, {
@@ -70,5 +70,36 @@ describe("createErrorInterceptor", () => {
     const { err } = await failureOf(new ConnectError("select * from secrets failed", code));
     expect(err.code).toBe(Code.Internal);
     expect(err.rawMessage).toBe("internal error");
+  });
+
+  const dbError = (message: string, props: Record<string, unknown> = {}) => Object.assign(new Error(message), props);
+
+  it.each([
+    ["a refused connection", dbError("connect ECONNREFUSED 127.0.0.1:5432", { code: "ECONNREFUSED" })],
+    ["a reset connection", dbError("read ECONNRESET", { code: "ECONNRESET" })],
+    ["a connection the server closed", dbError("Connection terminated unexpectedly")],
+    ["a connection that never answered", dbError("Connection terminated due to connection timeout")],
+    ["no free pool connection in time", dbError("timeout exceeded when trying to connect")],
+    ["a server that went silent", dbError("Query read timeout")],
+    ["an admin shutdown (57P01)", dbError("terminating connection due to administrator command", { code: "57P01" })],
+    ["a server starting up (57P03)", dbError("the database system is starting up", { code: "57P03" })],
+    ["a connection failure (class 08)", dbError("connection failure", { code: "08006" })],
+    ["too many clients (53300)", dbError("sorry, too many clients already", { code: "53300" })],
+    ["a statement timeout (57014)", dbError("canceling statement due to statement timeout", { code: "57014" })],
+    ["a failure wrapped as a cause", new Error("load failed", { cause: dbError("connect ECONNREFUSED", { code: "ECONNREFUSED" }) })],
+  ])("answers %s with UNAVAILABLE 'database unavailable' and one short warn line", async (_name, thrown) => {
+    const { err, lines } = await failureOf(thrown);
+    expect(err.code).toBe(Code.Unavailable);
+    expect(err.rawMessage).toBe("database unavailable");
+    expect(err.details).toEqual([]);
+    expect(lines).toHaveLength(1);
+    const line = JSON.parse(lines[0]) as Record<string, unknown>;
+    expect(line).toMatchObject({ level: 40, msg: "database unavailable", procedure: "GetAuthor" });
+    expect(lines[0]).not.toMatch(/stack|\bat /);
+  });
+
+  it("still answers a SQL mistake (not a connection failure) with INTERNAL", async () => {
+    const { err } = await failureOf(dbError('syntax error at or near "selec"', { code: "42601" }));
+    expect(err.code).toBe(Code.Internal);
   });
 });

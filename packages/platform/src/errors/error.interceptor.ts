@@ -1,5 +1,6 @@
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { ErrorInfoSchema } from "@lms/gen/google/rpc/error_details_pb";
+import { databaseUnavailableCause } from "../db/database-unavailable.js";
 import type { Logger } from "../observability/logger.js";
 
 /** Codes a handler may give on purpose; anything else is a bug and becomes INTERNAL. */
@@ -21,8 +22,11 @@ const DELIBERATE = new Set<Code>([
 
 /**
  * Maps every failure once (STYLE.md rule 6): deliberate errors pass through with their
- * ErrorInfo domain set to the service's proto package; anything else is logged with its
- * cause and answered as INTERNAL with a generic message, so no SQL or stack ever leaks.
+ * ErrorInfo domain set to the service's proto package; a database that is down, silent, full or
+ * too slow (see {@link databaseUnavailableCause}) becomes UNAVAILABLE "database unavailable"
+ * with one short warn line (an outage fails every request: a stack each would drown the log);
+ * anything else is logged with its cause and answered as INTERNAL with a generic message, so no
+ * SQL or stack ever leaks.
  */
 export function createErrorInterceptor(log: Logger): Interceptor {
   return (next) => async (req) => {
@@ -30,6 +34,11 @@ export function createErrorInterceptor(log: Logger): Interceptor {
       if (err instanceof ConnectError && DELIBERATE.has(err.code)) {
         fillDomain(err, req.service.typeName.replace(/\.[^.]+$/, ""));
         return err;
+      }
+      const dbCause = databaseUnavailableCause(err);
+      if (dbCause !== undefined) {
+        log.warn({ procedure: req.method.name, cause: dbCause }, "database unavailable");
+        return new ConnectError("database unavailable", Code.Unavailable);
       }
       log.error({ err, procedure: req.method.name }, "unexpected error");
       return new ConnectError("internal error", Code.Internal);

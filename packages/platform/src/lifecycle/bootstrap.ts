@@ -32,10 +32,16 @@ export async function bootstrapService(
       service: name,
       url: config.DATABASE_URL,
       dataDir: config.DATA_DIR,
-      pool: { maxOpen: config.DB_MAX_OPEN_CONNS, maxIdle: config.DB_MAX_IDLE_CONNS, maxLifetimeSeconds: config.DB_CONN_MAX_LIFETIME },
+      pool: {
+        maxOpen: config.DB_MAX_OPEN_CONNS,
+        maxIdle: config.DB_MAX_IDLE_CONNS,
+        maxLifetimeSeconds: config.DB_CONN_MAX_LIFETIME,
+        queryTimeoutMs: config.DB_QUERY_TIMEOUT_MS,
+        connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+      },
       log,
     }));
-  const applied = await migrateUp(db.pool, migrationsDirOf(name));
+  const applied = await db.withoutTimeouts((pool) => migrateUp(pool, migrationsDirOf(name)));
   log.info({ database: db.kind, applied }, "database ready");
   const swagger = JSON.parse(await readFile(swaggerFileOf(name), "utf8")) as Record<string, unknown>;
   return { log, metrics: createMetrics(name), db, swagger };

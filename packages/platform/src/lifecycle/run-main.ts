@@ -1,4 +1,5 @@
 import { ConfigError } from "../config/config.js";
+import { PortInUseError } from "./port-in-use.js";
 
 /** A started service as `runMain` sees it. */
 export interface StartableApp {
@@ -10,7 +11,8 @@ export interface StartableApp {
 /**
  * The whole life of a service process: build, listen, print the URLs, and on SIGTERM/SIGINT
  * stop accepting, drain in-flight requests, close pools and exit 0. A bad configuration exits 1
- * with every problem listed.
+ * with every problem listed; a port held by another program exits 1 with one line naming the
+ * port and, when /proc shows it, the process holding it.
  */
 export async function runMain(name: string, build: () => Promise<StartableApp>): Promise<void> {
   let app: StartableApp;
@@ -23,7 +25,18 @@ export async function runMain(name: string, build: () => Promise<StartableApp>):
     }
     throw err;
   }
-  const { httpPort, grpcPort } = await app.start();
+  let ports: { httpPort: number; grpcPort: number };
+  try {
+    ports = await app.start();
+  } catch (err) {
+    // Another program holds a port: one line that names it, not a stack.
+    if (err instanceof PortInUseError) {
+      process.stderr.write(`${name}: cannot start: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const { httpPort, grpcPort } = ports;
   app.log.info({ http: `http://127.0.0.1:${httpPort}/`, grpc: `127.0.0.1:${grpcPort}` }, `${name} service listening`);
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -18,6 +18,10 @@ import { httpRoutesOf } from "../rest/http-rules.js";
 import { createRestServer } from "../rest/rest-server.js";
 import { registerTranscodedRoutes } from "../rest/transcoder.js";
 import type { Basics } from "./bootstrap.js";
+import { asPortInUse } from "./port-in-use.js";
+
+/** How long /readyz and the gRPC health check wait for the database before they say "not ready". */
+const READY_TIMEOUT_MS = 2000;
 
 /** Everything a service hands the host: its implementations, access tables and REST extras. */
 export interface ServiceDefinition {
@@ -68,7 +72,7 @@ export interface ServiceHost {
  */
 export async function createServiceHost(def: ServiceDefinition, deps: HostDeps): Promise<ServiceHost> {
   const isReady = async () =>
-    deps.db.ping().then(
+    deps.db.ping(READY_TIMEOUT_MS).then(
       () => true,
       () => false,
     );
@@ -96,7 +100,7 @@ export async function createServiceHost(def: ServiceDefinition, deps: HostDeps):
     bodyLimit: deps.bodyLimit,
     swagger: def.swagger,
     routes: httpRoutes,
-    isReady: () => deps.db.ping(),
+    isReady: () => deps.db.ping(READY_TIMEOUT_MS),
   });
   def.extraRoutes?.(rest);
   registerTranscodedRoutes(rest, httpRoutes, createMethodInvoker(def.register, chain), deps.serverKey, { trustedProxies });
@@ -104,21 +108,40 @@ export async function createServiceHost(def: ServiceDefinition, deps: HostDeps):
   return {
     transport,
     async start(httpPort, grpcPort, host) {
-      const boundGrpc = await grpc.listen(grpcPort, host);
-      await rest.listen({ port: httpPort, host });
+      const boundGrpc = await grpc.listen(grpcPort, host).catch(async (err) => {
+        throw await asPortInUse(err, "gRPC", host, grpcPort);
+      });
+      await rest.listen({ port: httpPort, host }).catch(async (err) => {
+        await grpc.close(0);
+        throw await asPortInUse(err, "HTTP", host, httpPort);
+      });
       const address = rest.server.address();
       return { httpPort: typeof address === "object" && address ? address.port : httpPort, grpcPort: boundGrpc };
     },
     stop() {
       stopped ??= (async () => {
         def.onDrain?.();
-        await Promise.all([rest.close(), grpc.close(deps.shutdownTimeoutMs)]);
+        await Promise.all([closeRest(rest, deps.shutdownTimeoutMs), grpc.close(deps.shutdownTimeoutMs)]);
         await def.onStop?.();
         await deps.db.close();
       })();
       return stopped;
     },
   };
+}
+
+/**
+ * Closes the REST face within `timeoutMs`: idle keep-alive connections close at once (Node's
+ * `server.close`), in-flight requests finish and their connections close after the answer
+ * (rest-server's `Connection: close` while closing); whatever is still open at the timeout is cut.
+ */
+async function closeRest(rest: FastifyInstance, timeoutMs: number): Promise<void> {
+  const timer = setTimeout(() => rest.server.closeAllConnections(), timeoutMs);
+  try {
+    await rest.close();
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** What every service's `buildXApp` returns: built, not yet listening. */

@@ -37,6 +37,7 @@ export async function createRestServer(opts: RestServerOptions): Promise<Fastify
   });
   registerJsonParser(app);
   registerRequestObservation(app, opts);
+  closeConnectionsAfterAnswerWhileClosing(app);
   app.get("/healthz", { config: { rpc: "healthz" } }, async () => ({ status: "ok" }));
   app.get("/readyz", { config: { rpc: "readyz" } }, async (_req, reply) => {
     try {
@@ -52,6 +53,24 @@ export async function createRestServer(opts: RestServerOptions): Promise<Fastify
   await registerSwagger(app, opts.service, opts.swagger);
   registerFallbackHandlers(app, opts.routes);
   return app;
+}
+
+/**
+ * Once `close()` began, every answer carries `Connection: close`, so Node ends its connection
+ * after it: otherwise a connection whose request was in flight at close goes back to keep-alive
+ * and holds `close()` open until Fastify's keep-alive timeout (72 s). Idle connections are closed
+ * at once by Node's `server.close`; new requests on open ones get Fastify's 503 (`return503OnClosing`).
+ */
+function closeConnectionsAfterAnswerWhileClosing(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook("preClose", (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook("onSend", (_req, reply, payload, done) => {
+    if (closing) reply.header("connection", "close");
+    done(null, payload);
+  });
 }
 
 function headerId(value: string | string[] | undefined): string | undefined {

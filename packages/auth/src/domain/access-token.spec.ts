@@ -1,5 +1,5 @@
-import { type CryptoKey, createLocalJWKSet, importJWK, SignJWT } from "jose";
 import { IAT_CLOCK_TOLERANCE_SECONDS } from "@lms/platform";
+import { type CryptoKey, createLocalJWKSet, importJWK, SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type AccessTokenSettings, inspectAccessToken, signAccessToken } from "./access-token.js";
 import { generateSigningKey, toPublicJwk } from "./signing-keys.js";

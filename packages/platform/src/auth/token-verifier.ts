@@ -72,7 +72,8 @@ export function withVerifiedTokenCache(inner: TokenVerifier, maxEntries = VERIFI
 function toAuthError(err: unknown): Error {
   if (err instanceof errors.JWTExpired) return unauthenticated("token expired");
   if (err instanceof errors.JWKSTimeout) return unavailable("auth service keys unavailable");
-  if (err instanceof errors.JWTClaimValidationFailed) return unauthenticated(`invalid token: ${err.claim} claim ${err.reason === "missing" ? "missing" : "refused"}`);
+  if (err instanceof errors.JWTClaimValidationFailed)
+    return unauthenticated(`invalid token: ${err.claim} claim ${err.reason === "missing" ? "missing" : "refused"}`);
   if (err instanceof errors.JOSEError) return unauthenticated(`invalid token: ${err.code}`);
   if (err instanceof Error && "code" in err && typeof err.code === "number") return err; // already a ConnectError
   // fetch failures of the key set (auth service down) are not the caller's fault.

@@ -53,7 +53,8 @@ export interface HostDeps {
 export interface ServiceHost {
   /** An in-process client transport (for tests): same routes, same interceptors as the gRPC port. */
   transport: ReturnType<typeof createRouterTransport>;
-  start(httpPort: number, grpcPort: number, host: string): Promise<{ httpPort: number; grpcPort: number }>;
+  /** Listens: REST on `host`, gRPC on `grpcHost` (defaults to `host`). */
+  start(httpPort: number, grpcPort: number, host: string, grpcHost?: string): Promise<{ httpPort: number; grpcPort: number }>;
   stop(): Promise<void>;
 }
 
@@ -99,8 +100,8 @@ export async function createServiceHost(def: ServiceDefinition, deps: HostDeps):
   let stopped: Promise<void> | undefined;
   return {
     transport,
-    async start(httpPort, grpcPort, host) {
-      const boundGrpc = await grpc.listen(grpcPort, host);
+    async start(httpPort, grpcPort, host, grpcHost = host) {
+      const boundGrpc = await grpc.listen(grpcPort, grpcHost);
       await rest.listen({ port: httpPort, host });
       const address = rest.server.address();
       return { httpPort: typeof address === "object" && address ? address.port : httpPort, grpcPort: boundGrpc };
@@ -146,7 +147,7 @@ export async function createServiceApp(
     log: basics.log,
     db: basics.db,
     transport: host.transport,
-    start: () => host.start(config.HTTP_PORT, config.GRPC_PORT, config.HOST),
+    start: () => host.start(config.HTTP_PORT, config.GRPC_PORT, config.HOST, config.GRPC_HOST),
     stop: () => host.stop(),
   };
 }

@@ -1,6 +1,7 @@
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { ErrorInfoSchema } from "@lms/gen/google/rpc/error_details_pb";
 import type { Logger } from "../observability/logger.js";
+import { refusedTextError } from "./pg-input-error.js";
 
 /** Codes a handler may give on purpose; anything else is a bug and becomes INTERNAL. */
 const DELIBERATE = new Set<Code>([
@@ -31,6 +32,8 @@ export function createErrorInterceptor(log: Logger): Interceptor {
         fillDomain(err, req.service.typeName.replace(/\.[^.]+$/, ""));
         return err;
       }
+      const refusedText = refusedTextError(err);
+      if (refusedText) return refusedText;
       log.error({ err, procedure: req.method.name }, "unexpected error");
       return new ConnectError("internal error", Code.Internal);
     };

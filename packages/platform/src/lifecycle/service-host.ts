@@ -11,6 +11,7 @@ import { registerHealthService } from "../grpc/health.service.js";
 import { createMethodInvoker } from "../grpc/method-invoker.js";
 import { createObserveInterceptor } from "../grpc/observe.interceptor.js";
 import { createServerKeyInterceptor } from "../grpc/server-key.interceptor.js";
+import { createTextInterceptor } from "../grpc/text.interceptor.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
 import { httpRoutesOf } from "../rest/http-rules.js";
@@ -61,7 +62,7 @@ export interface ServiceHost {
 /**
  * Wires one service onto both faces (STYLE.md rules 1 and 8): a gRPC h2c server and a Fastify
  * REST server whose transcoded routes call the same ServiceImpl through the same interceptor
- * chain (errors → server key → access) in process, without a loopback hop. Nothing listens
+ * chain (errors → server key → access → text) in process, without a loopback hop. Nothing listens
  * until `start`.
  */
 export async function createServiceHost(def: ServiceDefinition, deps: HostDeps): Promise<ServiceHost> {
@@ -82,6 +83,7 @@ export async function createServiceHost(def: ServiceDefinition, deps: HostDeps):
     createErrorInterceptor(deps.log),
     createServerKeyInterceptor(deps.serverKey),
     createAccessInterceptor(def.access, deps.verifier),
+    createTextInterceptor(),
   ];
   const grpc = createGrpcServer(createMethodInvoker(routes, [createObserveInterceptor(deps.log, deps.metrics), ...chain]));
   const transport = createRouterTransport(routes, { router: { interceptors: chain } });

@@ -9,7 +9,7 @@ import { checkpoint, type SeedSizes, seedAll } from "./seed.js";
 export const SERVICES = ["auth", "author", "category", "book"] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
-export const SERVER_KEY = "bench-server-key-0123456789";
+export const SERVER_KEY = "bench-server-key-0123456789abcdefghij";
 export const ADMIN = { email: "admin@bench.test", password: "admin-password-bench" };
 
 /** The four services as real processes on seeded throwaway databases. */
@@ -64,6 +64,7 @@ export async function startBenchStack(sizes: SeedSizes, logDir: string, log: (li
       ADMIN_PASSWORD: ADMIN.password,
       LOG_LEVEL: "info",
       HOST: "127.0.0.1",
+      GRPC_HOST: "127.0.0.1",
       AUTH_GRPC_ADDR: grpc.auth,
       AUTHOR_GRPC_ADDR: grpc.author,
       CATEGORY_GRPC_ADDR: grpc.category,

@@ -76,6 +76,7 @@ describe("deploy/docker-compose.yml", () => {
       const env = service.environment ?? {};
       expect(env).toMatchObject({
         NODE_ENV: "production",
+        GRPC_HOST: "0.0.0.0", // peers in other containers reach the gRPC port
         SERVER_KEY: VARS.SERVER_KEY,
         HTTP_PORT: String(spec.httpPort),
         GRPC_PORT: String(spec.grpcPort),

@@ -117,6 +117,7 @@ describe("Kubernetes manifests (deploy/k8s)", () => {
   it("point every service at its peers' Services and at auth's JWKS", () => {
     const data = (find(base, "ConfigMap", "library-config") as Manifest & { data: Record<string, string> }).data;
     expect(data.NODE_ENV).toBe("production");
+    expect(data.GRPC_HOST).toBe("0.0.0.0"); // peers in other pods reach the gRPC port
     for (const s of SERVICES) expect(data[`${s.name.toUpperCase()}_GRPC_ADDR`]).toBe(`${s.name}:${s.grpcPort}`);
     expect(data.AUTH_JWKS_URL).toBe("http://auth:8081/.well-known/jwks.json");
   });

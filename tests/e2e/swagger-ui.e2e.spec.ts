@@ -117,6 +117,7 @@ async function renderedOperations(page: Page): Promise<string[]> {
 async function openSwaggerUi(page: Page, baseUrl: string): Promise<void> {
   const res = await page.goto(`${baseUrl}/`);
   expect(res?.status(), "GET / answers the Swagger UI page").toBe(200);
+  expect(res?.headers()["content-security-policy"], "the page is sent with a CSP").toContain("script-src 'self'");
   await page.locator(".swagger-ui .opblock").first().waitFor();
   await expect.poll(() => page.locator(".swagger-ui .errors-wrapper").count(), { message: "no spec errors" }).toBe(0);
 }
@@ -227,6 +228,11 @@ describe.skipIf(!server || !browserPresent)("Swagger UI of every service, in hea
 
     tab = await openPage(browser);
     const { page, pageErrors } = tab;
+    // The page works under its Content-Security-Policy: Chromium reports every blocked load or script.
+    const cspViolations: string[] = [];
+    page.on("console", (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
     try {
       await openSwaggerUi(page, baseUrl);
       expect((await renderedOperations(page)).sort()).toEqual([...documented].sort());
@@ -240,6 +246,7 @@ describe.skipIf(!server || !browserPresent)("Swagger UI of every service, in hea
       await scenario(page, baseUrl);
       await saveScreenshot(page, `swagger-ui/${svc}`);
       expect(pageErrors, "uncaught errors in the page").toEqual([]);
+      expect(cspViolations, "nothing blocked by the Content-Security-Policy").toEqual([]);
     } catch (err) {
       await saveScreenshot(page, `swagger-ui/${svc}-failure`).catch(() => undefined);
       throw err;

@@ -2,6 +2,8 @@ import { ConfigError } from "@lms/platform";
 import { describe, expect, it } from "vitest";
 import { loadAuthConfig } from "./config.js";
 
+const LONG_KEY = "a-real-secret-of-32-characters-!";
+
 function problemsOf(env: Record<string, string>): string[] {
   try {
     loadAuthConfig(env);
@@ -41,7 +43,7 @@ describe("auth config", () => {
   });
 
   it("requires an admin password in production", () => {
-    const problems = problemsOf({ NODE_ENV: "production", SERVER_KEY: "a-real-secret" });
+    const problems = problemsOf({ NODE_ENV: "production", SERVER_KEY: LONG_KEY });
     expect(problems).toEqual([expect.stringMatching(/ADMIN_PASSWORD.*required in production/)]);
   });
 
@@ -81,5 +83,22 @@ describe("auth config", () => {
 
   it("refuses a short admin password", () => {
     expect(problemsOf({ ADMIN_PASSWORD: "short" })).toEqual([expect.stringMatching(/^ADMIN_PASSWORD/)]);
+  });
+
+  it("refuses an admin password shorter than 12 characters in production only", () => {
+    const env = { NODE_ENV: "production", SERVER_KEY: LONG_KEY };
+    expect(problemsOf({ ...env, ADMIN_PASSWORD: "elevenchars" })).toEqual([
+      "ADMIN_PASSWORD: must have at least 12 characters in production",
+    ]);
+    expect(loadAuthConfig({ ...env, ADMIN_PASSWORD: "twelve-chars" }).config.ADMIN_PASSWORD).toBe("twelve-chars");
+    expect(loadAuthConfig({ ADMIN_PASSWORD: "elevenchars" }).config.ADMIN_PASSWORD).toBe("elevenchars");
+  });
+
+  it("lists a short production server key and a short admin password together", () => {
+    const problems = problemsOf({ NODE_ENV: "production", SERVER_KEY: "a", ADMIN_PASSWORD: "password" });
+    expect(problems).toEqual([
+      expect.stringMatching(/^SERVER_KEY: must have at least 32 characters/),
+      expect.stringMatching(/^ADMIN_PASSWORD: must have at least 12 characters/),
+    ]);
   });
 });

@@ -5,6 +5,8 @@ import { z } from "zod";
 const DEV_ADMIN_PASSWORD = "admin-password-change-me";
 /** One argon2 hash per core, at most libuv's default thread pool (4), which runs them. */
 const DEFAULT_ARGON2_CONCURRENCY = Math.min(availableParallelism(), 4);
+/** Fewest characters the first admin's password may have in production (DESIGN.md §5). */
+const MIN_PRODUCTION_ADMIN_PASSWORD_LENGTH = 12;
 
 const seconds = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 
@@ -34,8 +36,8 @@ export type AuthConfig = ReturnType<typeof loadAuthConfig>["config"];
 
 /**
  * Parses the environment once; every bad variable is reported together. In production the
- * admin password must be given (and not the development default); in development the default
- * is used with a warning.
+ * admin password must be given (not the development default) and have at least 12 characters;
+ * in development the default is used with a warning.
  */
 export function loadAuthConfig(env: Record<string, string | undefined> = process.env) {
   const problems = adminPasswordProblems(env);
@@ -57,5 +59,11 @@ export function loadAuthConfig(env: Record<string, string | undefined> = process
 function adminPasswordProblems(env: Record<string, string | undefined>): string[] {
   if (env.NODE_ENV !== "production") return [];
   const given = env.ADMIN_PASSWORD;
-  return !given || given === DEV_ADMIN_PASSWORD ? ["ADMIN_PASSWORD: a password of your own is required in production"] : [];
+  if (!given || given === DEV_ADMIN_PASSWORD) return ["ADMIN_PASSWORD: a password of your own is required in production"];
+  const length = [...given].length;
+  // Under 8 the schema's own rule already reports it.
+  if (length >= 8 && length < MIN_PRODUCTION_ADMIN_PASSWORD_LENGTH) {
+    return [`ADMIN_PASSWORD: must have at least ${MIN_PRODUCTION_ADMIN_PASSWORD_LENGTH} characters in production`];
+  }
+  return [];
 }

@@ -1,4 +1,5 @@
 export * from "./auth/principal.js";
+export * from "./auth/token-claims.js";
 export * from "./auth/token-verifier.js";
 export * from "./config/config.js";
 export * from "./db/database.js";

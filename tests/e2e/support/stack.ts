@@ -10,6 +10,8 @@ export interface Stack {
   services: Record<string, ServiceProcess>;
   /** gRPC addresses reserved for every service, running or not (a down peer answers UNAVAILABLE). */
   grpcAddr: Record<string, string>;
+  /** Each started service's database URL, for specs that look inside (e.g. auth's signing keys). */
+  databaseUrls: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -45,10 +47,12 @@ export async function startStack(names: readonly string[], opts: StackOptions = 
   };
   const databases: TestDatabase[] = [];
   const services: Record<string, ServiceProcess> = {};
+  const databaseUrls: Record<string, string> = {};
   try {
     for (const name of names) {
       const db = await createTestDatabase(`${name}_e2e`, "postgres");
       databases.push(db);
+      databaseUrls[name] = db.url ?? "";
       const url = opts.databaseUrl ? await opts.databaseUrl(name, db.url ?? "") : (db.url ?? "");
       services[name] = new ServiceProcess(name, ports[name].http, ports[name].grpc, { ...shared, DATABASE_URL: url });
       await services[name].start();
@@ -61,6 +65,7 @@ export async function startStack(names: readonly string[], opts: StackOptions = 
   return {
     services,
     grpcAddr,
+    databaseUrls,
     async stop() {
       await Promise.all(Object.values(services).map((s) => s.stop()));
       await Promise.all(databases.map((d) => d.drop()));

@@ -1,3 +1,4 @@
+import { IAT_CLOCK_TOLERANCE_SECONDS } from "@lms/platform";
 import { type CryptoKey, createLocalJWKSet, importJWK, SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type AccessTokenSettings, inspectAccessToken, signAccessToken } from "./access-token.js";
@@ -63,5 +64,23 @@ describe("access tokens", () => {
       .setExpirationTime("5m")
       .sign(key.privateKey);
     expect(await inspectAccessToken(getKey, token, settings)).toEqual({ valid: false, reason: "missing or invalid claims" });
+  });
+
+  it("refuse a well-signed token without exp, or issued in the future (beyond the clock tolerance)", async () => {
+    const signed = (edit: (jwt: SignJWT) => SignJWT) =>
+      edit(
+        new SignJWT({ email: user.email, role: user.role })
+          .setProtectedHeader({ alg: "EdDSA", kid: key.kid })
+          .setSubject(user.id)
+          .setIssuer(settings.issuer)
+          .setAudience(settings.audience),
+      ).sign(key.privateKey);
+    const now = Math.floor(Date.now() / 1000);
+    const noExp = await signed((j) => j.setIssuedAt(now));
+    const future = await signed((j) => j.setIssuedAt(now + IAT_CLOCK_TOLERANCE_SECONDS + 60).setExpirationTime(now + 3600));
+    const skewed = await signed((j) => j.setIssuedAt(now + 5).setExpirationTime(now + 900));
+    expect(await inspectAccessToken(getKey, noExp, settings)).toEqual({ valid: false, reason: "missing exp claim" });
+    expect(await inspectAccessToken(getKey, future, settings)).toEqual({ valid: false, reason: "token issued in the future" });
+    expect(await inspectAccessToken(getKey, skewed, settings)).toMatchObject({ valid: true });
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { ROLES, type RoleName } from "@lms/platform";
+import { accessTokenVerifyOptions, assertIssuedInThePast, ROLES, type RoleName } from "@lms/platform";
 import { type CryptoKey, errors, type JWTVerifyGetKey, jwtVerify, SignJWT } from "jose";
 import type { User } from "./user.js";
 
@@ -30,17 +30,17 @@ export function signAccessToken(key: { kid: string; privateKey: CryptoKey }, use
 }
 
 /**
- * Checks a token as every service does (EdDSA only, this issuer and audience, not expired)
+ * Checks a token as every service does (EdDSA only, this issuer and audience, `exp` present and
+ * not passed, `iat` not in the future)
  * and says why when it fails. Only a failure unrelated to the token (e.g. a bug) throws.
  */
 export async function inspectAccessToken(getKey: JWTVerifyGetKey, token: string, s: AccessTokenSettings): Promise<Introspection> {
   try {
     const { payload } = await jwtVerify(token, getKey, {
-      algorithms: ["EdDSA"],
-      issuer: s.issuer,
-      audience: s.audience,
+      ...accessTokenVerifyOptions(s.issuer, s.audience),
       requiredClaims: ["sub", "exp"],
     });
+    assertIssuedInThePast(payload);
     const role = payload.role as RoleName;
     if (typeof payload.sub !== "string" || typeof payload.email !== "string" || !ROLES.includes(role)) {
       return { valid: false, reason: "missing or invalid claims" };
@@ -62,6 +62,8 @@ export function reasonOf(err: InstanceType<typeof errors.JOSEError>): string {
     if (err.claim === "iss") return "wrong issuer";
     if (err.claim === "aud") return "wrong audience";
     if (err.claim === "nbf") return "token not yet valid";
+    if (err.claim === "iat") return "token issued in the future";
+    if (err.reason === "missing") return `missing ${err.claim} claim`;
     return `invalid ${err.claim} claim`;
   }
   if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid || err instanceof errors.JOSENotSupported) {

@@ -1,6 +1,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { createLocalJWKSet, errors, exportJWK, generateKeyPair, type JWTPayload, SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
+import { IAT_CLOCK_TOLERANCE_SECONDS } from "./token-claims.js";
 import { createTokenVerifier, type TokenVerifier, withVerifiedTokenCache } from "./token-verifier.js";
 
 type Key = Awaited<ReturnType<typeof generateKeyPair>>;
@@ -68,6 +69,33 @@ describe("createTokenVerifier", () => {
     ["no email", { sub: "u1", role: "ROLE_MEMBER" }],
   ])("refuses a signed token with %s", async (_what, claims) => {
     expect((await refusal(verifier.verify(await sign(claims)))).code).toBe(Code.Unauthenticated);
+  });
+
+  it("refuses a signed token without exp (it would be valid for ever)", async () => {
+    const noExp = await new SignJWT(goodClaims)
+      .setProtectedHeader({ alg: "EdDSA", kid: "k1" })
+      .setIssuer("library-auth")
+      .setAudience("library")
+      .setIssuedAt()
+      .sign(trusted.privateKey);
+    const err = await refusal(verifier.verify(noExp));
+    expect(err.code).toBe(Code.Unauthenticated);
+    expect(err.rawMessage).toBe("invalid token: exp claim missing");
+  });
+
+  it(`refuses a token issued more than ${IAT_CLOCK_TOLERANCE_SECONDS} s in the future, accepts a few seconds of clock skew`, async () => {
+    const issuedAt = (ahead: number) =>
+      new SignJWT(goodClaims)
+        .setProtectedHeader({ alg: "EdDSA", kid: "k1" })
+        .setIssuer("library-auth")
+        .setAudience("library")
+        .setIssuedAt(Math.floor(Date.now() / 1000) + ahead)
+        .setExpirationTime("1h")
+        .sign(trusted.privateKey);
+    const err = await refusal(verifier.verify(await issuedAt(IAT_CLOCK_TOLERANCE_SECONDS + 60)));
+    expect(err.code).toBe(Code.Unauthenticated);
+    expect(err.rawMessage).toBe("invalid token: iat claim refused");
+    expect((await verifier.verify(await issuedAt(5))).userId).toBe("u1");
   });
 
   it("refuses garbage", async () => {

@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { unauthenticated, unavailable } from "../errors/errors.js";
 import { type Principal, ROLES, type RoleName } from "./principal.js";
+import { accessTokenVerifyOptions, assertIssuedInThePast } from "./token-claims.js";
 
 /** Turns an access token into the caller, or throws UNAUTHENTICATED (UNAVAILABLE if keys cannot be fetched). */
 export interface TokenVerifier {
@@ -12,13 +13,15 @@ export class InvalidTokenError extends Error {}
 
 /**
  * Verifies EdDSA JWTs against `keys` with a fixed issuer and audience: a token of another
- * algorithm (including `alg: none`), issuer or audience is refused.
+ * algorithm (including `alg: none`), issuer or audience is refused, and so is a token
+ * without `exp` or issued in the future (token-claims.ts).
  */
 export function createTokenVerifier(keys: JWTVerifyGetKey, issuer: string, audience: string): TokenVerifier {
   return {
     async verify(token) {
       try {
-        const { payload } = await jwtVerify(token, keys, { algorithms: ["EdDSA"], issuer, audience });
+        const { payload } = await jwtVerify(token, keys, accessTokenVerifyOptions(issuer, audience));
+        assertIssuedInThePast(payload);
         const role = payload.role as RoleName;
         if (typeof payload.sub !== "string" || !ROLES.includes(role) || typeof payload.email !== "string") {
           throw unauthenticated("invalid token: missing claims");
@@ -69,6 +72,8 @@ export function withVerifiedTokenCache(inner: TokenVerifier, maxEntries = VERIFI
 function toAuthError(err: unknown): Error {
   if (err instanceof errors.JWTExpired) return unauthenticated("token expired");
   if (err instanceof errors.JWKSTimeout) return unavailable("auth service keys unavailable");
+  if (err instanceof errors.JWTClaimValidationFailed)
+    return unauthenticated(`invalid token: ${err.claim} claim ${err.reason === "missing" ? "missing" : "refused"}`);
   if (err instanceof errors.JOSEError) return unauthenticated(`invalid token: ${err.code}`);
   if (err instanceof Error && "code" in err && typeof err.code === "number") return err; // already a ConnectError
   // fetch failures of the key set (auth service down) are not the caller's fault.

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { baseConfigSchema, ConfigError, parseConfig } from "./config.js";
 
 const schema = baseConfigSchema({ httpPort: 8082, grpcPort: 50052 });
+const LONG_KEY = "a-real-secret-of-32-characters-!";
 
 function configError(env: Record<string, string>): ConfigError {
   try {
@@ -78,8 +79,8 @@ describe("parseConfig", () => {
   });
 
   it("accepts a real server key in production without warnings", () => {
-    const { config, warnings } = parseConfig(schema, { NODE_ENV: "production", SERVER_KEY: "a-real-secret" });
-    expect(config.SERVER_KEY).toBe("a-real-secret");
+    const { config, warnings } = parseConfig(schema, { NODE_ENV: "production", SERVER_KEY: LONG_KEY });
+    expect(config.SERVER_KEY).toBe(LONG_KEY);
     expect(warnings).toEqual([]);
   });
 
@@ -94,5 +95,24 @@ describe("parseConfig", () => {
     expect(config.HTTP_PORT).toBe(8082);
     expect(config.DB_MAX_IDLE_CONNS).toBe(2);
     expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it("refuses a server key shorter than 32 characters in production, saying how long it is", () => {
+    const err = configError({ NODE_ENV: "production", SERVER_KEY: LONG_KEY.slice(0, 31) });
+    expect(err.problems).toEqual(["SERVER_KEY: must have at least 32 characters in production (has 31)"]);
+    expect(parseConfig(schema, { SERVER_KEY: "short" }).config.SERVER_KEY).toBe("short");
+  });
+
+  it("lists a short production key together with every other bad variable", () => {
+    const err = configError({ NODE_ENV: "production", SERVER_KEY: "a", HTTP_PORT: "x" });
+    expect(err.problems.map((p) => p.split(":")[0]).sort()).toEqual(["HTTP_PORT", "SERVER_KEY"]);
+  });
+
+  it("binds gRPC to 127.0.0.1 in development and test, to 0.0.0.0 in production, unless GRPC_HOST says otherwise", () => {
+    expect(parseConfig(schema, {}).config.GRPC_HOST).toBe("127.0.0.1");
+    expect(parseConfig(schema, { NODE_ENV: "test", HOST: "0.0.0.0" }).config.GRPC_HOST).toBe("127.0.0.1");
+    expect(parseConfig(schema, { NODE_ENV: "production", SERVER_KEY: LONG_KEY }).config.GRPC_HOST).toBe("0.0.0.0");
+    expect(parseConfig(schema, { GRPC_HOST: "0.0.0.0" }).config.GRPC_HOST).toBe("0.0.0.0");
+    expect(parseConfig(schema, { NODE_ENV: "production", SERVER_KEY: LONG_KEY, GRPC_HOST: "10.0.0.5" }).config.GRPC_HOST).toBe("10.0.0.5");
   });
 });

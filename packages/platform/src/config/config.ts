@@ -10,6 +10,9 @@ export class ConfigError extends Error {
 
 const DEV_SERVER_KEY = "dev-server-key-change-me";
 
+/** Fewest characters a `SERVER_KEY` may have in production (DESIGN.md §5 hardening rules). */
+export const MIN_PRODUCTION_SERVER_KEY_LENGTH = 32;
+
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 const optionalString = z
   .string()
@@ -26,6 +29,12 @@ export function baseConfigSchema(defaults: { httpPort: number; grpcPort: number 
     HTTP_PORT: port(defaults.httpPort),
     GRPC_PORT: port(defaults.grpcPort),
     HOST: z.string().default("0.0.0.0"),
+    /**
+     * Address the gRPC port binds to. Unset ("") means 127.0.0.1 in development and test (the
+     * development server key is public, so nobody else may reach the port) and 0.0.0.0 in
+     * production; {@link parseConfig} fills it in.
+     */
+    GRPC_HOST: z.string().default(""),
     DATABASE_URL: optionalString,
     DATA_DIR: z.string().default("./data"),
     SERVER_KEY: z.string().min(1).default(DEV_SERVER_KEY),
@@ -65,8 +74,9 @@ export type BaseConfig = z.infer<ReturnType<typeof baseConfigSchema>>;
 
 /**
  * Parses `env` against `schema` (empty variables count as unset), reporting every bad variable in one {@link ConfigError},
- * and returns a frozen object. In production the development server key is refused; in
- * development it is used and `warnings` says so.
+ * and returns a frozen object. In production the development server key, and any key shorter
+ * than {@link MIN_PRODUCTION_SERVER_KEY_LENGTH} characters, is refused; in development it is
+ * used and `warnings` says so. An unset `GRPC_HOST` becomes 127.0.0.1, or 0.0.0.0 in production.
  */
 export function parseConfig<S extends z.ZodType<BaseConfig, z.ZodTypeDef, unknown>>(
   schema: S,
@@ -75,16 +85,24 @@ export function parseConfig<S extends z.ZodType<BaseConfig, z.ZodTypeDef, unknow
   // An empty variable (a blank line in .env) means "not set", never 0 or "".
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""));
   const result = schema.safeParse(present);
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => `${i.path.join(".") || "(env)"}: ${i.message}`));
-  }
+  const problems = result.success ? [] : result.error.issues.map((i) => `${i.path.join(".") || "(env)"}: ${i.message}`);
+  problems.push(...productionKeyProblems(present));
+  if (!result.success || problems.length > 0) throw new ConfigError(problems);
   const config = result.data as z.infer<S>;
   const warnings: string[] = [];
   if (config.SERVER_KEY === DEV_SERVER_KEY) {
-    if (config.NODE_ENV === "production") {
-      throw new ConfigError(["SERVER_KEY: must be set to a secret of your own in production"]);
-    }
     warnings.push("SERVER_KEY is not set: using the development default (never in production)");
   }
+  if (config.GRPC_HOST === "") (config as BaseConfig).GRPC_HOST = config.NODE_ENV === "production" ? "0.0.0.0" : "127.0.0.1";
   return { config: Object.freeze(config), warnings };
+}
+
+function productionKeyProblems(env: Record<string, string | undefined>): string[] {
+  if (env.NODE_ENV !== "production") return [];
+  const key = env.SERVER_KEY;
+  if (key === undefined || key === DEV_SERVER_KEY) return ["SERVER_KEY: must be set to a secret of your own in production"];
+  if (key.length < MIN_PRODUCTION_SERVER_KEY_LENGTH) {
+    return [`SERVER_KEY: must have at least ${MIN_PRODUCTION_SERVER_KEY_LENGTH} characters in production (has ${key.length})`];
+  }
+  return [];
 }

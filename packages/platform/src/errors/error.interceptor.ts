@@ -2,6 +2,7 @@ import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { ErrorInfoSchema } from "@lms/gen/google/rpc/error_details_pb";
 import { databaseUnavailableCause } from "../db/database-unavailable.js";
 import type { Logger } from "../observability/logger.js";
+import { refusedTextError } from "./pg-input-error.js";
 
 /** Codes a handler may give on purpose; anything else is a bug and becomes INTERNAL. */
 const DELIBERATE = new Set<Code>([
@@ -35,6 +36,8 @@ export function createErrorInterceptor(log: Logger): Interceptor {
         fillDomain(err, req.service.typeName.replace(/\.[^.]+$/, ""));
         return err;
       }
+      const refusedText = refusedTextError(err);
+      if (refusedText) return refusedText;
       const dbCause = databaseUnavailableCause(err);
       if (dbCause !== undefined) {
         log.warn({ procedure: req.method.name, cause: dbCause }, "database unavailable");

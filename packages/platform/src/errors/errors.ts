@@ -17,6 +17,15 @@ export function invalidArgument(field: string, description: string): ConnectErro
   return new ConnectError(`${field}: ${description}`, Code.InvalidArgument, undefined, [{ desc: BadRequestSchema, value: detail }]);
 }
 
+/** Several fields are malformed (400): one google.rpc.BadRequest naming each, as DESIGN.md §3 asks. */
+export function invalidArguments(violations: readonly { field: string; description: string }[]): ConnectError {
+  const detail = create(BadRequestSchema, {
+    fieldViolations: violations.map((v) => create(BadRequest_FieldViolationSchema, v)),
+  });
+  const message = violations.map((v) => `${v.field}: ${v.description}`).join("; ");
+  return new ConnectError(message, Code.InvalidArgument, undefined, [{ desc: BadRequestSchema, value: detail }]);
+}
+
 /** No entity of that kind has that id (404). */
 export function notFound(entity: string, id: string): ConnectError {
   return new ConnectError(`${entity} ${id} not found`, Code.NotFound);

@@ -66,14 +66,35 @@ function codecOf(method: DescMethod, responseStream: boolean): grpc.MethodDefini
     requestStream: false,
     responseStream,
     requestSerialize: (m) => Buffer.from(toBinary(method.input, m)),
-    requestDeserialize: (bytes) => fromBinary(method.input, bytes),
+    requestDeserialize: (bytes) => decodeRequest(method, bytes),
     responseSerialize: (m) => Buffer.from(toBinary(method.output, m)),
     responseDeserialize: (bytes) => fromBinary(method.output, bytes),
   };
 }
 
+/**
+ * A request grpc-js could not decode (e.g. a string that is not valid UTF-8). grpc-js answers
+ * a throwing deserializer with INTERNAL; a client's bad bytes are INVALID_ARGUMENT (DESIGN.md
+ * §3), so the deserializer hands this on and the handler refuses it.
+ */
+class UndecodableRequest {
+  constructor(readonly error: ConnectError) {}
+}
+
+function decodeRequest(method: DescMethod, bytes: Uint8Array): Message {
+  try {
+    return fromBinary(method.input, bytes);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return new UndecodableRequest(
+      new ConnectError(`the request is not a valid ${method.input.typeName}: ${why}`, Code.InvalidArgument),
+    ) as unknown as Message;
+  }
+}
+
 function unaryHandler(invoker: MethodInvoker, method: DescMethod, trusted: ReadonlySet<string>): grpc.handleUnaryCall<Message, Message> {
   return (call, callback) => {
+    if (call.request instanceof UndecodableRequest) return callback(toStatus(call.request.error));
     invoker.unary(method, callInit(call, trusted), call.request).then(
       (res) => {
         call.sendMetadata(toMetadata(res.header));
@@ -90,6 +111,7 @@ function serverStreamHandler(
   trusted: ReadonlySet<string>,
 ): grpc.handleServerStreamingCall<Message, Message> {
   return (call) => {
+    if (call.request instanceof UndecodableRequest) return void call.emit("error", toStatus(call.request.error));
     const init = callInit(call, trusted);
     const cancelled = init.signal as AbortSignal;
     (async () => {

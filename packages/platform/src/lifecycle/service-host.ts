@@ -11,6 +11,7 @@ import { registerHealthService } from "../grpc/health.service.js";
 import { createMethodInvoker } from "../grpc/method-invoker.js";
 import { createObserveInterceptor } from "../grpc/observe.interceptor.js";
 import { createServerKeyInterceptor } from "../grpc/server-key.interceptor.js";
+import { createTextInterceptor } from "../grpc/text.interceptor.js";
 import { trustedProxySet } from "../net/client-address.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
@@ -60,14 +61,15 @@ export interface HostDeps {
 export interface ServiceHost {
   /** An in-process client transport (for tests): same routes, same interceptors as the gRPC port. */
   transport: ReturnType<typeof createRouterTransport>;
-  start(httpPort: number, grpcPort: number, host: string): Promise<{ httpPort: number; grpcPort: number }>;
+  /** Listens: REST on `host`, gRPC on `grpcHost` (defaults to `host`). */
+  start(httpPort: number, grpcPort: number, host: string, grpcHost?: string): Promise<{ httpPort: number; grpcPort: number }>;
   stop(): Promise<void>;
 }
 
 /**
  * Wires one service onto both faces (STYLE.md rules 1 and 8): a gRPC h2c server and a Fastify
  * REST server whose transcoded routes call the same ServiceImpl through the same interceptor
- * chain (errors → server key → access) in process, without a loopback hop. Nothing listens
+ * chain (errors → server key → access → text) in process, without a loopback hop. Nothing listens
  * until `start`.
  */
 export async function createServiceHost(def: ServiceDefinition, deps: HostDeps): Promise<ServiceHost> {
@@ -88,6 +90,7 @@ export async function createServiceHost(def: ServiceDefinition, deps: HostDeps):
     createErrorInterceptor(deps.log),
     createServerKeyInterceptor(deps.serverKey),
     createAccessInterceptor(def.access, deps.verifier),
+    createTextInterceptor(),
   ];
   const trustedProxies = trustedProxySet(deps.trustedProxies ?? []);
   const grpc = createGrpcServer(createMethodInvoker(routes, [createObserveInterceptor(deps.log, deps.metrics), ...chain]), trustedProxies);
@@ -107,9 +110,9 @@ export async function createServiceHost(def: ServiceDefinition, deps: HostDeps):
   let stopped: Promise<void> | undefined;
   return {
     transport,
-    async start(httpPort, grpcPort, host) {
-      const boundGrpc = await grpc.listen(grpcPort, host).catch(async (err) => {
-        throw await asPortInUse(err, "gRPC", host, grpcPort);
+    async start(httpPort, grpcPort, host, grpcHost = host) {
+      const boundGrpc = await grpc.listen(grpcPort, grpcHost).catch(async (err) => {
+        throw await asPortInUse(err, "gRPC", grpcHost, grpcPort);
       });
       await rest.listen({ port: httpPort, host }).catch(async (err) => {
         await grpc.close(0);
@@ -174,7 +177,7 @@ export async function createServiceApp(
     log: basics.log,
     db: basics.db,
     transport: host.transport,
-    start: () => host.start(config.HTTP_PORT, config.GRPC_PORT, config.HOST),
+    start: () => host.start(config.HTTP_PORT, config.GRPC_PORT, config.HOST, config.GRPC_HOST),
     stop: () => host.stop(),
   };
 }

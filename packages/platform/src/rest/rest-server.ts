@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { accessLogger, type Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
 import { registerFallbackHandlers } from "./fallback-handlers.js";
+import { answerClientError, registerSecurityHeaders, SWAGGER_UI_CSP } from "./http-hardening.js";
 import type { HttpRoute } from "./http-rules.js";
 import { restError } from "./json-errors.js";
 
@@ -34,10 +35,12 @@ export async function createRestServer(opts: RestServerOptions): Promise<Fastify
     bodyLimit: opts.bodyLimit,
     genReqId: (req) => headerId(req.headers["x-request-id"]) ?? randomUUID(),
     return503OnClosing: true,
+    clientErrorHandler: answerClientError,
   });
   registerJsonParser(app);
   registerRequestObservation(app, opts);
   closeConnectionsAfterAnswerWhileClosing(app);
+  registerSecurityHeaders(app, opts.routes);
   app.get("/healthz", { config: { rpc: "healthz" } }, async () => ({ status: "ok" }));
   app.get("/readyz", { config: { rpc: "readyz" } }, async (_req, reply) => {
     try {
@@ -136,6 +139,7 @@ async function registerSwagger(app: FastifyInstance, service: string, document: 
   // The UI loads the same document from the plugin's own `/json` route (@fastify/swagger-ui always points it there).
   await app.register(fastifySwaggerUi, {
     routePrefix: "/",
+    staticCSP: SWAGGER_UI_CSP,
     uiConfig: { validatorUrl: null, persistAuthorization: true, tryItOutEnabled: true } as never,
   });
 }

@@ -11,7 +11,7 @@ export const ADMIN = { email: "root@library.test", password: "admin-secret-123" 
 export type AuthApp = Awaited<ReturnType<typeof buildAuthApp>>;
 
 /** Builds (not starts) the auth service on `databaseUrl` with cheap argon2 and test ports. */
-export async function buildTestAuthApp(databaseUrl: string | undefined, env: Record<string, string> = {}): Promise<AuthApp> {
+export async function buildTestAuthApp(databaseUrl: string, env: Record<string, string> = {}): Promise<AuthApp> {
   const { config } = loadAuthConfig(
     testServiceEnv(databaseUrl, {
       ADMIN_EMAIL: ADMIN.email,

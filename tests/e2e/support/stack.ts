@@ -38,7 +38,7 @@ export async function startStack(names: readonly string[]): Promise<Stack> {
   const services: Record<string, ServiceProcess> = {};
   try {
     for (const name of names) {
-      const db = await createTestDatabase(`${name}_e2e`, "postgres");
+      const db = await createTestDatabase(`${name}_e2e`);
       databases.push(db);
       services[name] = new ServiceProcess(name, ports[name].http, ports[name].grpc, { ...shared, DATABASE_URL: db.url ?? "" });
       await services[name].start();

@@ -1,7 +1,10 @@
 import { join } from "node:path";
 import pg from "pg";
 import type { Logger } from "../observability/logger.js";
-import { EMBEDDED_PORT, startEmbeddedPostgres } from "./embedded-postgres.js";
+import { startEmbeddedPostgres } from "./embedded-postgres.js";
+
+/** The number in a lone service's socket name (`.s.PGSQL.5432`); it opens no TCP port. */
+const LONE_SOCKET_PORT = 5432;
 
 /** Pool settings of DESIGN.md §6. */
 export interface PoolSettings {
@@ -24,9 +27,9 @@ export interface Database {
 }
 
 /**
- * Opens the database of `service`: `url` when given, else an embedded PostgreSQL persisted
- * under `<dataDir>/<service>`. Every service goes through the same `pg` driver, so types parse
- * the same way on both.
+ * Opens the database of `service`: `url` when given, else its own embedded PostgreSQL server
+ * under `<dataDir>/<service>` (a service started alone; `make run` starts one shared server and
+ * passes URLs instead), reached on a private unix socket, stopped by {@link Database.close}.
  */
 export async function openDatabase(opts: {
   service: string;
@@ -46,10 +49,11 @@ export async function openDatabase(opts: {
   if (opts.url) {
     return wrap(new pg.Pool({ ...poolConfig, connectionString: opts.url }), "postgres", opts.log, async () => {});
   }
-  const dir = opts.dataDir.startsWith("memory://") ? opts.dataDir : join(opts.dataDir, opts.service);
-  const embedded = await startEmbeddedPostgres(dir, opts.pool.maxOpen);
-  const pool = new pg.Pool({ ...poolConfig, host: embedded.socketDir, port: EMBEDDED_PORT, user: "postgres", database: "postgres" });
-  return wrap(pool, `embedded (${dir})`, opts.log, () => embedded.close());
+  const dir = join(opts.dataDir, opts.service);
+  const say = (line: string) => opts.log.info(line);
+  const embedded = await startEmbeddedPostgres({ dataDir: dir, port: LONE_SOCKET_PORT, listen: false, say });
+  const pool = new pg.Pool({ ...poolConfig, ...embedded.adminConnection() });
+  return wrap(pool, `embedded (${dir})`, opts.log, () => embedded.stop());
 }
 
 function wrap(pool: pg.Pool, kind: string, log: Logger, closeServer: () => Promise<void>): Database {

@@ -49,3 +49,12 @@ export async function startLocalPostgres(specs: ServiceSpec[], env: Env, say: (l
   }
   return { urls, stop: () => server.stop() };
 }
+
+/**
+ * What a service on the embedded server gets on top of its environment: its own DATABASE_URL,
+ * and DB_MAX_IDLE_CONNS 0 unless set, so a development machine at rest holds no idle
+ * connections (each is a server process of ~15 MiB; a new one on loopback costs a few ms).
+ */
+export function embeddedServiceEnv(url: string, env: Env): Env {
+  return { DATABASE_URL: url, DB_MAX_IDLE_CONNS: env.DB_MAX_IDLE_CONNS?.trim() || "0" };
+}

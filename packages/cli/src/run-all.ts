@@ -2,9 +2,9 @@
 // own DATABASE_URL and ports from the <SERVICE>_* variables, started, awaited on /readyz, listed,
 // and stopped together; services with no <SERVICE>_DATABASE_URL get a database on one embedded
 // PostgreSQL server that the launcher starts first and stops last.
-import { REPO_ROOT } from "@lms/platform";
+import { REPO_ROOT } from "@lms/platform/repo-paths";
 import { isEntryPoint, runCli } from "./entry-point.js";
-import { embeddedDataDirOf, type LocalPostgres, servicesOnEmbedded, startLocalPostgres } from "./local-postgres.js";
+import { embeddedDataDirOf, embeddedServiceEnv, type LocalPostgres, servicesOnEmbedded, startLocalPostgres } from "./local-postgres.js";
 import { waitUntilReady } from "./readiness.js";
 import { describeExit, type ServiceProcess, spawnService } from "./service-process.js";
 import { entryOf, envPrefixOf, getService, presentServices, SERVICE_NAMES, SERVICES, type ServiceSpec } from "./services.js";
@@ -118,9 +118,8 @@ class Launcher {
 
   private spawn(spec: ServiceSpec): ServiceProcess {
     const label = `[${spec.name}]`.padEnd(this.labelWidth);
-    const env = childEnv(spec, this.env);
     const embeddedUrl = this.database?.urls.get(spec.name);
-    if (embeddedUrl) env.DATABASE_URL = embeddedUrl;
+    const env = { ...childEnv(spec, this.env), ...(embeddedUrl ? embeddedServiceEnv(embeddedUrl, this.env) : {}) };
     const proc = spawnService({ name: spec.name, entry: entryOf(spec.name), cwd: REPO_ROOT, env, label });
     this.running.push(proc);
     void proc.exited.then((status) => this.fail(`${spec.name} exited unexpectedly (${describeExit(status)})`));

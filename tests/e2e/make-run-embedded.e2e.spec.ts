@@ -97,6 +97,9 @@ describe("make run on the embedded PostgreSQL", { timeout: 240_000 }, () => {
 
   afterAll(async () => {
     await launcher?.stop("SIGKILL");
+    // After a failure, leave no server behind either.
+    const left = await postmaster(dataDir).catch(() => undefined);
+    if (left && alive(left.pid)) process.kill(left.pid, "SIGQUIT");
     await rm(dataDir, { recursive: true, force: true });
   });
 

@@ -178,8 +178,7 @@ function collectStderr(child: ChildProcess): { text(): string; relay(): void } {
   child.stderr?.setEncoding("utf8");
   child.stderr?.on("data", (chunk: string) => {
     if (!relaying) text += chunk;
-    else
-      for (const line of chunk.split("\n")) if (/\b(FATAL|PANIC):/.test(line)) process.stderr.write(`[postgres] ${line}\n`);
+    else for (const line of chunk.split("\n")) if (/\b(FATAL|PANIC):/.test(line)) process.stderr.write(`[postgres] ${line}\n`);
   });
   return {
     text: () => text,

@@ -141,6 +141,10 @@ describe("make run on the embedded PostgreSQL", { timeout: 240_000 }, () => {
         "select datname from pg_database join pg_roles on datdba = pg_roles.oid where datname = rolname || '_db'",
       );
       expect(databases.rows.map((r) => r.datname).sort()).toEqual(SERVICES.map((s) => `${s.name}_db`).sort());
+      const crossed = await notifier.query(
+        "select 1 from pg_roles r, pg_database d where r.rolname in ('auth', 'author', 'category', 'book') and d.datname <> r.rolname || '_db' and d.datname like '%_db' and has_database_privilege(r.rolname, d.datname, 'connect')",
+      );
+      expect(crossed.rowCount).toBe(0);
       await listener.query("listen lms_probe");
       const heard = once(listener, "notification");
       await notifier.query("select pg_notify('lms_probe', 'across connections')");

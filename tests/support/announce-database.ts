@@ -23,7 +23,9 @@ export default async function announceDatabase(): Promise<(() => Promise<void>) 
   const dir = await mkdtemp(join(tmpdir(), "lms-test-pg-"));
   await chmod(dir, 0o755); // run as root, the server runs as `postgres` and must reach its data directory
   const say = (line: string) => process.stdout.write(`[make test] ${line}\n`);
-  const server = await startEmbeddedPostgres({ dataDir: join(dir, "postgres"), port: await freePort(), listen: true, say });
+  // Two workers, each with whole stacks of services and their pools, may hold more than 100 connections.
+  const settings = { max_connections: "300" };
+  const server = await startEmbeddedPostgres({ dataDir: join(dir, "postgres"), port: await freePort(), listen: true, say, settings });
   process.env.TEST_DATABASE_URL = await grantDatabase(server, { role: "postgres", database: "postgres" });
   return async () => {
     await server.stop();

@@ -30,6 +30,8 @@ export interface EmbeddedPostgresOptions {
   listen: boolean;
   /** Prints what the slow steps are doing (first start, start). */
   say: (line: string) => void;
+  /** Server settings over {@link embeddedSettings} (e.g. a test run's larger `max_connections`). */
+  settings?: Record<string, string>;
 }
 
 interface Binaries {
@@ -58,7 +60,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   if (owner) await chown(socketDir, owner.uid, owner.gid);
   opts.say(`starting the embedded PostgreSQL ${EMBEDDED_MAJOR} under ${opts.dataDir}${opts.listen ? ` on 127.0.0.1:${opts.port}` : ""}`);
   const args = ["-D", dataDir, "-p", String(opts.port), "-k", socketDir];
-  for (const [name, value] of Object.entries(embeddedSettings(opts.listen))) args.push("-c", `${name}=${value}`);
+  for (const [name, value] of Object.entries({ ...embeddedSettings(opts.listen), ...opts.settings })) args.push("-c", `${name}=${value}`);
   const child = spawn(bin.postgres, args, { ...owner, detached: true, stdio: ["ignore", "ignore", "pipe"], env: cleanEnv() });
   const stderr = collectStderr(child);
   const exited = new Promise<void>((done) => child.once("exit", () => done()));

@@ -16,6 +16,7 @@ export interface EmbeddedPostgres {
   port: number;
   /** Private directory (mode 0700) holding the unix socket; superuser `postgres` connects there without a password. */
   socketDir: string;
+  /** The postmaster's process id. */
   pid: number;
   /** `pg` settings for the superuser over the private socket. */
   adminConnection(database?: string): pg.ClientConfig;
@@ -23,8 +24,11 @@ export interface EmbeddedPostgres {
   stop(): Promise<void>;
 }
 
+/** How to run the server: where its data lives and how it is reached. */
 export interface EmbeddedPostgresOptions {
+  /** Data directory (created and initialised on first use); as the user wrote it, for messages. */
   dataDir: string;
+  /** TCP port when `listen`, else only the number in the socket's name. */
   port: number;
   /** Listen on 127.0.0.1:port (roles log in with a password); false: the private socket only. */
   listen: boolean;
@@ -71,6 +75,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   try {
     await waitForConnections(adminConnection(), exited);
   } catch {
+    process.removeListener("exit", onExit);
     child.kill("SIGKILL");
     await exited;
     await rm(socketDir, { recursive: true, force: true });

@@ -34,7 +34,7 @@ $(INSTALLED): package-lock.json
 	npm ci
 	@touch $@
 
-run: install ## Start every service (embedded PostgreSQL under ./data unless <SERVICE>_DATABASE_URL), print URLs
+run: install ## Start every service (one embedded PostgreSQL under ./data/postgres unless <SERVICE>_DATABASE_URL), print URLs
 	npm run run
 
 test: install ## Run the whole suite (PostgreSQL at TEST_DATABASE_URL when it answers, else embedded)

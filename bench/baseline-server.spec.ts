@@ -5,14 +5,13 @@ import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import * as grpc from "@grpc/grpc-js";
 import { BookSchema, BookService, GetBookRequestSchema } from "@lms/gen/library/book/v1/book_pb";
 import { migrateUp, migrationsDirOf, REPO_ROOT } from "@lms/platform";
-import { createTestDatabase, type TestDatabase, testServerAnswers } from "@lms/platform/testing/test-database";
+import { createTestDatabase, type TestDatabase } from "@lms/platform/testing/test-database";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../tests/e2e/support/ports.js";
 import { callMetadata, grpcCallers } from "./grpc-load.js";
 import { NodeProcess } from "./process.js";
 
-const server = await testServerAnswers();
 const BOOK = "6e14b18c-f935-4549-909e-49c91c363265";
 const MISSING = "0b7e3f5e-7d1a-4c3e-9a57-1f6f3b1e2a10";
 
@@ -37,14 +36,14 @@ function getBook(address: string, id: string): Promise<{ title: string; availabl
 
 // The baseline server as the bench runs it: its own process on a database with the book
 // service's schema, one seeded book, all three faces answering GetBook by primary key.
-describe.skipIf(!server)("the baseline server", () => {
+describe("the baseline server", () => {
   let database: TestDatabase;
   let baseline: NodeProcess;
   let logDir = "";
   const ports = { http: 0, grpc: 0, grpcJs: 0 };
 
   beforeAll(async () => {
-    database = await createTestDatabase("bench_baseline_spec", "postgres");
+    database = await createTestDatabase("bench_baseline_spec");
     const pool = new pg.Pool({ connectionString: database.url });
     try {
       await migrateUp(pool, migrationsDirOf("book"));

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -16,13 +16,19 @@ export interface ColdStart {
 
 /**
  * Spawns the `make run` launcher (packages/cli/src/run-all.ts) with an empty DATA_DIR, so
- * every service creates its embedded PostgreSQL (PGlite) from nothing, on free non-default
- * ports; times it until all four /readyz answer 200, then sends SIGINT (Ctrl-C) and waits for
+ * the launcher initialises its one embedded PostgreSQL server and creates every service's
+ * database from nothing, on free non-default ports; times it until all four /readyz answer 200, then sends SIGINT (Ctrl-C) and waits for
  * it to exit. `make install` is not part of the figure (node_modules already exists).
  */
 export async function measureColdStart(logDir: string): Promise<ColdStart> {
   const dataDir = await mkdtemp(join(tmpdir(), "lms-bench-coldstart-"));
-  const env: Record<string, string> = { DATA_DIR: dataDir, LOG_LEVEL: "info", NODE_ENV: "development" };
+  await chmod(dataDir, 0o755); // run as root, the server runs as `postgres` and must reach its data directory
+  const env: Record<string, string> = {
+    DATA_DIR: dataDir,
+    LOG_LEVEL: "info",
+    NODE_ENV: "development",
+    EMBEDDED_PG_PORT: String(await freePort()),
+  };
   const readyUrls: string[] = [];
   for (const s of SERVICES) {
     const http = await freePort();

@@ -92,7 +92,7 @@ export function renderReport(r: {
       r.rss.map((p) => [p.name, p.mib === undefined ? "n/a" : p.mib.toFixed(0)]),
     ),
     "",
-    "### `make run` cold start (fresh DATA_DIR: four embedded PostgreSQL databases created from nothing)",
+    "### `make run` cold start (fresh DATA_DIR: the embedded PostgreSQL initialised and four databases created from nothing)",
     "",
     r.coldStart
       ? `${r.coldStart.readySeconds.toFixed(1)} s from spawn until all four /readyz answer 200; SIGINT → exit ${r.coldStart.exitCode} in ${r.coldStart.stopSeconds.toFixed(1)} s.`

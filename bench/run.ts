@@ -22,7 +22,7 @@ import type { CellSummary } from "./stats.js";
 import { registerMembers } from "./users.js";
 
 const config = loadBenchConfig();
-// The embedded PostgreSQL serialises every transaction: measuring on it would measure PGlite.
+// Measured against the configured PostgreSQL server, so runs compare across machines.
 if (!(await testServerAnswers())) {
   process.stderr.write(`bench: no PostgreSQL server answers at ${TEST_SERVER_URL} (set TEST_DATABASE_URL)\n`);
   process.exit(1);

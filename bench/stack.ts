@@ -35,7 +35,7 @@ export async function startBenchStack(sizes: SeedSizes, logDir: string, log: (li
   const databases: TestDatabase[] = [];
   const started: NodeProcess[] = [];
   try {
-    for (const name of SERVICES) databases.push(await createTestDatabase(`bench_${name}`, "postgres"));
+    for (const name of SERVICES) databases.push(await createTestDatabase(`bench_${name}`));
     const databaseUrl = Object.fromEntries(SERVICES.map((s, i) => [s, databases[i].url ?? ""])) as Record<ServiceName, string>;
     await Promise.all(SERVICES.map((s) => migrate(databaseUrl[s], s)));
     const seedStart = performance.now();

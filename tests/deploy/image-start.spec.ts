@@ -60,7 +60,7 @@ describe.skipIf(!server)("the image's start command on the built output", () => 
       let db: TestDatabase | undefined;
       let proc: PlainProcess | undefined;
       try {
-        db = await createTestDatabase(`deploy_${name}`, "postgres");
+        db = await createTestDatabase(`deploy_${name}`);
         const httpPort = await freePort();
         const env: Record<string, string> = {
           PATH: process.env.PATH ?? "/usr/bin:/bin",

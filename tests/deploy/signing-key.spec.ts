@@ -5,20 +5,17 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { loadSigningKeys, type SigningKeys } from "@lms/auth/domain/signing-keys";
 import { migrateUp, migrationsDirOf, REPO_ROOT } from "@lms/platform";
-import { createTestDatabase, type TestDatabase, testServerAnswers } from "@lms/platform/testing/test-database";
+import { createTestDatabase, type TestDatabase } from "@lms/platform/testing/test-database";
 import { jwtVerify, SignJWT } from "jose";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-const server = await testServerAnswers();
-if (!server) console.warn("[deploy] signing-key rotation specs skipped: they need the PostgreSQL server at TEST_DATABASE_URL");
-
-describe.skipIf(!server)("rotating the auth signing keys (docs/operations.md)", () => {
+describe("rotating the auth signing keys (docs/operations.md)", () => {
   let db: TestDatabase;
   let pool: pg.Pool;
 
   beforeAll(async () => {
-    db = await createTestDatabase("deploy_keys", "postgres");
+    db = await createTestDatabase("deploy_keys");
     pool = new pg.Pool({ connectionString: db.url, max: 2 });
     await migrateUp(pool, migrationsDirOf("auth"));
   });

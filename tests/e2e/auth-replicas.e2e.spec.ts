@@ -1,17 +1,14 @@
 import { rest } from "@lms/platform/testing/rest-client";
-import { createTestDatabase, type TestDatabase, testServerAnswers } from "@lms/platform/testing/test-database";
+import { createTestDatabase, type TestDatabase } from "@lms/platform/testing/test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Body, reasonOf, registerMember } from "./support/fixtures.js";
 import { freePort } from "./support/ports.js";
 import { ServiceProcess } from "./support/service-process.js";
 import { ADMIN, SERVER_KEY } from "./support/stack.js";
 
-const server = await testServerAnswers();
-if (!server) console.warn("[e2e] skipped: needs the PostgreSQL server at TEST_DATABASE_URL");
-
 // Two auth replicas on ONE database, as a cluster runs them: everything they share (signing
 // keys, refresh-token state, login failures) must live in the database, not in a process.
-describe.skipIf(!server)("two auth replicas sharing one database", () => {
+describe("two auth replicas sharing one database", () => {
   let database: TestDatabase;
   let authorDb: TestDatabase;
   let a: ServiceProcess;
@@ -19,8 +16,8 @@ describe.skipIf(!server)("two auth replicas sharing one database", () => {
   let author: ServiceProcess;
 
   beforeAll(async () => {
-    database = await createTestDatabase("auth_replicas", "postgres");
-    authorDb = await createTestDatabase("author_replicas", "postgres");
+    database = await createTestDatabase("auth_replicas");
+    authorDb = await createTestDatabase("author_replicas");
     const env = {
       DATABASE_URL: database.url ?? "",
       SERVER_KEY,

@@ -183,7 +183,7 @@ describe.skipIf(!server)("security hardening end to end", { timeout: 60_000 }, (
     it("in development the gRPC port listens on 127.0.0.1 only, even with HOST=0.0.0.0 for REST", async () => {
       const outside = outsideAddress();
       if (!outside) throw new Error("this machine has no non-loopback IPv4 address to probe from");
-      db = await createTestDatabase("author_bind_e2e", "postgres");
+      db = await createTestDatabase("author_bind_e2e");
       author = new ServiceProcess("author", await freePort(), await freePort(), {
         NODE_ENV: "development",
         HOST: "0.0.0.0",

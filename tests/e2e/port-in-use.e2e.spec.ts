@@ -22,7 +22,7 @@ describe.skipIf(!server)("a service whose port is held by another program", () =
   let database: TestDatabase;
 
   beforeAll(async () => {
-    database = await createTestDatabase("author_e2e", "postgres");
+    database = await createTestDatabase("author_e2e");
   });
   afterAll(async () => database?.drop());
 

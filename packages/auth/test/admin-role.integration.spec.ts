@@ -23,7 +23,7 @@ describe.skipIf(!server)("the last admin (PostgreSQL)", () => {
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase("auth_it", "postgres");
+    database = await createTestDatabase("auth_it");
     app = await buildTestAuthApp(database.url);
     base = await baseUrlOf(app);
   });

@@ -1,5 +1,5 @@
 import { rest } from "@lms/platform/testing/rest-client";
-import { createTestDatabase, type TestDatabase, testServerAnswers } from "@lms/platform/testing/test-database";
+import { createTestDatabase, type TestDatabase } from "@lms/platform/testing/test-database";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, type AuthApp, type Body, baseUrlOf, buildTestAuthApp, newMember, post } from "./auth-test-app.js";
@@ -14,17 +14,14 @@ async function adminCount(app: AuthApp): Promise<number> {
   return rows[0].n;
 }
 
-const server = await testServerAnswers();
-if (!server) console.warn("[auth keys] skipped: two replicas need the PostgreSQL server at TEST_DATABASE_URL");
-
-describe.skipIf(!server)("auth service keys, admin and roles (PostgreSQL)", () => {
+describe("auth service keys, admin and roles (PostgreSQL)", () => {
   let database: TestDatabase;
   let app: AuthApp;
   let base: string;
   let adminToken: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase("auth_it", "postgres");
+    database = await createTestDatabase("auth_it");
     app = await buildTestAuthApp(database.url);
     base = await baseUrlOf(app);
   });
@@ -90,12 +87,12 @@ describe.skipIf(!server)("auth service keys, admin and roles (PostgreSQL)", () =
   });
 });
 
-describe.skipIf(!server)("auth service replicas starting together (PostgreSQL)", () => {
+describe("auth service replicas starting together (PostgreSQL)", () => {
   let database: TestDatabase;
   let replicas: AuthApp[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase("auth_it", "postgres");
+    database = await createTestDatabase("auth_it");
   });
   afterAll(async () => {
     await Promise.all(replicas.map((r) => r.stop()));

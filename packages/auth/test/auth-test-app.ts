@@ -15,7 +15,7 @@ export type AuthApp = Awaited<ReturnType<typeof buildAuthApp>>;
  * spec calls from 127.0.0.1, so the per-address login limit is lifted unless `env` sets it.
  */
 export async function buildTestAuthApp(
-  databaseUrl: string | undefined,
+  databaseUrl: string,
   env: Record<string, string> = {},
   overrides: AuthOverrides = {},
 ): Promise<AuthApp> {

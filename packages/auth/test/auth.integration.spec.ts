@@ -1,17 +1,17 @@
-import { createTestDatabase, type TestDatabase, testDatabaseKinds } from "@lms/platform/testing/test-database";
+import { createTestDatabase, type TestDatabase } from "@lms/platform/testing/test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AuthApp, type Body, baseUrlOf, buildTestAuthApp, newMember, post } from "./auth-test-app.js";
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
 
 // The same behaviour on a real PostgreSQL server and on the embedded one (`make run`'s default).
-describe.each(await testDatabaseKinds())("auth service accounts and tokens on %s", (kind) => {
+describe("auth service accounts and tokens", () => {
   let database: TestDatabase;
   let app: AuthApp;
   let base: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase("auth_it", kind);
+    database = await createTestDatabase("auth_it");
     app = await buildTestAuthApp(database.url);
     base = await baseUrlOf(app);
   });

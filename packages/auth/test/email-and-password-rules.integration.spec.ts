@@ -19,7 +19,7 @@ describe.skipIf(!server)("email and password rules (PostgreSQL)", () => {
   const userCount = async () => (await app.db.pool.query<{ n: number }>("select count(*)::int as n from users")).rows[0].n;
 
   beforeAll(async () => {
-    database = await createTestDatabase("auth_it", "postgres");
+    database = await createTestDatabase("auth_it");
     app = await buildTestAuthApp(database.url);
     base = await baseUrlOf(app);
   });
@@ -88,7 +88,7 @@ describe.skipIf(!server)("migration 0002 normalises stored emails (PostgreSQL)",
   let onlyFirst: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase("auth_mig", "postgres");
+    database = await createTestDatabase("auth_mig");
     pool = new pg.Pool({ connectionString: database.url });
     onlyFirst = await mkdtemp(join(tmpdir(), "auth-0001-"));
     for (const f of ["0001_create_auth_tables.up.sql", "0001_create_auth_tables.down.sql"]) {

@@ -60,7 +60,7 @@ describe.skipIf(!server)("login limits per client address (PostgreSQL)", () => {
   let grpcAddress: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase("auth_it", "postgres");
+    database = await createTestDatabase("auth_it");
     app = await buildTestAuthApp(database.url, { LOGIN_MAX_FAILURES: "5", LOGIN_MAX_FAILURES_PER_IP: "20", SERVER_KEY });
     const ports = await app.start();
     base = `http://127.0.0.1:${ports.httpPort}`;

@@ -16,7 +16,7 @@ describe.skipIf(!server)("login throttle under concurrency (PostgreSQL, real arg
   let base: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase("auth_it", "postgres");
+    database = await createTestDatabase("auth_it");
     app = await buildTestAuthApp(database.url, { LOGIN_MAX_FAILURES: "5" });
     base = await baseUrlOf(app);
   });
@@ -58,7 +58,7 @@ describe.skipIf(!server)("the argon2 queue over real REST (PostgreSQL)", () => {
   const gated = createGatedHasher();
 
   beforeAll(async () => {
-    database = await createTestDatabase("auth_it", "postgres");
+    database = await createTestDatabase("auth_it");
     app = await buildTestAuthApp(database.url, { ARGON2_CONCURRENCY: "1", ARGON2_QUEUE_MAX: "1" }, { passwords: gated.hasher });
     base = await baseUrlOf(app);
     await newMember(base, "queued@example.org", "queued-password");

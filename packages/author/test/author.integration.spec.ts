@@ -1,6 +1,6 @@
 import { unavailable } from "@lms/platform";
 import { rest } from "@lms/platform/testing/rest-client";
-import { createTestDatabase, type TestDatabase, testDatabaseKinds, testServiceEnv } from "@lms/platform/testing/test-database";
+import { createTestDatabase, type TestDatabase, testServiceEnv } from "@lms/platform/testing/test-database";
 import { createTestIssuer, type TestIssuer } from "@lms/platform/testing/test-tokens";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildAuthorApp } from "../src/app.js";
@@ -9,7 +9,7 @@ import { loadAuthorConfig } from "../src/config.js";
 type Body = Record<string, unknown> & { code?: number; details?: Record<string, unknown>[] };
 
 // The same behaviour on a real PostgreSQL server and on the embedded one.
-describe.each(await testDatabaseKinds())("author service on %s", (kind) => {
+describe("author service", () => {
   let database: TestDatabase;
   let app: Awaited<ReturnType<typeof buildAuthorApp>>;
   let base: string;
@@ -20,7 +20,7 @@ describe.each(await testDatabaseKinds())("author service on %s", (kind) => {
   let bookServiceDown = false;
 
   beforeAll(async () => {
-    database = await createTestDatabase("author_it", kind);
+    database = await createTestDatabase("author_it");
     issuer = await createTestIssuer();
     librarian = await issuer.token("ROLE_LIBRARIAN");
     member = await issuer.token("ROLE_MEMBER");

@@ -1,15 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { testDatabaseKinds } from "@lms/platform/testing/test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Body, type BookTestApp, nextIsbn, startBookTestApp } from "./book-test-app.js";
 
 // The circulation and recommendation methods as the rpc layer mounts them: access rules, proto mapping, hydration.
-describe.each(await testDatabaseKinds())("book rpc wiring on %s", (kind) => {
+describe("book rpc wiring", () => {
   let t: BookTestApp;
   let author: string;
 
   beforeAll(async () => {
-    t = await startBookTestApp(kind);
+    t = await startBookTestApp();
     author = t.authors.add();
   });
   afterAll(async () => t?.stop());

@@ -33,9 +33,9 @@ export interface BookTestApp {
   stop(): Promise<void>;
 }
 
-/** Builds and starts the service on a new `kind` database; `env` adds or overrides variables. */
-export async function startBookTestApp(kind: "postgres" | "embedded", env: Record<string, string> = {}): Promise<BookTestApp> {
-  const database: TestDatabase = await createTestDatabase("book_it", kind);
+/** Builds and starts the service on a new database; `env` adds or overrides variables. */
+export async function startBookTestApp(env: Record<string, string> = {}): Promise<BookTestApp> {
+  const database: TestDatabase = await createTestDatabase("book_it");
   const issuer = await createTestIssuer();
   const { config } = loadBookConfig(
     testServiceEnv(database.url, {

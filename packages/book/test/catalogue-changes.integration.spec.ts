@@ -1,10 +1,9 @@
-import { testDatabaseKinds } from "@lms/platform/testing/test-database";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type BookTestApp, isbn10Of, nextIsbn, startBookTestApp } from "./book-test-app.js";
 import { ABSENT, catalogueOf, expectRefusal, FAIL_AT_COMMIT, sorted } from "./catalogue-helpers.js";
 
 // UpdateBook and DeleteBook through REST, with fake author and category services, on both databases.
-describe.each(await testDatabaseKinds())("book catalogue changes on %s", (kind) => {
+describe("book catalogue changes", () => {
   let t: BookTestApp;
   let author: string;
   let fantasy: string;
@@ -12,7 +11,7 @@ describe.each(await testDatabaseKinds())("book catalogue changes on %s", (kind) 
   let c: ReturnType<typeof catalogueOf>;
 
   beforeAll(async () => {
-    t = await startBookTestApp(kind);
+    t = await startBookTestApp();
     await t.sql(FAIL_AT_COMMIT);
     author = t.authors.add();
     c = catalogueOf(t, author);

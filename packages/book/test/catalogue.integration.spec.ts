@@ -1,11 +1,10 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import { testDatabaseKinds } from "@lms/platform/testing/test-database";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type BookTestApp, isbn10Of, nextIsbn, startBookTestApp, WITH_SERVER_KEY } from "./book-test-app.js";
 import { ABSENT, catalogueOf, expectInvalid, FAIL_AT_COMMIT, sorted } from "./catalogue-helpers.js";
 
 // CreateBook, GetBook, access rules and CountAuthorBooks through REST, with fake author and category services, on both databases.
-describe.each(await testDatabaseKinds())("book catalogue on %s", (kind) => {
+describe("book catalogue", () => {
   let t: BookTestApp;
   let author: string;
   let fantasy: string;
@@ -13,7 +12,7 @@ describe.each(await testDatabaseKinds())("book catalogue on %s", (kind) => {
   let c: ReturnType<typeof catalogueOf>;
 
   beforeAll(async () => {
-    t = await startBookTestApp(kind);
+    t = await startBookTestApp();
     await t.sql(FAIL_AT_COMMIT);
     author = t.authors.add();
     c = catalogueOf(t, author);

@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { migrateUp, migrationsDirOf, type Principal, type RoleName } from "@lms/platform";
-import { EMBEDDED_PORT, startEmbeddedPostgres } from "@lms/platform/db/embedded-postgres";
 import { createTestDatabase } from "@lms/platform/testing/test-database";
 import pg from "pg";
 
-/** A migrated book database for domain-level specs (circulation, recommendations), real or embedded. */
+/** A migrated book database for domain-level specs (circulation, recommendations). */
 export interface BookDb {
   pool: pg.Pool;
   /** Inserts a book with `copies` copies (all on the shelf) and returns its id. */
@@ -19,15 +18,10 @@ export function caller(role: RoleName = "ROLE_MEMBER", userId: string = randomUU
   return { userId, email: `${userId.slice(0, 8)}@example.test`, role };
 }
 
-/** Opens a fresh database of `kind` with a pool of `poolSize` and applies the book migrations. */
-export async function openBookDb(kind: "postgres" | "embedded", poolSize = 20): Promise<BookDb> {
-  const database = await createTestDatabase("book_circ", kind);
-  const embedded = database.url ? undefined : await startEmbeddedPostgres("memory://", poolSize);
-  const pool = new pg.Pool(
-    database.url
-      ? { connectionString: database.url, max: poolSize }
-      : { host: embedded?.socketDir, port: EMBEDDED_PORT, user: "postgres", max: poolSize },
-  );
+/** Opens a fresh database with a pool of `poolSize` and applies the book migrations. */
+export async function openBookDb(poolSize = 20): Promise<BookDb> {
+  const database = await createTestDatabase("book_circ");
+  const pool = new pg.Pool({ connectionString: database.url, max: poolSize });
   // A connection still closing when close() drops the database gets the server's termination
   // notice (57P01) as an idle-client error; without a listener the pool would throw it.
   pool.on("error", () => {});
@@ -53,7 +47,6 @@ export async function openBookDb(kind: "postgres" | "embedded", poolSize = 20): 
     },
     async close() {
       await pool.end();
-      await embedded?.close();
       await database.drop();
     },
   };

@@ -1,13 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { ConnectError } from "@connectrpc/connect";
-import { testServerAnswers } from "@lms/platform/testing/test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { borrowBook, returnBook } from "../src/domain/loan.service.js";
 import { closeOpenLoan } from "../src/store/loan.repository.js";
 import { type BookDb, caller, openBookDb } from "./circulation-db.js";
-
-const server = await testServerAnswers();
-if (!server) console.warn("[circulation concurrency] skipped: needs the PostgreSQL server at TEST_DATABASE_URL (many real connections)");
 
 const rules = { maxActiveLoans: 5, loanDays: 14 };
 const settled = async (calls: Promise<unknown>[]) => {
@@ -17,10 +13,10 @@ const settled = async (calls: Promise<unknown>[]) => {
 const reasons = (failed: PromiseRejectedResult[]) => new Set(failed.map((f) => ConnectError.from(f.reason).rawMessage));
 
 // Real row locks on a real server: 20 connections, many transactions in flight at once.
-describe.skipIf(!server)("circulation under concurrency (real PostgreSQL)", () => {
+describe("circulation under concurrency (real PostgreSQL)", () => {
   let db: BookDb;
   beforeAll(async () => {
-    db = await openBookDb("postgres", 20);
+    db = await openBookDb(20);
   });
   afterAll(async () => db?.close());
 

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ErrorInfoSchema } from "@lms/gen/google/rpc/error_details_pb";
-import { testDatabaseKinds } from "@lms/platform/testing/test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { borrowBook, listLoans, returnBook } from "../src/domain/loan.service.js";
 import { type BookDb, caller, openBookDb } from "./circulation-db.js";
@@ -19,10 +18,10 @@ async function refusal(p: Promise<unknown>): Promise<{ code: Code; reason?: stri
   return { code: err.code, reason: err.findDetails(ErrorInfoSchema)[0]?.reason };
 }
 
-describe.each(await testDatabaseKinds())("circulation on %s", (kind) => {
+describe("circulation", () => {
   let db: BookDb;
   beforeAll(async () => {
-    db = await openBookDb(kind, 5);
+    db = await openBookDb(5);
   });
   afterAll(async () => db?.close());
 

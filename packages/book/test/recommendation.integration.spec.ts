@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { testDatabaseKinds } from "@lms/platform/testing/test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { borrowBook } from "../src/domain/loan.service.js";
 import type { CategoryDirectory } from "../src/domain/ports.js";
@@ -21,7 +20,7 @@ function fakeCategories(related: Record<string, Record<string, number>>) {
   return { directory, calls };
 }
 
-describe.each(await testDatabaseKinds())("recommendations on %s", (kind) => {
+describe("recommendations", () => {
   let db: BookDb;
   const author = randomUUID();
   let target: string;
@@ -33,7 +32,7 @@ describe.each(await testDatabaseKinds())("recommendations on %s", (kind) => {
   let unrelated: string;
 
   beforeAll(async () => {
-    db = await openBookDb(kind, 5);
+    db = await openBookDb(5);
     target = await db.insertBook(10, { authorId: author });
     sameAuthor = await db.insertBook(10, { authorId: author });
     [sharesTwo, coBorrowed, popularTwin, quietTwin, unrelated] = await Promise.all(Array.from({ length: 5 }, () => db.insertBook(10)));

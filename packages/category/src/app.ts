@@ -34,14 +34,8 @@ export async function buildCategoryApp(config: CategoryConfig, overrides: Catego
   );
 }
 
-/**
- * Where other replicas' link changes come from: a LISTEN connection beside the pool. None on the
- * embedded database: PGlite is one session shared by every socket connection, so a NOTIFY comes
- * back on the connection that committed it, never on a listener (tried with pglite-socket
- * 0.2.17); it serves one replica, whose changes the feed publishes in process anyway.
- */
+/** Where other replicas' link changes come from: a LISTEN connection beside the pool (embedded server included). */
 function linkListenerOf(db: Database): ListenToLinks | undefined {
-  if (db.kind.startsWith("embedded")) return undefined;
   const config = { ...db.pool.options, application_name: "lms-category-link-feed" };
   return (handlers) => listenToLinkChanges(config, handlers);
 }

@@ -31,15 +31,11 @@ export interface CategoryTestApp {
 }
 
 /**
- * Builds and starts the service on a new `kind` database, or as one more replica on `shared` (left
+ * Builds and starts the service on a new database, or as one more replica on `shared` (left
  * in place at stop); `env` adds or overrides variables.
  */
-export async function startCategoryTestApp(
-  kind: "postgres" | "embedded",
-  env: Record<string, string> = {},
-  shared?: TestDatabase,
-): Promise<CategoryTestApp> {
-  const database: TestDatabase = shared ?? (await createTestDatabase("category_it", kind));
+export async function startCategoryTestApp(env: Record<string, string> = {}, shared?: TestDatabase): Promise<CategoryTestApp> {
+  const database: TestDatabase = shared ?? (await createTestDatabase("category_it"));
   const issuer = await createTestIssuer();
   const { config } = loadCategoryConfig(
     testServiceEnv(database.url, {

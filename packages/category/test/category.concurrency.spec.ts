@@ -1,22 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { testServerAnswers } from "@lms/platform/testing/test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Body, type CategoryTestApp, startCategoryTestApp } from "./category-test-app.js";
 
-const server = await testServerAnswers();
-if (!server) {
-  console.warn(
-    "[category concurrency] skipped: needs the PostgreSQL server at TEST_DATABASE_URL (the embedded one runs one transaction at a time)",
-  );
-}
-
 // Races through REST with 20 real connections: the invariants must hold whatever the interleaving.
-describe.skipIf(!server)("category service under concurrency (real PostgreSQL)", () => {
+describe("category service under concurrency (real PostgreSQL)", () => {
   let t: CategoryTestApp;
   let ids: string[];
 
   beforeAll(async () => {
-    t = await startCategoryTestApp("postgres", { DB_MAX_OPEN_CONNS: "20" });
+    t = await startCategoryTestApp({ DB_MAX_OPEN_CONNS: "20" });
     ids = [];
     for (let i = 0; i < 10; i++) ids.push(await createCategory(`Race ${i}`));
   });

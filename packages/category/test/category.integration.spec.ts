@@ -1,15 +1,14 @@
-import { testDatabaseKinds } from "@lms/platform/testing/test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Body, type CategoryTestApp, startCategoryTestApp } from "./category-test-app.js";
 
 const ABSENT = "3f1e2d3c-0000-4000-8000-000000000000";
 
 // The category tree rules, through REST, on a real PostgreSQL server and on the embedded one.
-describe.each(await testDatabaseKinds())("category service (tree) on %s", (kind) => {
+describe("category service (tree)", () => {
   let t: CategoryTestApp;
 
   beforeAll(async () => {
-    t = await startCategoryTestApp(kind);
+    t = await startCategoryTestApp();
   });
   afterAll(async () => t?.stop());
 

@@ -3,6 +3,7 @@
 import { existsSync } from "node:fs";
 import { createLogger, type Database, loadMigrations, migrateDown, migrateUp, migrationsDirOf, openDatabase } from "@lms/platform";
 import { isEntryPoint, parseCommandLine, runCli, UsageError } from "./entry-point.js";
+import { embeddedDataDirOf, startLocalPostgres } from "./local-postgres.js";
 import { envPrefixOf, getService, presentServices, type ServiceSpec } from "./services.js";
 
 const USAGE = "migrate up|down [--svc <auth|author|category|book>] [--steps N (down only, default 1)]";
@@ -54,27 +55,26 @@ export function databaseUrlOf(spec: ServiceSpec, env: Env, single: boolean): str
   return shared || undefined;
 }
 
-/** An embedded database must not be opened while its service holds it: PGlite is single-process. */
-async function refuseIfServing(spec: ServiceSpec, env: Env): Promise<void> {
-  const port = env[`${envPrefixOf(spec.name)}_HTTP_PORT`] ?? String(spec.httpPort);
-  const answered = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1000) }).then(
-    (res) => res.ok,
-    () => false,
-  );
-  if (answered) {
-    throw new Error(`${spec.name} is running on port ${port} with its embedded database: stop it (make run) before migrating`);
-  }
-}
-
-async function openFor(spec: ServiceSpec, url: string | undefined, env: Env): Promise<Database> {
-  if (url === undefined) await refuseIfServing(spec, env);
+async function openFor(spec: ServiceSpec, url: string): Promise<Database> {
   return openDatabase({
     service: spec.name,
     url,
-    dataDir: env.DATA_DIR?.trim() || "./data",
+    dataDir: "./data",
     pool: { maxOpen: 2, maxIdle: 0, maxLifetimeSeconds: 0 },
     log: createLogger(`migrate-${spec.name}`, "warn"),
   });
+}
+
+/**
+ * The URL to migrate: the service's own, else its database on `make run`'s embedded server
+ * (started for the time of the migration; refused with one line while `make run` holds it).
+ */
+async function urlFor(spec: ServiceSpec, req: MigrateRequest, env: Env): Promise<{ url: string; where: string; done(): Promise<void> }> {
+  const url = databaseUrlOf(spec, env, req.single);
+  if (url) return { url, where: whereIs(url), done: async () => {} };
+  const local = await startLocalPostgres([spec], env, () => {});
+  const own = local.urls.get(spec.name) ?? "";
+  return { url: own, where: `embedded ${embeddedDataDirOf(env)}${new URL(own).pathname}`, done: () => local.stop() };
 }
 
 /** Applies or reverts one service's migrations and says what changed, in one line. */
@@ -82,23 +82,26 @@ export async function migrateService(spec: ServiceSpec, req: MigrateRequest, env
   const dir = migrationsDirOf(spec.name);
   if (!existsSync(dir)) return `${spec.name}: no migrations folder (packages/${spec.name}/migrations)`;
   const names = new Map((await loadMigrations(dir)).map((m) => [m.version, `${String(m.version).padStart(4, "0")}_${m.name}`]));
-  const url = databaseUrlOf(spec, env, req.single);
-  const db = await openFor(spec, url, env);
+  const target = await urlFor(spec, req, env);
+  const db = await openFor(spec, target.url).catch(async (err: unknown) => {
+    await target.done();
+    throw err;
+  });
   try {
     const versions = req.direction === "up" ? await migrateUp(db.pool, dir) : await migrateDown(db.pool, dir, req.steps);
     const verb = req.direction === "up" ? "applied" : "reverted";
     const what = versions.length
       ? `${verb} ${versions.map((v) => names.get(v) ?? String(v)).join(", ")}`
       : `nothing to ${req.direction === "up" ? "apply" : "revert"}`;
-    return `${spec.name} [${whereIs(url, db.kind)}]: ${what}`;
+    return `${spec.name} [${target.where}]: ${what}`;
   } finally {
     await db.close();
+    await target.done();
   }
 }
 
 /** Where the database is, without the credentials a URL may hold. */
-function whereIs(url: string | undefined, kind: string): string {
-  if (url === undefined) return kind;
+function whereIs(url: string): string {
   const { host, pathname } = new URL(url);
   return `postgres ${host}${pathname}`;
 }

@@ -1,15 +1,17 @@
 // The launcher behind `make run` (DESIGN.md §1): one process per present service, each given its
 // own DATABASE_URL and ports from the <SERVICE>_* variables, started, awaited on /readyz, listed,
-// and stopped together.
-import { REPO_ROOT } from "@lms/platform";
+// and stopped together; services with no <SERVICE>_DATABASE_URL get a database on one embedded
+// PostgreSQL server that the launcher starts first and stops last.
+import { REPO_ROOT } from "@lms/platform/repo-paths";
 import { isEntryPoint, runCli } from "./entry-point.js";
+import { embeddedDataDirOf, embeddedServiceEnv, type LocalPostgres, servicesOnEmbedded, startLocalPostgres } from "./local-postgres.js";
 import { waitUntilReady } from "./readiness.js";
 import { describeExit, type ServiceProcess, spawnService } from "./service-process.js";
 import { entryOf, envPrefixOf, getService, presentServices, SERVICE_NAMES, SERVICES, type ServiceSpec } from "./services.js";
 
 type Env = Record<string, string | undefined>;
 
-// Generous: a first start creates each embedded database (seconds each, more on a busy machine).
+// Generous: a first start applies every migration (more on a busy machine).
 const READY_TIMEOUT_MS = 180_000;
 const LAUNCHER = "[run]";
 
@@ -29,8 +31,8 @@ function portFrom(env: Env, key: string, fallback: number): number {
 
 /**
  * The environment of one service's process: everything in `env`, plus its own DATABASE_URL
- * (from `<SERVICE>_DATABASE_URL`; removed when that is unset, so the service uses the embedded
- * database under DATA_DIR rather than a database meant for someone else), its ports, the peers'
+ * (from `<SERVICE>_DATABASE_URL`; removed when that is unset, so a database meant for someone
+ * else is never used: the launcher then sets the embedded server's URL), its ports, the peers'
  * gRPC addresses and the auth JWKS URL, each unless set explicitly.
  */
 export function childEnv(spec: ServiceSpec, env: Env): Env {
@@ -60,7 +62,7 @@ function databaseLine(spec: ServiceSpec, env: Env): string {
   const key = `${envPrefixOf(spec.name)}_DATABASE_URL`;
   const where = env[key]?.trim()
     ? `PostgreSQL server from ${key}`
-    : `embedded PostgreSQL under ${env.DATA_DIR?.trim() || "./data"}/${spec.name}`;
+    : `embedded PostgreSQL under ${embeddedDataDirOf(env)}, database ${spec.database}`;
   return `${LAUNCHER} ${spec.name}: ${where}`;
 }
 
@@ -86,6 +88,7 @@ export function banner(services: ServiceSpec[], env: Env): string {
 /** Starts, watches and stops the service processes as one unit. */
 class Launcher {
   private readonly running: ServiceProcess[] = [];
+  private database: LocalPostgres | undefined;
   private stopping = false;
   private readonly labelWidth: number;
 
@@ -98,6 +101,9 @@ class Launcher {
 
   async start(): Promise<void> {
     for (const spec of this.services) process.stdout.write(`${databaseLine(spec, this.env)}\n`);
+    const onEmbedded = servicesOnEmbedded(this.services, this.env);
+    if (onEmbedded.length)
+      this.database = await startLocalPostgres(onEmbedded, this.env, (line) => process.stdout.write(`${LAUNCHER} ${line}\n`));
     // auth first: the others verify tokens with its keys (fetched lazily, so this is only tidier).
     const [first, ...rest] = this.services;
     if (first) await this.startAndAwait([first]);
@@ -112,7 +118,9 @@ class Launcher {
 
   private spawn(spec: ServiceSpec): ServiceProcess {
     const label = `[${spec.name}]`.padEnd(this.labelWidth);
-    const proc = spawnService({ name: spec.name, entry: entryOf(spec.name), cwd: REPO_ROOT, env: childEnv(spec, this.env), label });
+    const embeddedUrl = this.database?.urls.get(spec.name);
+    const env = { ...childEnv(spec, this.env), ...(embeddedUrl ? embeddedServiceEnv(embeddedUrl, this.env) : {}) };
+    const proc = spawnService({ name: spec.name, entry: entryOf(spec.name), cwd: REPO_ROOT, env, label });
     this.running.push(proc);
     void proc.exited.then((status) => this.fail(`${spec.name} exited unexpectedly (${describeExit(status)})`));
     return proc;
@@ -123,13 +131,13 @@ class Launcher {
     await waitUntilReady(url, READY_TIMEOUT_MS, proc.exited).catch((err: Error) => this.fail(`${spec.name} is not ready: ${err.message}`));
   }
 
-  /** Stops everything and exits 0 (Ctrl-C, SIGTERM). Repeated signals change nothing. */
+  /** Stops the services, then the embedded server, and exits 0 (Ctrl-C, SIGTERM). Repeated signals change nothing. */
   async shutdown(signal: string): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
     process.stdout.write(`${LAUNCHER} ${signal}: stopping ${this.running.map((p) => p.name).join(", ")}\n`);
     await this.stopAll();
-    process.stdout.write(`${LAUNCHER} all services stopped\n`);
+    process.stdout.write(`${LAUNCHER} all stopped\n`);
     process.exit(0);
   }
 
@@ -148,6 +156,9 @@ class Launcher {
     for (const { name } of results.filter((r) => r.outcome === "killed")) {
       process.stderr.write(`${LAUNCHER} ${name} did not stop within ${timeoutMs / 1000} s and was killed\n`);
     }
+    if (!this.database) return;
+    process.stdout.write(`${LAUNCHER} stopping the embedded PostgreSQL\n`);
+    await this.database.stop();
   }
 }
 

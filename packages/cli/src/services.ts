@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "@lms/platform";
+import { REPO_ROOT } from "@lms/platform/repo-paths";
 
 /** The four service names of DESIGN.md §1, in start order (auth first: the others trust its keys). */
 export const SERVICE_NAMES = ["auth", "author", "category", "book"] as const;

@@ -1,12 +1,13 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { createLogger, openDatabase, REPO_ROOT } from "@lms/platform";
+import { REPO_ROOT } from "@lms/platform";
 import { createTestDatabase, type TestDatabase } from "@lms/platform/testing/test-database";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../../tests/e2e/support/ports.js";
 
 const run = promisify(execFile);
 
@@ -28,16 +29,18 @@ describe("migrate CLI", () => {
     const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir };
     delete env.DATABASE_URL;
     delete env.AUTHOR_DATABASE_URL;
-    if (database.url) env.AUTHOR_DATABASE_URL = database.url;
-    // Embedded only: nothing listens on port 1, so the "is author running on it?" guard passes.
-    else env.AUTHOR_HTTP_PORT = "1";
+    env.AUTHOR_DATABASE_URL = database.url;
     return env;
   }
 
   async function migrate(...args: string[]): Promise<string> {
+    return migrateWith(childEnv(), ...args);
+  }
+
+  async function migrateWith(env: NodeJS.ProcessEnv, ...args: string[]): Promise<string> {
     const { stdout } = await run(process.execPath, ["--import", "tsx", "packages/cli/src/migrate.ts", ...args], {
       cwd: REPO_ROOT,
-      env: childEnv(),
+      env,
       timeout: 90_000,
     });
     return stdout;
@@ -45,27 +48,12 @@ describe("migrate CLI", () => {
 
   async function authorsTableExists(): Promise<boolean> {
     const sql = "select to_regclass('public.authors') is not null as present";
-    if (database.url) {
-      const client = new pg.Client({ connectionString: database.url });
-      await client.connect();
-      try {
-        return (await client.query<{ present: boolean }>(sql)).rows[0]?.present === true;
-      } finally {
-        await client.end();
-      }
-    }
-    const log = createLogger("migrate-it", "silent");
-    const db = await openDatabase({
-      service: "author",
-      url: undefined,
-      dataDir,
-      pool: { maxOpen: 1, maxIdle: 0, maxLifetimeSeconds: 0 },
-      log,
-    });
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
     try {
-      return (await db.pool.query<{ present: boolean }>(sql)).rows[0]?.present === true;
+      return (await client.query<{ present: boolean }>(sql)).rows[0]?.present === true;
     } finally {
-      await db.close();
+      await client.end();
     }
   }
 
@@ -78,6 +66,16 @@ describe("migrate CLI", () => {
   it("down reverts it", { timeout: 120_000 }, async () => {
     expect(await migrate("down", "--svc", "author")).toMatch(/^author \[.*\]: reverted 0001_create_authors$/m);
     expect(await authorsTableExists()).toBe(false);
+  });
+
+  it("without a URL, migrates the service's database on make run's embedded server", { timeout: 120_000 }, async () => {
+    await chmod(dataDir, 0o755); // run as root, the server runs as `postgres` and must reach its data directory
+    const env: NodeJS.ProcessEnv = { ...childEnv(), EMBEDDED_PG_PORT: String(await freePort()) };
+    delete env.AUTHOR_DATABASE_URL;
+    expect(await migrateWith(env, "up", "--svc", "author")).toMatch(
+      /^author \[embedded .*\/postgres\/author_db\]: applied 0001_create_authors$/m,
+    );
+    expect(await migrateWith(env, "up", "--svc", "author")).toMatch(/^author \[embedded .*\]: nothing to apply$/m);
   });
 
   it("refuses an unknown service with exit code 2 and the usage", { timeout: 60_000 }, async () => {

@@ -50,7 +50,7 @@ export async function startStack(names: readonly string[], opts: StackOptions = 
   const databaseUrls: Record<string, string> = {};
   try {
     for (const name of names) {
-      const db = await createTestDatabase(`${name}_e2e`, "postgres");
+      const db = await createTestDatabase(`${name}_e2e`);
       databases.push(db);
       databaseUrls[name] = db.url ?? "";
       const url = opts.databaseUrl ? await opts.databaseUrl(name, db.url ?? "") : (db.url ?? "");

@@ -28,13 +28,13 @@ describe.skipIf(!server)("database timeouts on a real server", () => {
   let db: Database;
 
   beforeAll(async () => {
-    database = await createTestDatabase("platform_timeouts", "postgres");
+    database = await createTestDatabase("platform_timeouts");
     const url = new URL(database.url ?? "");
     proxy = await startTcpFaultProxy({ host: url.hostname, port: Number(url.port || 5432) });
     db = await openDatabase({
       service: "timeouts",
       url: proxy.urlThrough(database.url ?? ""),
-      dataDir: "memory://",
+      dataDir: "./data",
       pool: { maxOpen: 2, maxIdle: 0, maxLifetimeSeconds: 0, queryTimeoutMs: QUERY_TIMEOUT_MS, connectTimeoutMs: CONNECT_TIMEOUT_MS },
       log: pino({ level: "silent" }),
     });

@@ -2,7 +2,10 @@ import { join } from "node:path";
 import pg from "pg";
 import type { Logger } from "../observability/logger.js";
 import { errorLogFields } from "./database-unavailable.js";
-import { EMBEDDED_PORT, startEmbeddedPostgres } from "./embedded-postgres.js";
+import { startEmbeddedPostgres } from "./embedded-postgres.js";
+
+/** The number in a lone service's socket name (`.s.PGSQL.5432`); it opens no TCP port. */
+const LONE_SOCKET_PORT = 5432;
 
 /** Pool settings of DESIGN.md §6. */
 export interface PoolSettings {
@@ -40,9 +43,9 @@ export interface Database {
 }
 
 /**
- * Opens the database of `service`: `url` when given, else an embedded PostgreSQL persisted
- * under `<dataDir>/<service>`. Every service goes through the same `pg` driver, so types parse
- * the same way on both.
+ * Opens the database of `service`: `url` when given, else its own embedded PostgreSQL server
+ * under `<dataDir>/<service>` (a service started alone; `make run` starts one shared server and
+ * passes URLs instead), reached on a private unix socket, stopped by {@link Database.close}.
  */
 export async function openDatabase(opts: {
   service: string;
@@ -66,10 +69,10 @@ export async function openDatabase(opts: {
   if (opts.url) {
     return wrap({ ...poolConfig, connectionString: opts.url }, limits, "postgres", opts.log, async () => {});
   }
-  const dir = opts.dataDir.startsWith("memory://") ? opts.dataDir : join(opts.dataDir, opts.service);
-  const embedded = await startEmbeddedPostgres(dir, opts.pool.maxOpen);
-  const connection = { host: embedded.socketDir, port: EMBEDDED_PORT, user: "postgres", database: "postgres" };
-  return wrap({ ...poolConfig, ...connection }, limits, `embedded (${dir})`, opts.log, () => embedded.close());
+  const dir = join(opts.dataDir, opts.service);
+  const say = (line: string) => opts.log.info(line);
+  const embedded = await startEmbeddedPostgres({ dataDir: dir, port: LONE_SOCKET_PORT, listen: false, say });
+  return wrap({ ...poolConfig, ...embedded.adminConnection() }, limits, `embedded (${dir})`, opts.log, () => embedded.stop());
 }
 
 function wrap(config: pg.PoolConfig, limits: pg.PoolConfig, kind: string, log: Logger, closeServer: () => Promise<void>): Database {

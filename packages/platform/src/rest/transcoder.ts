@@ -12,7 +12,8 @@ type JsonObject = Record<string, unknown>;
  * Mounts one Fastify route per http rule (grpc-gateway style transcoding): path variables,
  * query parameters and the body become the request message (proto3 JSON, both name
  * spellings), which `invoker` hands to the same service object behind the same interceptors
- * as the gRPC port; the answer is proto3 JSON with every field emitted.
+ * as the gRPC port; the answer is proto3 JSON with every field emitted, and the response
+ * headers the handler set (gRPC initial metadata, e.g. `x-degraded`) become HTTP headers.
  * REST has no logic of its own (STYLE.md rule 1).
  */
 export function registerTranscodedRoutes(app: FastifyInstance, routes: HttpRoute[], invoker: MethodInvoker, serverKey: string): void {
@@ -24,11 +25,12 @@ export function registerTranscodedRoutes(app: FastifyInstance, routes: HttpRoute
       handler: async (req, reply) => {
         try {
           const input = decodeInput(route, req);
-          const { message: output } = await invoker.unary(
+          const { message: output, header } = await invoker.unary(
             route.method,
             { protocolName: "rest", url: req.url, header: forwardHeaders(req, serverKey) },
             input,
           );
+          for (const [name, value] of header) reply.header(name, value);
           return emitUnpopulated(route.method.output, toJson(route.method.output, output, { alwaysEmitImplicit: true }));
         } catch (err) {
           return sendError(reply, err);

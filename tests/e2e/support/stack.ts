@@ -15,8 +15,8 @@ export interface Stack {
 
 const ALL = ["auth", "author", "category", "book"] as const;
 
-/** Starts `names` (auth first) each in its own process with its own database. */
-export async function startStack(names: readonly string[]): Promise<Stack> {
+/** Starts `names` (auth first) each in its own process with its own database; `env` adds or overrides variables of all. */
+export async function startStack(names: readonly string[], env: Record<string, string> = {}): Promise<Stack> {
   const ports = Object.fromEntries(
     await Promise.all(ALL.map(async (s) => [s, { http: await freePort(), grpc: await freePort() }] as const)),
   );
@@ -33,6 +33,7 @@ export async function startStack(names: readonly string[]): Promise<Stack> {
     BOOK_GRPC_ADDR: grpcAddr.book,
     AUTH_JWKS_URL: `http://127.0.0.1:${ports.auth.http}/.well-known/jwks.json`,
     RPC_TIMEOUT_MS: "3000",
+    ...env,
   };
   const databases: TestDatabase[] = [];
   const services: Record<string, ServiceProcess> = {};

@@ -43,16 +43,14 @@ export async function findDesiredLinks(db: Executor, itemId: string): Promise<{ 
 
 /**
  * Queues the item for the reconciler (idempotent), committed on its own before any link write
- * is sent. Waits while a repair holds the item. True when this call added it (nothing was queued).
+ * is sent. Waits while a repair or a write holds the item.
  */
-export async function queueItem(db: Executor, itemId: string): Promise<boolean> {
-  const { rows } = await db.query<{ added: boolean }>(
+export async function queueItem(db: Executor, itemId: string): Promise<void> {
+  await db.query(
     `insert into category_link_outbox (item_id) values ($1)
-     on conflict (item_id) do update set queued_at = category_link_outbox.queued_at
-     returning (xmax = 0) as added`,
+     on conflict (item_id) do update set queued_at = category_link_outbox.queued_at`,
     [itemId],
   );
-  return rows[0].added;
 }
 
 /** Locks the item's queue entry until the transaction ends (false when it is not queued). */

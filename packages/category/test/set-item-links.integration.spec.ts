@@ -1,7 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
+import { createLogger } from "@lms/platform";
 import { testDatabaseKinds } from "@lms/platform/testing/test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setItemLinks } from "../src/domain/item-links.service.js";
+import { createLinkFeed } from "../src/domain/link-feed.js";
 import { type Body, type CategoryTestApp, startCategoryTestApp, WITH_SERVER_KEY } from "./category-test-app.js";
 
 const ABSENT = "3f1e2d3c-0000-4000-8000-000000000000";
@@ -43,6 +46,16 @@ describe.each(await testDatabaseKinds())("category service (SetItemLinks) on %s"
     const kept = await t.grpc.setItemLinks({ itemId: item, categoryIds: [verse, ABSENT], ignoreMissing: true }, WITH_SERVER_KEY);
     expect(kept).toMatchObject({ categoryIds: [verse], missingCategoryIds: [ABSENT] });
     expect(await linkedIds(item)).toEqual([verse]);
+  });
+
+  it("rolls back instead of committing a call its caller has given up on (a request held up in transit)", async () => {
+    const item = randomUUID();
+    await t.grpc.setItemLinks({ itemId: item, categoryIds: [drama] }, WITH_SERVER_KEY);
+    const feed = createLinkFeed({ listen: undefined, log: createLogger("category", "silent") });
+    const gaveUp = AbortSignal.abort(new ConnectError("the caller cancelled the call", Code.Canceled));
+    const late = setItemLinks(t.app.db.pool, feed, { itemId: item, categoryIds: [verse], ignoreMissing: false }, gaveUp);
+    await expect(late).rejects.toMatchObject({ code: Code.Canceled });
+    expect(await linkedIds(item)).toEqual([drama]);
   });
 
   it("needs the server key, and has no REST route", async () => {

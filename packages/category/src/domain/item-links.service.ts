@@ -32,14 +32,16 @@ export async function updateItemCategories(
  * Makes the item's links exactly `categoryIds` (SetItemLinks, for the service that owns the
  * item): the same replace as updateItemCategories, so sending it again changes nothing more.
  * With `ignoreMissing` an unknown category is left out of the set and named, not refused.
+ * A call its caller has given up on (`signal` aborted: deadline passed, cancelled) is rolled
+ * back instead of committed, so a request held up in transit is not carried out late.
  */
 export async function setItemLinks(
   pool: pg.Pool,
   feed: LinkFeed,
-  itemId: string,
-  categoryIds: readonly string[],
-  ignoreMissing: boolean,
+  req: { itemId: string; categoryIds: readonly string[]; ignoreMissing: boolean },
+  signal?: AbortSignal,
 ): Promise<{ categoryIds: string[]; missingCategoryIds: string[] }> {
+  const { itemId, categoryIds, ignoreMissing } = req;
   const item = requireUuid("itemId", itemId);
   const requested = uuidSetOf("categoryIds", categoryIds, MAX_CATEGORY_IDS);
   return feed.changeLinks(pool, async (tx) => {
@@ -49,6 +51,7 @@ export async function setItemLinks(
     const kept = requested.filter((id) => !missing.includes(id));
     const removed = await links.unlinkItemExcept(tx, item, kept);
     const added = await links.linkItemIfNotLinked(tx, item, kept);
+    signal?.throwIfAborted();
     const result = { categoryIds: sortedIds(kept), missingCategoryIds: sortedIds(missing) };
     return { result, changedItems: added.length + removed.length > 0 ? [item] : [] };
   });

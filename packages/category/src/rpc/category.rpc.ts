@@ -111,8 +111,8 @@ export function createCategoryRpc(pool: pg.Pool, feed: LinkFeed): ServiceImpl<ty
     async removeItemLinks(req) {
       return create(RemoveItemLinksResponseSchema, { removedCategoryIds: await itemLinks.removeItemLinks(pool, feed, req.itemId) });
     },
-    async setItemLinks(req) {
-      const set = await itemLinks.setItemLinks(pool, feed, req.itemId, req.categoryIds, req.ignoreMissing);
+    async setItemLinks(req, ctx) {
+      const set = await itemLinks.setItemLinks(pool, feed, req, ctx.signal);
       return create(SetItemLinksResponseSchema, set);
     },
     async *watchItemLinks(_req, ctx) {

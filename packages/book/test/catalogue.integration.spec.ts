@@ -168,6 +168,10 @@ describe.each(await testDatabaseKinds())("book catalogue on %s", (kind) => {
       expect(degraded.status).toBe(200);
       expect(degraded.body).toEqual(fresh.body);
       expect(degraded.headers.get("x-degraded")).toBe("categories");
+      let metadata: Headers | undefined;
+      const overGrpc = await t.grpc.getBook({ id: book.id }, { ...WITH_SERVER_KEY, onHeader: (h) => (metadata = h) });
+      expect(overGrpc.categoryIds).toEqual([classics]);
+      expect(metadata?.get("x-degraded")).toBe("categories");
     });
   });
 

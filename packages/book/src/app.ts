@@ -4,6 +4,7 @@ import { createAuthorDirectoryClient } from "./clients/author.client.js";
 import { type CachedCategoryDirectory, createCachedCategoryDirectory } from "./clients/cached-category.client.js";
 import { createCategoryDirectoryClient } from "./clients/category.client.js";
 import type { BookConfig } from "./config.js";
+import { createLinkReconciler, type ReconcilerTiming } from "./domain/link-reconciler.js";
 import type { AuthorDirectory, CategoryDirectory } from "./domain/ports.js";
 import { bookAccess, createBookRpc } from "./rpc/book.rpc.js";
 
@@ -14,6 +15,8 @@ export interface BookOverrides {
   verifier?: TokenVerifier;
   authors?: AuthorDirectory;
   categories?: CategoryDirectory;
+  /** When the link reconciler runs (specs shorten it). */
+  reconcilerTiming?: ReconcilerTiming;
 }
 
 /** Builds the book service (database migrated, both faces wired); it listens only on `start`. */
@@ -24,26 +27,33 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
   const cached = overrides.categories ? undefined : cachedCategories(config, peer, basics);
   const categories = overrides.categories ?? (cached as CategoryDirectory);
   const verifier = overrides.verifier ?? createJwksVerifier(config.AUTH_JWKS_URL, config.JWT_ISSUER, config.JWT_AUDIENCE);
+  const reconciler = createLinkReconciler(basics.db.pool, categories, basics.log, overrides.reconcilerTiming);
   const deps = {
     authors,
     categories,
     log: basics.log,
+    repairSoon: reconciler.repairSoon,
     rules: { maxActiveLoans: config.MAX_ACTIVE_LOANS, loanDays: config.LOAN_DAYS },
     recommendationCandidates: config.RECOMMENDATION_CANDIDATES,
   };
-  return createServiceApp(
+  const app = await createServiceApp(
     {
       name: "book",
       services: [BookService],
       register: (router) => router.service(BookService, createBookRpc(basics.db.pool, deps)),
       access: { [BookService.typeName]: bookAccess },
       swagger: basics.swagger,
-      onDrain: () => cached?.close(),
+      onDrain: () => {
+        reconciler.stop();
+        cached?.close();
+      },
     },
     basics,
     config,
     verifier,
   );
+  reconciler.start();
+  return Object.assign(app, { reconciler });
 }
 
 /** The category service behind a cache of books' category ids, kept current by its change feed. */

@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase, testServiceEnv } from "@lms/plat
 import { createTestIssuer, type TestIssuer } from "@lms/platform/testing/test-tokens";
 import { buildBookApp } from "../src/app.js";
 import { loadBookConfig } from "../src/config.js";
+import type { ReconcilerTiming } from "../src/domain/link-reconciler.js";
 import { FakeAuthors, FakeCategories } from "./fake-directories.js";
 
 /** A REST body as the specs read it. */
@@ -33,8 +34,17 @@ export interface BookTestApp {
   stop(): Promise<void>;
 }
 
-/** Builds and starts the service on a new database; `env` adds or overrides variables. */
-export async function startBookTestApp(env: Record<string, string> = {}): Promise<BookTestApp> {
+/** A link reconciler that runs once at start and otherwise only when a spec calls `repairQueued`. */
+export const MANUAL_RECONCILER: ReconcilerTiming = { idleMs: 3_600_000, firstRetryMs: 3_600_000, maxRetryMs: 3_600_000 };
+
+/**
+ * Builds and starts the service on a new database; `env` adds or overrides variables.
+ * The link reconciler runs only when a spec asks (`app.reconciler.repairQueued()`) unless `timing` says otherwise.
+ */
+export async function startBookTestApp(
+  env: Record<string, string> = {},
+  timing: ReconcilerTiming = MANUAL_RECONCILER,
+): Promise<BookTestApp> {
   const database: TestDatabase = await createTestDatabase("book_it");
   const issuer = await createTestIssuer();
   const { config } = loadBookConfig(
@@ -45,7 +55,7 @@ export async function startBookTestApp(env: Record<string, string> = {}): Promis
   );
   const authors = new FakeAuthors();
   const categories = new FakeCategories();
-  const app = await buildBookApp(config, { verifier: issuer.verifier, authors, categories });
+  const app = await buildBookApp(config, { verifier: issuer.verifier, authors, categories, reconcilerTiming: timing });
   const base = `http://127.0.0.1:${(await app.start()).httpPort}`;
   const librarian = await issuer.token("ROLE_LIBRARIAN");
   return {

@@ -54,7 +54,7 @@ describe("book catalogue", () => {
     });
 
     it("emits fields at their default value, asking nothing of the category service for no categories", async () => {
-      const replaced = t.categories.calls.replaceItemCategories;
+      const replaced = t.categories.calls.setItemLinks;
       const res = await t.call("POST", "/api/v1/books", { title: "Bare", isbn: nextIsbn(), authorId: author });
       expect(res.body).toMatchObject({
         categoryIds: [],
@@ -65,7 +65,7 @@ describe("book catalogue", () => {
         totalCopies: 0,
         availableCopies: 0,
       });
-      expect(t.categories.calls.replaceItemCategories).toBe(replaced);
+      expect(t.categories.calls.setItemLinks).toBe(replaced);
     });
 
     it.each([
@@ -135,13 +135,14 @@ describe("book catalogue", () => {
       expect((await t.call("POST", "/api/v1/books", c.draft())).status).toBe(200);
     });
 
-    it("removes the links again when COMMIT fails after they were made", async () => {
+    it("leaves no links once reconciled when COMMIT fails after they were made", async () => {
       const before = new Set(t.categories.links.keys());
       const body = c.draft({ title: "Fails at commit on create", categoryIds: [fantasy] });
       const res = await t.call("POST", "/api/v1/books", body);
       expect(res.status).toBe(500);
       expect(res.body.message).toBe("internal error");
       expect(await c.booksWithIsbn(String(body.isbn))).toBe(0);
+      await t.app.reconciler.repairQueued();
       expect([...t.categories.links.keys()].filter((item) => !before.has(item))).toEqual([]);
     });
   });
@@ -154,13 +155,22 @@ describe("book catalogue", () => {
       expect(absent.body.code).toBe(5);
     });
 
-    it("reads the category ids from the category service (503 while it is down)", async () => {
+    it("reads the category ids from the category service, and its own record marked degraded while it is down", async () => {
       const book = await c.createBook({ categoryIds: [classics] });
       const calls = t.categories.calls.categoriesOf;
-      expect((await t.call("GET", `/api/v1/books/${book.id}`)).body.categoryIds).toEqual([classics]);
+      const fresh = await t.call("GET", `/api/v1/books/${book.id}`);
+      expect(fresh.body.categoryIds).toEqual([classics]);
+      expect(fresh.headers.get("x-degraded")).toBeNull();
       expect(t.categories.calls.categoriesOf).toBe(calls + 1);
       t.categories.down = true;
-      expect((await t.call("GET", `/api/v1/books/${book.id}`)).status).toBe(503);
+      const degraded = await t.call("GET", `/api/v1/books/${book.id}`);
+      expect(degraded.status).toBe(200);
+      expect(degraded.body).toEqual(fresh.body);
+      expect(degraded.headers.get("x-degraded")).toBe("categories");
+      let metadata: Headers | undefined;
+      const overGrpc = await t.grpc.getBook({ id: book.id }, { ...WITH_SERVER_KEY, onHeader: (h) => (metadata = h) });
+      expect(overGrpc.categoryIds).toEqual([classics]);
+      expect(metadata?.get("x-degraded")).toBe("categories");
     });
   });
 

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { notFound, unavailable } from "@lms/platform";
 import type { AuthorDirectory, CategoryDirectory } from "../src/domain/ports.js";
 
@@ -20,12 +21,14 @@ export class FakeAuthors implements AuthorDirectory {
   }
 }
 
-type CategoryMethod = "categoriesOf" | "itemsInCategories" | "replaceItemCategories" | "removeItemLinks" | "relatedItems";
+type CategoryMethod = "categoriesOf" | "itemsInCategories" | "setItemLinks" | "relatedItems";
 
 /**
  * An in-memory category service: `known` categories exist, `links` holds each item's sorted set.
  * It refuses unknown categories like the real one (NOT_FOUND, nothing changed), answers
- * UNAVAILABLE while `down`, and counts calls per method.
+ * UNAVAILABLE while `down`, and counts calls per method. While `frozen` it behaves like a
+ * stopped process: every call ends DEADLINE_EXCEEDED, and the writes it was sent are carried
+ * out late, in the order they came, when `thaw()` is called (as a SIGCONT would).
  */
 export class FakeCategories implements CategoryDirectory {
   readonly known = new Set<string>();
@@ -33,12 +36,13 @@ export class FakeCategories implements CategoryDirectory {
   readonly calls: Record<CategoryMethod, number> = {
     categoriesOf: 0,
     itemsInCategories: 0,
-    replaceItemCategories: 0,
-    removeItemLinks: 0,
+    setItemLinks: 0,
     relatedItems: 0,
   };
   readonly bearers: string[] = [];
   down = false;
+  frozen = false;
+  private readonly late: (() => void)[] = [];
 
   /** A new existing category's id. */
   add(): string {
@@ -62,21 +66,34 @@ export class FakeCategories implements CategoryDirectory {
     return items.sort().slice(0, limit);
   }
 
-  async replaceItemCategories(itemId: string, categoryIds: string[], bearer: string) {
-    this.enter("replaceItemCategories");
-    this.bearers.push(bearer);
-    const missing = categoryIds.filter((id) => !this.known.has(id));
-    if (missing.length > 0) throw notFound("category", missing.join(", "));
-    const before = this.linksOf(itemId);
-    this.setLinks(itemId, categoryIds);
-    return { added: categoryIds.filter((id) => !before.includes(id)), removed: before.filter((id) => !categoryIds.includes(id)) };
+  async setItemLinks(itemId: string, categoryIds: readonly string[], options: { bearer?: string; ignoreMissing?: boolean } = {}) {
+    const apply = () => {
+      const missing = categoryIds.filter((id) => !this.known.has(id));
+      if (missing.length > 0 && !options.ignoreMissing) throw notFound("category", missing.join(", "));
+      const kept = categoryIds.filter((id) => this.known.has(id));
+      this.setLinks(itemId, kept);
+      return { categoryIds: [...kept].sort(), missing };
+    };
+    if (this.frozen) {
+      this.calls.setItemLinks++;
+      this.late.push(() => void apply());
+      throw new ConnectError("category service did not answer in time", Code.DeadlineExceeded);
+    }
+    this.enter("setItemLinks");
+    if (options.bearer) this.bearers.push(options.bearer);
+    return apply();
   }
 
-  async removeItemLinks(itemId: string): Promise<string[]> {
-    this.enter("removeItemLinks");
-    const before = this.linksOf(itemId);
-    this.links.delete(itemId);
-    return before;
+  /** Ends `frozen`: carries out the writes it was sent meanwhile, in order (refusals are dropped). */
+  thaw(): void {
+    this.frozen = false;
+    for (const run of this.late.splice(0)) {
+      try {
+        run();
+      } catch {
+        // a refused late write changed nothing
+      }
+    }
   }
 
   async relatedItems(itemId: string, limit: number): Promise<Map<string, number>> {
@@ -96,6 +113,7 @@ export class FakeCategories implements CategoryDirectory {
 
   private enter(method: CategoryMethod): void {
     this.calls[method]++;
+    if (this.frozen) throw new ConnectError("category service did not answer in time", Code.DeadlineExceeded);
     if (this.down) throw unavailable("category service unavailable");
   }
 }

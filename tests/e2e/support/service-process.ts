@@ -72,11 +72,21 @@ export class ServiceProcess {
     await this.waitReady();
   }
 
-  /** Sends SIGTERM and resolves with the exit code once the process is gone. */
+  /**
+   * Sends `signal` to the service itself (node runs main.ts in this very process: tsx is a
+   * loader here, not a wrapper), e.g. SIGSTOP / SIGCONT to freeze and thaw it, SIGKILL to crash it.
+   */
+  signal(signal: NodeJS.Signals): void {
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) throw new Error(`${this.name} is not running`);
+    this.child.kill(signal);
+  }
+
+  /** Sends SIGTERM (after SIGCONT, should it be frozen) and resolves with the exit code once the process is gone. */
   async stop(): Promise<number | null> {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
     const exited = once(child, "exit");
+    child.kill("SIGCONT");
     child.kill("SIGTERM");
     const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
     const [code] = (await exited) as [number | null];

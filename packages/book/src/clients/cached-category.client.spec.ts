@@ -26,14 +26,10 @@ class FakeInner implements CategoryDirectory {
     const ids = [...this.links].filter(([, cs]) => cs.some((c) => categoryIds.includes(c))).map(([id]) => id);
     return ids.sort().slice(0, limit);
   }
-  async replaceItemCategories(itemId: string, categoryIds: string[]) {
-    this.links.set(itemId, categoryIds);
-    return { added: categoryIds, removed: [] };
-  }
-  async removeItemLinks(itemId: string) {
-    const had = this.links.get(itemId) ?? [];
-    this.links.delete(itemId);
-    return had;
+  async setItemLinks(itemId: string, categoryIds: readonly string[]) {
+    if (categoryIds.length === 0) this.links.delete(itemId);
+    else this.links.set(itemId, [...categoryIds]);
+    return { categoryIds: [...categoryIds], missing: [] };
   }
   async relatedItems(itemId: string, limit: number) {
     this.memberReads++;
@@ -180,8 +176,8 @@ describe("the category cache", () => {
   it("drops an item its own writes changed, even before the feed says so", async () => {
     const { inner, directory } = await liveCache();
     await directory.categoriesOf([A, B]);
-    await directory.replaceItemCategories(A, ["c7"], "token");
-    await directory.removeItemLinks(B);
+    await directory.setItemLinks(A, ["c7"]);
+    await directory.setItemLinks(B, []);
     expect(await directory.categoriesOf([A, B])).toEqual(
       new Map([
         [A, ["c7"]],
@@ -327,12 +323,12 @@ describe("the category cache", () => {
 
     it("sees its own writes at once: the item is stale until read again", async () => {
       const { inner, directory } = await wholeCache();
-      await directory.replaceItemCategories(UNLINKED, ["c1"], "token");
+      await directory.setItemLinks(UNLINKED, ["c1"]);
       expect(await directory.itemsInCategories(["c1"], 10)).toEqual([A, UNLINKED]);
       await settle();
       expect(directory.cache.isWhole).toBe(true);
       expect((await bothAnswers(directory, inner)).cached.c1).toEqual([A, UNLINKED]);
-      await directory.removeItemLinks(A);
+      await directory.setItemLinks(A, []);
       expect(await directory.itemsInCategories(["c1"], 10)).toEqual([UNLINKED]);
       await settle();
       expect(await directory.categoriesOf([A])).toEqual(new Map([[A, []]]));

@@ -80,8 +80,7 @@ export function createCachedCategoryDirectory(
     async itemsInCategories(categoryIds, limit) {
       return cache.itemsInCategories(categoryIds, limit) ?? inner.itemsInCategories(categoryIds, limit);
     },
-    replaceItemCategories: (itemId, categoryIds, bearer) => dropAfter(itemId, inner.replaceItemCategories(itemId, categoryIds, bearer)),
-    removeItemLinks: (itemId) => dropAfter(itemId, inner.removeItemLinks(itemId)),
+    setItemLinks: (itemId, categoryIds, options) => dropAfter(itemId, inner.setItemLinks(itemId, categoryIds, options)),
     async relatedItems(itemId, limit) {
       return cache.relatedItems(itemId, Math.min(limit, MAX_RELATED)) ?? inner.relatedItems(itemId, limit);
     },

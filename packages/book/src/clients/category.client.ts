@@ -11,8 +11,8 @@ export const MAX_RELATED = 1000;
 
 /**
  * The category service as the catalogue uses it, over gRPC with the server key and a deadline.
- * Only the reads retry (DESIGN.md §7): a write is never repeated behind the caller's back,
- * whose compensation relies on knowing what each call did.
+ * Only the reads retry (DESIGN.md §7); the one link write, SetItemLinks, is idempotent, and
+ * the caller repeats it itself until it is acknowledged (domain/link-reconciler.ts).
  */
 export function createCategoryDirectoryClient(opts: { address: string; serverKey: string; timeoutMs: number }): CategoryDirectory & {
   watchLinks: WatchLinks;
@@ -41,12 +41,13 @@ export function createCategoryDirectoryClient(opts: { address: string; serverKey
       } while (pageToken && ids.length < limit);
       return ids;
     },
-    async replaceItemCategories(itemId, categoryIds, bearer) {
-      const res = await client.updateItemCategories({ itemId, categoryIds }, { headers: { authorization: `Bearer ${bearer}` } });
-      return { added: res.addedCategoryIds, removed: res.removedCategoryIds };
-    },
-    async removeItemLinks(itemId) {
-      return (await client.removeItemLinks({ itemId })).removedCategoryIds;
+    async setItemLinks(itemId, categoryIds, options = {}) {
+      const headers = options.bearer ? { authorization: `Bearer ${options.bearer}` } : undefined;
+      const res = await client.setItemLinks(
+        { itemId, categoryIds: [...categoryIds], ignoreMissing: options.ignoreMissing ?? false },
+        { headers },
+      );
+      return { categoryIds: res.categoryIds, missing: res.missingCategoryIds };
     },
     listLinks: (pageToken) => client.listItemLinks({ pageToken }),
     // No deadline: the watch lasts as long as both services run (keep-alive PINGs find a dead peer).

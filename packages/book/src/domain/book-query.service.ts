@@ -4,6 +4,7 @@ import type pg from "pg";
 import { findBooks } from "../store/book.repository.js";
 import { type BookFilter, listBooks as listBookRows } from "../store/book-list.repository.js";
 import type { Book } from "./book.js";
+import { booksInCategory, type MaybeDegraded, withCategories } from "./book-categories.js";
 import { parseOrderBy } from "./book-order.js";
 import { isbnSearchPrefix } from "./isbn.js";
 import { bookCursorOf } from "./page-cursor.js";
@@ -30,7 +31,8 @@ export interface ListBooksRequest {
 /**
  * One page of books in the requested order, with their category ids (one call for the page).
  * The page token holds the last row's sort key and a fingerprint of the filter and order, so
- * it cannot continue another query.
+ * it cannot continue another query. `degraded` when the category service did not answer and
+ * the desired sets recorded here stood in (for the ids and for a `categoryId` filter).
  */
 export async function listBooks(db: Executor, categories: CategoryDirectory, req: ListBooksRequest) {
   const limit = pageSizeOf(req.pageSize);
@@ -40,23 +42,21 @@ export async function listBooks(db: Executor, categories: CategoryDirectory, req
   const categoryId = optionalUuid("categoryId", req.categoryId.trim());
   const fingerprint = fingerprintOf(["books", order.key, order.desc, q.toLowerCase(), authorId, categoryId, req.available ?? null]);
   const after = bookCursorOf(decodePageToken(req.pageToken, fingerprint), order.key);
-  const filter: BookFilter = {
-    q,
-    isbnPrefix: isbnSearchPrefix(q),
-    authorId,
-    ids: categoryId ? await categories.itemsInCategories([categoryId], MAX_CATEGORY_MEMBERS) : undefined,
-    available: req.available,
-  };
+  const members = categoryId ? await booksInCategory(db, categories, categoryId, MAX_CATEGORY_MEMBERS) : undefined;
+  const filter: BookFilter = { q, isbnPrefix: isbnSearchPrefix(q), authorId, ids: members?.value, available: req.available };
   const { rows, total } = await listBookRows(db, { filter, order, after, limit: limit + 1 });
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
+  const books = await withCategories(
+    db,
+    categories,
+    page.map((r) => r.book),
+  );
   return {
-    books: await withCategories(
-      categories,
-      page.map((r) => r.book),
-    ),
+    books: books.value,
     nextPageToken: rows.length > limit && last ? encodePageToken(last.cursor, fingerprint) : "",
     totalSize: total,
+    degraded: books.degraded || (members?.degraded ?? false),
   };
 }
 
@@ -66,22 +66,15 @@ export async function recommendBooks(
   categories: CategoryDirectory,
   req: { bookId: string; limit: number },
   candidateLimit: number,
-): Promise<Book[]> {
+): Promise<MaybeDegraded<Book[]>> {
   return booksInOrder(pool, categories, await recommendBookIds(pool, categories, req, candidateLimit));
 }
 
 /** The books of `ids` in that order (ids no longer present are skipped), with their category ids. */
-export async function booksInOrder(db: Executor, categories: CategoryDirectory, ids: readonly string[]): Promise<Book[]> {
+export async function booksInOrder(db: Executor, categories: CategoryDirectory, ids: readonly string[]): Promise<MaybeDegraded<Book[]>> {
   const byId = new Map((await findBooks(db, ids)).map((b) => [b.id, b]));
   const found = ids.flatMap((id) => byId.get(id) ?? []);
-  return withCategories(categories, found);
-}
-
-/** Fills `categoryIds` of every book with ONE call to the category service (none for no books). */
-export async function withCategories(categories: CategoryDirectory, books: Book[]): Promise<Book[]> {
-  if (books.length === 0) return books;
-  const links = await categories.categoriesOf(books.map((b) => b.id));
-  return books.map((b) => ({ ...b, categoryIds: links.get(b.id) ?? [] }));
+  return withCategories(db, categories, found);
 }
 
 /** A short, stable digest of a query's filter and order, for its page tokens (tokens stay small). */

@@ -1,91 +1,87 @@
-import { alreadyExists, type Executor, failedPrecondition, isUniqueViolation, type Logger, notFound, requireUuid } from "@lms/platform";
+import { randomUUID } from "node:crypto";
+import { alreadyExists, type Executor, failedPrecondition, inTransaction, isUniqueViolation, notFound, requireUuid } from "@lms/platform";
 import type pg from "pg";
 import * as repo from "../store/book.repository.js";
+import * as links from "../store/category-link.repository.js";
 import type { Book, BookFields } from "./book.js";
+import { type MaybeDegraded, withCategories } from "./book-categories.js";
 import { validateBookFields } from "./book-fields.js";
+import { type LinkSync, writeWithLinks } from "./linked-write.js";
 import type { AuthorDirectory, CategoryDirectory } from "./ports.js";
-import { type RemoteChange, writeWithRemote } from "./remote-change.js";
 
-/** The peers of the catalogue and where to report what could not be undone. */
-export interface CatalogueDeps {
+/** The peers of the catalogue, the log, and the reconciler that finishes uncertain link writes. */
+export interface CatalogueDeps extends LinkSync {
   authors: AuthorDirectory;
   categories: CategoryDirectory;
-  log: Logger;
 }
 
 /**
  * Adds a book: the author must exist (asked first, so nothing is written when the author
- * service is down), the row is inserted, and its category links are made before COMMIT.
+ * service is down), then the book, its desired category set and its links are written together
+ * (linked-write.ts): all of them, or none and UNAVAILABLE / the category service's refusal.
  * `bearer` is the caller's token, forwarded to the category service.
  */
 export async function createBook(pool: pg.Pool, deps: CatalogueDeps, input: BookFields, bearer: string): Promise<Book> {
   const { categoryIds, ...fields } = validateBookFields(input);
   await requireAuthor(deps.authors, fields.authorId);
-  return writeWithRemote(pool, deps.log, async (tx) => {
-    const book = { ...(await repo.insertBook(tx, fields)), categoryIds };
-    if (categoryIds.length === 0) return { result: book };
-    const remote: RemoteChange = {
-      what: `link new book ${book.id} to categories ${categoryIds.join(", ")}`,
-      apply: () => deps.categories.replaceItemCategories(book.id, categoryIds, bearer),
-      undo: () => deps.categories.removeItemLinks(book.id),
-    };
-    return { result: book, remote };
-  }).catch(duplicateIsbnAsConflict(fields.isbn));
+  const id = randomUUID();
+  const insert = async (tx: pg.PoolClient) => {
+    const book = { ...(await repo.insertBook(tx, id, fields)), categoryIds };
+    await links.saveCategorySet(tx, id, categoryIds);
+    return book;
+  };
+  const written =
+    categoryIds.length === 0
+      ? inTransaction(pool, insert)
+      : writeWithLinks(pool, deps, id, bearer, async (tx) => ({ result: await insert(tx), links: categoryIds }));
+  return written.catch(duplicateIsbnAsConflict(fields.isbn));
 }
 
-/** One book with its category ids (one call to the category service). */
-export async function getBook(db: Executor, categories: CategoryDirectory, id: string): Promise<Book> {
+/** One book with its category ids (one call to the category service, or the recorded set if it is away). */
+export async function getBook(db: Executor, categories: CategoryDirectory, id: string): Promise<MaybeDegraded<Book>> {
   const book = await repo.findBook(db, requireUuid("id", id));
   if (!book) throw notFound("book", id);
-  const links = await categories.categoriesOf([book.id]);
-  return { ...book, categoryIds: links.get(book.id) ?? [] };
+  const { value, degraded } = await withCategories(db, categories, [book]);
+  return { value: value[0], degraded };
 }
 
 /**
  * Replaces the writable fields, category set included. The row stays locked throughout, so the
- * copies check and the update see the same loans; a new author must exist; the category set is
- * replaced last, before COMMIT, and put back as it was if the local write cannot commit.
+ * copies check and the update see the same loans; a new author must exist; the book and its
+ * links change together (linked-write.ts).
  */
 export async function updateBook(pool: pg.Pool, deps: CatalogueDeps, id: string, input: BookFields, bearer: string): Promise<Book> {
   const checkedId = requireUuid("id", id);
   const { categoryIds, totalCopies, ...details } = validateBookFields(input);
-  return writeWithRemote(pool, deps.log, async (tx) => {
+  await recordLinksOfOlderBook(pool, deps.categories, checkedId);
+  return writeWithLinks(pool, deps, checkedId, bearer, async (tx) => {
     const current = await repo.lockBook(tx, checkedId);
     if (!current) throw notFound("book", id);
     if (current.authorId !== details.authorId) await requireAuthor(deps.authors, details.authorId);
     if (!(await repo.setTotalCopiesKeepingLoans(tx, checkedId, totalCopies))) throw copiesBelowOnLoan(current, totalCopies);
     const updated = await repo.updateBookDetails(tx, checkedId, details);
     if (!updated) throw notFound("book", id);
-    const before = await linksOf(deps.categories, checkedId);
-    const remote: RemoteChange = {
-      what: `replace categories of book ${checkedId} with ${categoryIds.join(", ") || "none"}`,
-      apply: () => deps.categories.replaceItemCategories(checkedId, categoryIds, bearer),
-      undo: () => deps.categories.replaceItemCategories(checkedId, before, bearer),
-    };
-    return { result: { ...updated, categoryIds }, remote: sameSet(before, categoryIds) ? undefined : remote };
+    const before = (await links.findCategorySets(tx, [checkedId])).get(checkedId) ?? [];
+    await links.saveCategorySet(tx, checkedId, categoryIds);
+    const unlinked = before.length === 0 && categoryIds.length === 0;
+    return { result: { ...updated, categoryIds }, links: unlinked ? undefined : categoryIds };
   }).catch(duplicateIsbnAsConflict(details.isbn));
 }
 
 /**
  * Deletes a book and its category links, unless a copy is on loan. The row is locked first, so
- * no borrow can slip in between the check and the delete; the links go last, before COMMIT, and
- * come back if the delete cannot commit.
+ * no borrow can slip in between the check and the delete; the book and its links go together
+ * (linked-write.ts).
  */
 export async function deleteBook(pool: pg.Pool, deps: CatalogueDeps, id: string, bearer: string): Promise<void> {
   const checkedId = requireUuid("id", id);
-  await writeWithRemote(pool, deps.log, async (tx) => {
+  await writeWithLinks(pool, deps, checkedId, bearer, async (tx) => {
     if (!(await repo.lockBook(tx, checkedId))) throw notFound("book", id);
     if (await repo.hasOpenLoans(tx, checkedId)) {
       throw failedPrecondition("BOOK_HAS_OPEN_LOANS", `book ${checkedId} has copies on loan`, { bookId: checkedId });
     }
     await repo.deleteBook(tx, checkedId);
-    const before = await linksOf(deps.categories, checkedId);
-    const remote: RemoteChange = {
-      what: `remove the category links of deleted book ${checkedId}`,
-      apply: () => deps.categories.removeItemLinks(checkedId),
-      undo: () => (before.length > 0 ? deps.categories.replaceItemCategories(checkedId, before, bearer) : Promise.resolve()),
-    };
-    return { result: undefined, remote };
+    return { result: undefined, links: [] };
   });
 }
 
@@ -98,12 +94,14 @@ async function requireAuthor(authors: AuthorDirectory, authorId: string): Promis
   if (!(await authors.existingAuthorIds([authorId])).has(authorId)) throw notFound("author", authorId);
 }
 
-async function linksOf(categories: CategoryDirectory, bookId: string): Promise<string[]> {
-  return (await categories.categoriesOf([bookId], { fresh: true })).get(bookId) ?? [];
-}
-
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((id) => b.includes(id));
+/**
+ * A book written before its category set was recorded here (migration 0007) gets the set the
+ * category service holds now, once, so a write that fails later can be put back to it.
+ */
+async function recordLinksOfOlderBook(pool: pg.Pool, categories: CategoryDirectory, bookId: string): Promise<void> {
+  if ((await links.findDesiredLinks(pool, bookId)).categoryIds !== undefined) return;
+  const current = (await categories.categoriesOf([bookId], { fresh: true })).get(bookId) ?? [];
+  await links.saveCategorySet(pool, bookId, current);
 }
 
 function copiesBelowOnLoan(current: Book, requested: number) {

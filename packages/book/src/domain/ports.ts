@@ -19,10 +19,16 @@ export interface CategoryDirectory {
   categoriesOf(itemIds: string[], options?: { fresh?: boolean }): Promise<Map<string, string[]>>;
   /** Up to `limit` item ids linked to any of `categoryIds`. */
   itemsInCategories(categoryIds: string[], limit: number): Promise<string[]>;
-  /** Replaces the item's set (NOT_FOUND for an unknown category, nothing changed). */
-  replaceItemCategories(itemId: string, categoryIds: string[], bearer: string): Promise<{ added: string[]; removed: string[] }>;
-  /** Removes every link of the item; returns the category ids it had. */
-  removeItemLinks(itemId: string): Promise<string[]>;
+  /**
+   * Makes the item's links exactly `categoryIds` (SetItemLinks): idempotent, so it may be sent
+   * again until acknowledged. An unknown category is NOT_FOUND with nothing changed, or with
+   * `ignoreMissing` left out and named in `missing`. `bearer`: the user it is done for, if any.
+   */
+  setItemLinks(
+    itemId: string,
+    categoryIds: readonly string[],
+    options?: { bearer?: string; ignoreMissing?: boolean },
+  ): Promise<{ categoryIds: string[]; missing: string[] }>;
   /** Up to `limit` other items sharing categories with the item → how many they share (ListRelatedItems, one call). */
   relatedItems(itemId: string, limit: number): Promise<Map<string, number>>;
 }

@@ -19,6 +19,7 @@ import { type AccessTable, bearerTokenKey, type Principal, principalKey, unauthe
 import type pg from "pg";
 import type { Book } from "../domain/book.js";
 import * as books from "../domain/book.service.js";
+import type { MaybeDegraded } from "../domain/book-categories.js";
 import * as queries from "../domain/book-query.service.js";
 import type { Loan, LoanOutcome, LoanRules } from "../domain/loan.js";
 import * as loans from "../domain/loan.service.js";
@@ -80,8 +81,8 @@ export function createBookRpc(pool: pg.Pool, deps: BookRpcDeps): ServiceImpl<typ
     async createBook(req, ctx) {
       return toProto(await books.createBook(pool, deps, req, bearerOf(ctx)));
     },
-    async getBook(req) {
-      return toProto(await books.getBook(pool, deps.categories, req.id));
+    async getBook(req, ctx) {
+      return toProto(markDegraded(ctx, await books.getBook(pool, deps.categories, req.id)));
     },
     async updateBook(req, ctx) {
       return toProto(await books.updateBook(pool, deps, req.id, req, bearerOf(ctx)));
@@ -90,8 +91,9 @@ export function createBookRpc(pool: pg.Pool, deps: BookRpcDeps): ServiceImpl<typ
       await books.deleteBook(pool, deps, req.id, bearerOf(ctx));
       return create(DeleteBookResponseSchema);
     },
-    async listBooks(req) {
-      const page = await queries.listBooks(pool, deps.categories, req);
+    async listBooks(req, ctx) {
+      const { degraded, ...page } = await queries.listBooks(pool, deps.categories, req);
+      markDegraded(ctx, { value: undefined, degraded });
       return create(ListBooksResponseSchema, { ...page, books: page.books.map(toProto) });
     },
     async borrowBook(req, ctx) {
@@ -102,14 +104,14 @@ export function createBookRpc(pool: pg.Pool, deps: BookRpcDeps): ServiceImpl<typ
       const outcome = await loans.returnBook(pool, callerOf(ctx), { bookId: req.id, userId: req.userId });
       return create(ReturnBookResponseSchema, outcomeToProto(outcome));
     },
-    async getBookRecommendations(req) {
+    async getBookRecommendations(req, ctx) {
       const found = await queries.recommendBooks(
         pool,
         deps.categories,
         { bookId: req.id, limit: req.limit },
         deps.recommendationCandidates,
       );
-      return create(GetBookRecommendationsResponseSchema, { books: found.map(toProto) });
+      return create(GetBookRecommendationsResponseSchema, { books: markDegraded(ctx, found).map(toProto) });
     },
     async listLoans(req, ctx) {
       const page = await loans.listLoans(pool, callerOf(ctx), req);
@@ -123,6 +125,18 @@ export function createBookRpc(pool: pg.Pool, deps: BookRpcDeps): ServiceImpl<typ
 
 function outcomeToProto(o: LoanOutcome) {
   return { loan: loanToProto(o.loan), availableCopies: o.availableCopies };
+}
+
+/**
+ * Response header (gRPC: initial metadata) of an answer whose category ids came from the book
+ * service's own record because the category service did not answer: `x-degraded: categories`.
+ */
+export const DEGRADED_HEADER = "x-degraded";
+
+/** Marks the answer degraded when it is; returns its value. */
+function markDegraded<T>(ctx: HandlerContext, answer: MaybeDegraded<T>): T {
+  if (answer.degraded) ctx.responseHeader.set(DEGRADED_HEADER, "categories");
+  return answer.value;
 }
 
 /** The verified caller; the access rule ("member" or stricter) has already required one. */

@@ -41,12 +41,12 @@ export function rowToBook(row: BookRow): Book {
   };
 }
 
-/** Inserts a book with every copy on the shelf (a duplicate ISBN raises the unique violation). */
-export async function insertBook(db: Executor, f: StoredBookFields): Promise<Book> {
+/** Inserts a book with every copy on the shelf, under `id` (a duplicate ISBN raises the unique violation). */
+export async function insertBook(db: Executor, id: string, f: StoredBookFields): Promise<Book> {
   const { rows } = await db.query<BookRow>(
-    `insert into books (title, isbn, author_id, publisher, published_year, language, description, total_copies, available_copies)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $8) returning ${BOOK_COLUMNS}`,
-    [f.title, f.isbn, f.authorId, f.publisher, f.publishedYear, f.language, f.description, f.totalCopies],
+    `insert into books (id, title, isbn, author_id, publisher, published_year, language, description, total_copies, available_copies)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning ${BOOK_COLUMNS}`,
+    [id, f.title, f.isbn, f.authorId, f.publisher, f.publishedYear, f.language, f.description, f.totalCopies],
   );
   return rowToBook(rows[0]);
 }

@@ -28,6 +28,35 @@ export async function updateItemCategories(
   });
 }
 
+/**
+ * Makes the item's links exactly `categoryIds` (SetItemLinks, for the service that owns the
+ * item): the same replace as updateItemCategories, so sending it again changes nothing more.
+ * With `ignoreMissing` an unknown category is left out of the set and named, not refused.
+ * A call its caller has given up on (`signal` aborted: deadline passed, cancelled) is rolled
+ * back instead of committed, so a request held up in transit is not carried out late.
+ */
+export async function setItemLinks(
+  pool: pg.Pool,
+  feed: LinkFeed,
+  req: { itemId: string; categoryIds: readonly string[]; ignoreMissing: boolean },
+  signal?: AbortSignal,
+): Promise<{ categoryIds: string[]; missingCategoryIds: string[] }> {
+  const { itemId, categoryIds, ignoreMissing } = req;
+  const item = requireUuid("itemId", itemId);
+  const requested = uuidSetOf("categoryIds", categoryIds, MAX_CATEGORY_IDS);
+  return feed.changeLinks(pool, async (tx) => {
+    await links.lockItemLinks(tx, item);
+    const missing = requested.length === 0 ? [] : missingIds(requested, await lockExistingCategories(tx, requested));
+    if (missing.length > 0 && !ignoreMissing) throw notFound(missing.length === 1 ? "category" : "categories", missing.join(", "));
+    const kept = requested.filter((id) => !missing.includes(id));
+    const removed = await links.unlinkItemExcept(tx, item, kept);
+    const added = await links.linkItemIfNotLinked(tx, item, kept);
+    signal?.throwIfAborted();
+    const result = { categoryIds: sortedIds(kept), missingCategoryIds: sortedIds(missing) };
+    return { result, changedItems: added.length + removed.length > 0 ? [item] : [] };
+  });
+}
+
 /** Links the item to `categoryIds` (idempotent); answers only the links this call made. */
 export async function bulkAddItemToCategories(
   pool: pg.Pool,

@@ -15,6 +15,7 @@ import {
   ListItemLinksResponseSchema,
   ListRelatedItemsResponseSchema,
   RemoveItemLinksResponseSchema,
+  SetItemLinksResponseSchema,
   UpdateItemCategoriesResponseSchema,
   WatchItemLinksResponseSchema,
 } from "@lms/gen/library/category/v1/category_pb";
@@ -38,6 +39,7 @@ export const categoryAccess: AccessTable = {
   ListCategoryItems: "service",
   BatchGetItemCategories: "service",
   RemoveItemLinks: "service",
+  SetItemLinks: "service",
   ListRelatedItems: "service",
   ListItemLinks: "service",
   WatchItemLinks: "service",
@@ -108,6 +110,10 @@ export function createCategoryRpc(pool: pg.Pool, feed: LinkFeed): ServiceImpl<ty
     },
     async removeItemLinks(req) {
       return create(RemoveItemLinksResponseSchema, { removedCategoryIds: await itemLinks.removeItemLinks(pool, feed, req.itemId) });
+    },
+    async setItemLinks(req, ctx) {
+      const set = await itemLinks.setItemLinks(pool, feed, req, ctx.signal);
+      return create(SetItemLinksResponseSchema, set);
     },
     async *watchItemLinks(_req, ctx) {
       const changes = feed.watch(ctx.signal);

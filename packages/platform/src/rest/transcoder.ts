@@ -20,7 +20,8 @@ export interface TranscoderOptions {
  * Mounts one Fastify route per http rule (grpc-gateway style transcoding): path variables,
  * query parameters and the body become the request message (proto3 JSON, both name
  * spellings), which `invoker` hands to the same service object behind the same interceptors
- * as the gRPC port; the answer is proto3 JSON with every field emitted.
+ * as the gRPC port; the answer is proto3 JSON with every field emitted, and the response
+ * headers the handler set (gRPC initial metadata, e.g. `x-degraded`) become HTTP headers.
  * REST has no logic of its own (STYLE.md rule 1). The call's context carries the client's
  * address (`x-client-address`, never taken from the client) and an abort signal that fires
  * when the client disconnects before its answer; an error with a RetryInfo detail is answered
@@ -42,7 +43,8 @@ export function registerTranscodedRoutes(
       handler: async (req, reply) => {
         try {
           const input = decodeInput(route, req);
-          const { message: output } = await invoker.unary(route.method, callInit(req, reply, serverKey, trusted), input);
+          const { message: output, header } = await invoker.unary(route.method, callInit(req, reply, serverKey, trusted), input);
+          for (const [name, value] of header) reply.header(name, value);
           return emitUnpopulated(route.method.output, toJson(route.method.output, output, { alwaysEmitImplicit: true }));
         } catch (err) {
           return sendError(reply, err);

@@ -1,13 +1,10 @@
 import { once } from "node:events";
 import { createServer, type Server } from "node:net";
-import { createTestDatabase, type TestDatabase, testServerAnswers } from "@lms/platform/testing/test-database";
+import { createTestDatabase, type TestDatabase } from "@lms/platform/testing/test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "./support/ports.js";
 import { ServiceProcess } from "./support/service-process.js";
 import { SERVER_KEY } from "./support/stack.js";
-
-const server = await testServerAnswers();
-if (!server) console.warn("[e2e] skipped: needs the PostgreSQL server at TEST_DATABASE_URL");
 
 /** A plain TCP server of this (test) process holding a port, as another program would. */
 async function holdPort(): Promise<{ port: number; server: Server }> {
@@ -18,7 +15,7 @@ async function holdPort(): Promise<{ port: number; server: Server }> {
 }
 
 // A real service process whose port is taken: it must say which port and who holds it, in one line, and exit 1.
-describe.skipIf(!server)("a service whose port is held by another program", () => {
+describe("a service whose port is held by another program", () => {
   let database: TestDatabase;
 
   beforeAll(async () => {

@@ -1,16 +1,13 @@
 import { rest } from "@lms/platform/testing/rest-client";
-import { createTestDatabase, type TestDatabase, testServerAnswers } from "@lms/platform/testing/test-database";
+import type { TestDatabase } from "@lms/platform/testing/test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN, type AuthApp, type Body, baseUrlOf, buildTestAuthApp, newMember, post } from "./auth-test-app.js";
-
-const server = await testServerAnswers();
-if (!server) console.warn("[auth last admin] skipped: the race is proven on the PostgreSQL server at TEST_DATABASE_URL");
+import { ADMIN, type AuthApp, type Body, newMember, post, startAuthSuite, stopAuthSuite } from "./auth-test-app.js";
 
 const setRole = (base: string, userId: string, role: string, token: string) =>
   rest<Body>(base, "PUT", `/api/v1/auth/users/${userId}/role`, { body: { role }, token });
 
 // Issue 14 item 8: the last admin cannot lose the admin role, even when admins demote each other at once.
-describe.skipIf(!server)("the last admin (PostgreSQL)", () => {
+describe("the last admin (PostgreSQL)", () => {
   let database: TestDatabase;
   let app: AuthApp;
   let base: string;
@@ -23,14 +20,9 @@ describe.skipIf(!server)("the last admin (PostgreSQL)", () => {
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase("auth_it");
-    app = await buildTestAuthApp(database.url);
-    base = await baseUrlOf(app);
+    ({ database, app, base } = await startAuthSuite());
   });
-  afterAll(async () => {
-    await app?.stop();
-    await database?.drop();
-  });
+  afterAll(() => stopAuthSuite({ app, database }));
 
   it("refuses the only admin demoting itself with 400 LAST_ADMIN, and it stays admin", async () => {
     const [adminId] = await admins();

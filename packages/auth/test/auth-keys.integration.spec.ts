@@ -2,7 +2,17 @@ import { rest } from "@lms/platform/testing/rest-client";
 import { createTestDatabase, type TestDatabase } from "@lms/platform/testing/test-database";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN, type AuthApp, type Body, baseUrlOf, buildTestAuthApp, newMember, post } from "./auth-test-app.js";
+import {
+  ADMIN,
+  type AuthApp,
+  type Body,
+  baseUrlOf,
+  buildTestAuthApp,
+  newMember,
+  post,
+  startAuthSuite,
+  stopAuthSuite,
+} from "./auth-test-app.js";
 
 type Jwks = { keys: Record<string, string>[] };
 
@@ -21,14 +31,9 @@ describe("auth service keys, admin and roles (PostgreSQL)", () => {
   let adminToken: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase("auth_it");
-    app = await buildTestAuthApp(database.url);
-    base = await baseUrlOf(app);
+    ({ database, app, base } = await startAuthSuite());
   });
-  afterAll(async () => {
-    await app?.stop();
-    await database?.drop();
-  });
+  afterAll(() => stopAuthSuite({ app, database }));
 
   it("publishes its public keys at /.well-known/jwks.json, and its tokens verify against them", async () => {
     const res = await fetch(`${base}/.well-known/jwks.json`);

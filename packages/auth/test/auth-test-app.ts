@@ -1,5 +1,5 @@
 import { rest } from "@lms/platform/testing/rest-client";
-import { testServiceEnv } from "@lms/platform/testing/test-database";
+import { createTestDatabase, type TestDatabase, testServiceEnv } from "@lms/platform/testing/test-database";
 import { type AuthOverrides, buildAuthApp } from "../src/app.js";
 import { loadAuthConfig } from "../src/config.js";
 
@@ -35,6 +35,27 @@ export async function buildTestAuthApp(
 /** Starts `app` and returns its REST base URL. */
 export async function baseUrlOf(app: AuthApp): Promise<string> {
   return `http://127.0.0.1:${(await app.start()).httpPort}`;
+}
+
+/** The auth service started on a fresh database of its own, as most suites use it. */
+export interface AuthSuite {
+  database: TestDatabase;
+  app: AuthApp;
+  /** REST base URL. */
+  base: string;
+}
+
+/** Creates a fresh database and starts the auth service on it (`env`, `overrides` as for {@link buildTestAuthApp}). */
+export async function startAuthSuite(env: Record<string, string> = {}, overrides: AuthOverrides = {}): Promise<AuthSuite> {
+  const database = await createTestDatabase("auth_it");
+  const app = await buildTestAuthApp(database.url, env, overrides);
+  return { database, app, base: await baseUrlOf(app) };
+}
+
+/** Stops a suite's service and drops its database; safe after a start that failed half-way. */
+export async function stopAuthSuite(suite: { app?: AuthApp; database?: TestDatabase }): Promise<void> {
+  await suite.app?.stop();
+  await suite.database?.drop();
 }
 
 /** POST /api/v1/auth/<path> with a JSON body. */

@@ -1,6 +1,6 @@
-import { createTestDatabase, type TestDatabase } from "@lms/platform/testing/test-database";
+import type { TestDatabase } from "@lms/platform/testing/test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AuthApp, type Body, baseUrlOf, buildTestAuthApp, newMember, post } from "./auth-test-app.js";
+import { type AuthApp, type Body, newMember, post, startAuthSuite, stopAuthSuite } from "./auth-test-app.js";
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
 
@@ -11,14 +11,9 @@ describe("auth service accounts and tokens", () => {
   let base: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase("auth_it");
-    app = await buildTestAuthApp(database.url);
-    base = await baseUrlOf(app);
+    ({ database, app, base } = await startAuthSuite());
   });
-  afterAll(async () => {
-    await app?.stop();
-    await database?.drop();
-  });
+  afterAll(() => stopAuthSuite({ app, database }));
 
   describe("Register", () => {
     it("creates a member with a lower-cased email", async () => {

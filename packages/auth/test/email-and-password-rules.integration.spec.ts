@@ -2,16 +2,13 @@ import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { migrateUp, migrationsDirOf } from "@lms/platform";
-import { createTestDatabase, type TestDatabase, testServerAnswers } from "@lms/platform/testing/test-database";
+import { createTestDatabase, type TestDatabase } from "@lms/platform/testing/test-database";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AuthApp, type Body, baseUrlOf, buildTestAuthApp, post } from "./auth-test-app.js";
-
-const server = await testServerAnswers();
-if (!server) console.warn("[auth email rules] skipped: needs the PostgreSQL server at TEST_DATABASE_URL");
+import { type AuthApp, type Body, post, startAuthSuite, stopAuthSuite } from "./auth-test-app.js";
 
 // Issue 14 item 9b, 9c: common passwords refused; emails NFKC-normalised, invisible characters refused.
-describe.skipIf(!server)("email and password rules (PostgreSQL)", () => {
+describe("email and password rules (PostgreSQL)", () => {
   let database: TestDatabase;
   let app: AuthApp;
   let base: string;
@@ -19,14 +16,9 @@ describe.skipIf(!server)("email and password rules (PostgreSQL)", () => {
   const userCount = async () => (await app.db.pool.query<{ n: number }>("select count(*)::int as n from users")).rows[0].n;
 
   beforeAll(async () => {
-    database = await createTestDatabase("auth_it");
-    app = await buildTestAuthApp(database.url);
-    base = await baseUrlOf(app);
+    ({ database, app, base } = await startAuthSuite());
   });
-  afterAll(async () => {
-    await app?.stop();
-    await database?.drop();
-  });
+  afterAll(() => stopAuthSuite({ app, database }));
 
   it.each([
     ["a zero-width space", "a\u200B@x.org"],
@@ -82,7 +74,7 @@ describe.skipIf(!server)("email and password rules (PostgreSQL)", () => {
   });
 });
 
-describe.skipIf(!server)("migration 0002 normalises stored emails (PostgreSQL)", () => {
+describe("migration 0002 normalises stored emails (PostgreSQL)", () => {
   let database: TestDatabase;
   let pool: pg.Pool;
   let onlyFirst: string;

@@ -3,12 +3,9 @@ import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
 import { REPO_ROOT } from "@lms/platform";
-import { createTestDatabase, type TestDatabase, testServerAnswers } from "@lms/platform/testing/test-database";
+import { createTestDatabase, type TestDatabase } from "@lms/platform/testing/test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AuthApp, type Body, buildTestAuthApp, newMember } from "./auth-test-app.js";
-
-const server = await testServerAnswers();
-if (!server) console.warn("[auth login limits] skipped: needs the PostgreSQL server at TEST_DATABASE_URL");
+import { type AuthApp, type Body, buildTestAuthApp, newMember, stopAuthSuite } from "./auth-test-app.js";
 
 const SERVER_KEY = "login-limits-server-key";
 
@@ -53,7 +50,7 @@ function grpcLogin(address: string, req: object, metadata: Record<string, string
 }
 
 // Issue 14 item 9a: failed logins are limited per client address as well as per account.
-describe.skipIf(!server)("login limits per client address (PostgreSQL)", () => {
+describe("login limits per client address (PostgreSQL)", () => {
   let database: TestDatabase;
   let app: AuthApp;
   let base: string;
@@ -67,10 +64,7 @@ describe.skipIf(!server)("login limits per client address (PostgreSQL)", () => {
     grpcAddress = `127.0.0.1:${ports.grpcPort}`;
     await newMember(base, "sprayed@example.org", "sprayed-password");
   });
-  afterAll(async () => {
-    await app?.stop();
-    await database?.drop();
-  });
+  afterAll(() => stopAuthSuite({ app, database }));
 
   it("answers 429 with Retry-After after 20 wrong logins on 25 different emails from one address", async () => {
     const results = [];

@@ -1,29 +1,21 @@
 import { request } from "node:http";
-import { createTestDatabase, type TestDatabase, testServerAnswers } from "@lms/platform/testing/test-database";
+import type { TestDatabase } from "@lms/platform/testing/test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AuthApp, baseUrlOf, buildTestAuthApp, newMember, post } from "./auth-test-app.js";
+import { type AuthApp, newMember, post, startAuthSuite, stopAuthSuite } from "./auth-test-app.js";
 import { createGatedHasher, untilMetric } from "./gated-hasher.js";
-
-const server = await testServerAnswers();
-if (!server) console.warn("[auth overload] skipped: concurrency is proven on the PostgreSQL server at TEST_DATABASE_URL");
 
 const statuses = (results: { status: number }[]) => results.map((r) => r.status).sort();
 
 // Issue 14 item 4: the login throttle counts only real failures, exactly, whatever the concurrency.
-describe.skipIf(!server)("login throttle under concurrency (PostgreSQL, real argon2)", () => {
+describe("login throttle under concurrency (PostgreSQL, real argon2)", () => {
   let database: TestDatabase;
   let app: AuthApp;
   let base: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase("auth_it");
-    app = await buildTestAuthApp(database.url, { LOGIN_MAX_FAILURES: "5" });
-    base = await baseUrlOf(app);
+    ({ database, app, base } = await startAuthSuite({ LOGIN_MAX_FAILURES: "5" }));
   });
-  afterAll(async () => {
-    await app?.stop();
-    await database?.drop();
-  });
+  afterAll(() => stopAuthSuite({ app, database }));
 
   it("lets 20 concurrent correct logins of one email all succeed", async () => {
     await newMember(base, "crowd@example.org", "crowd-password");
@@ -51,16 +43,14 @@ describe.skipIf(!server)("login throttle under concurrency (PostgreSQL, real arg
 });
 
 // Issue 14 item 4: bounded argon2 work, load shed with 503 + Retry-After, abandoned work dropped.
-describe.skipIf(!server)("the argon2 queue over real REST (PostgreSQL)", () => {
+describe("the argon2 queue over real REST (PostgreSQL)", () => {
   let database: TestDatabase;
   let app: AuthApp;
   let base: string;
   const gated = createGatedHasher();
 
   beforeAll(async () => {
-    database = await createTestDatabase("auth_it");
-    app = await buildTestAuthApp(database.url, { ARGON2_CONCURRENCY: "1", ARGON2_QUEUE_MAX: "1" }, { passwords: gated.hasher });
-    base = await baseUrlOf(app);
+    ({ database, app, base } = await startAuthSuite({ ARGON2_CONCURRENCY: "1", ARGON2_QUEUE_MAX: "1" }, { passwords: gated.hasher }));
     await newMember(base, "queued@example.org", "queued-password");
   });
   afterAll(async () => {

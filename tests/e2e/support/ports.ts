@@ -1,4 +1,4 @@
-import { createServer } from "node:net";
+import { portIsFree } from "@lms/platform/net/port-is-free";
 
 /** Ports this process has handed out: a port is free until its server binds, so never hand it out twice. */
 const handedOut = new Set<number>();
@@ -15,16 +15,8 @@ export async function freePort(): Promise<number> {
   const size = 12_000 / slices;
   for (;;) {
     const port = 20_000 + slice * size + Math.floor(Math.random() * size);
-    if (handedOut.has(port) || !(await isFree(port))) continue;
+    if (handedOut.has(port) || !(await portIsFree(port))) continue;
     handedOut.add(port);
     return port;
   }
-}
-
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
 }

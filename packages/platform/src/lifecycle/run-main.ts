@@ -1,4 +1,5 @@
 import { ConfigError } from "../config/config.js";
+import { databaseUnavailableCause } from "../db/database-unavailable.js";
 import { PortInUseError } from "./port-in-use.js";
 
 /** A started service as `runMain` sees it. */
@@ -11,8 +12,9 @@ export interface StartableApp {
 /**
  * The whole life of a service process: build, listen, print the URLs, and on SIGTERM/SIGINT
  * stop accepting, drain in-flight requests, close pools and exit 0. A bad configuration exits 1
- * with every problem listed; a port held by another program exits 1 with one line naming the
- * port and, when /proc shows it, the process holding it.
+ * with every problem listed; a database that does not answer at start exits 1 with one line
+ * saying so (no stack: it is not a bug); a port held by another program exits 1 with one line
+ * naming the port and, when /proc shows it, the process holding it.
  */
 export async function runMain(name: string, build: () => Promise<StartableApp>): Promise<void> {
   let app: StartableApp;
@@ -21,6 +23,11 @@ export async function runMain(name: string, build: () => Promise<StartableApp>):
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${name}: ${err.message}\n`);
+      process.exit(1);
+    }
+    const dbCause = databaseUnavailableCause(err);
+    if (dbCause !== undefined) {
+      process.stderr.write(`${name}: cannot start: the database does not answer (${dbCause}); check DATABASE_URL and that PostgreSQL runs\n`);
       process.exit(1);
     }
     throw err;

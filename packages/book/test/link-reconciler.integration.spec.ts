@@ -25,9 +25,9 @@ describe("category link reconciler", () => {
   it("CreateBook answers 503 and creates nothing; the links the frozen service makes late are removed", async () => {
     const before = new Set(t.categories.links.keys());
     t.categories.frozen = true;
-    const answers = [];
-    // One at a time: the embedded database (PGlite) loses statements under concurrent connections (issue 14, item 5).
-    for (let i = 0; i < 5; i++) answers.push(await t.call("POST", "/api/v1/books", c.draft({ categoryIds: [fantasy] })));
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => t.call("POST", "/api/v1/books", c.draft({ categoryIds: [fantasy] }))),
+    );
     expect(answers.map((a) => a.status)).toEqual([503, 503, 503, 503, 503]);
     expect(answers[0].body.message).toContain("nothing was changed");
     t.categories.thaw();

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { ConnectError } from "@connectrpc/connect";
 import type { Logger } from "@lms/platform";
 import type { CategoryDirectory } from "../domain/ports.js";
 import { MAX_RELATED } from "./category.client.js";
@@ -118,7 +119,8 @@ async function keepWatching(
       }
       if (!signal.aborted) log.info("category link watch ended (category service stopping?); reading categories from it");
     } catch (err) {
-      if (!signal.aborted) log.warn({ err }, "category link watch lost; reading categories from the category service");
+      if (!signal.aborted)
+        log.warn({ cause: ConnectError.from(err).message }, "category link watch lost; reading categories from the category service");
     }
     cache.goDead();
     if (signal.aborted) return;
@@ -156,7 +158,10 @@ async function loadEveryLink(
     } while (pageToken);
   } catch (err) {
     cache.abandonFullLoad(load);
-    log.warn({ err, items: links.size }, "category cache could not load every link; filling it as books are read");
+    log.warn(
+      { cause: ConnectError.from(err).message, items: links.size },
+      "category cache could not load every link; filling it as books are read",
+    );
     return;
   }
   if (cache.finishFullLoad(load, links)) {
@@ -179,7 +184,8 @@ function staleRefiller(cache: ItemCategoriesCache, inner: CategoryDirectory, sig
         const { ids, epoch } = cache.staleBatch(REFILL_BATCH);
         cache.storeStale(epoch, await inner.categoriesOf(ids));
       } catch (err) {
-        if (!signal.aborted) log.warn({ err }, "category cache could not read changed items again; will retry");
+        if (!signal.aborted)
+          log.warn({ cause: ConnectError.from(err).message }, "category cache could not read changed items again; will retry");
       }
       if (cache.staleCount < before) waitMs = FIRST_REFILL_RETRY_MS;
       else {

@@ -1,5 +1,5 @@
 import { ConnectError } from "@connectrpc/connect";
-import { inTransaction, type Logger } from "@lms/platform";
+import { databaseUnavailableCause, inTransaction, type Logger } from "@lms/platform";
 import type pg from "pg";
 import * as links from "../store/category-link.repository.js";
 import { isPeerAway } from "./peer-outcome.js";
@@ -121,6 +121,12 @@ async function repairOldest(
     });
   } catch (err) {
     if (stopping()) return "failed";
+    const dbCause = databaseUnavailableCause(err);
+    if (dbCause !== undefined) {
+      // Our own database is away: the queue is intact, and the next pass picks it up again.
+      log.warn({ cause: dbCause }, "category link reconciler: database unavailable; will retry");
+      return "failed";
+    }
     if (itemId) await links.requeueItemLast(pool, itemId).catch(() => undefined);
     const message = ConnectError.from(err).message;
     if (isPeerAway(err))

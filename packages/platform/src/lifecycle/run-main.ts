@@ -27,7 +27,9 @@ export async function runMain(name: string, build: () => Promise<StartableApp>):
     }
     const dbCause = databaseUnavailableCause(err);
     if (dbCause !== undefined) {
-      process.stderr.write(`${name}: cannot start: the database does not answer (${dbCause}); check DATABASE_URL and that PostgreSQL runs\n`);
+      process.stderr.write(
+        `${name}: cannot start: the database does not answer (${dbCause}); check DATABASE_URL and that PostgreSQL runs\n`,
+      );
       process.exit(1);
     }
     throw err;

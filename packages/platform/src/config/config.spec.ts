@@ -116,3 +116,36 @@ describe("parseConfig", () => {
     expect(parseConfig(schema, { NODE_ENV: "production", SERVER_KEY: LONG_KEY, GRPC_HOST: "10.0.0.5" }).config.GRPC_HOST).toBe("10.0.0.5");
   });
 });
+
+describe("CORS_ORIGINS", () => {
+  it("defaults to localhost and 127.0.0.1 on any port outside production", () => {
+    for (const env of [{}, { NODE_ENV: "development" }, { NODE_ENV: "test" }, { CORS_ORIGINS: " " }]) {
+      expect(parseConfig(schema, env).config.CORS_ORIGINS).toEqual(["http://localhost:*", "http://127.0.0.1:*"]);
+    }
+  });
+
+  it("allows no origin in production unless set", () => {
+    const production = { NODE_ENV: "production", SERVER_KEY: LONG_KEY };
+    expect(parseConfig(schema, production).config.CORS_ORIGINS).toEqual([]);
+    const set = parseConfig(schema, { ...production, CORS_ORIGINS: "https://App.Example.org:443, http://localhost:*" });
+    expect(set.config.CORS_ORIGINS).toEqual(["https://app.example.org", "http://localhost:*"]);
+  });
+
+  it("replaces the development default when set", () => {
+    expect(parseConfig(schema, { CORS_ORIGINS: "http://10.0.0.7:3000" }).config.CORS_ORIGINS).toEqual(["http://10.0.0.7:3000"]);
+  });
+
+  it("refuses every malformed entry in one ConfigError, naming each", () => {
+    const bad = ["localhost:3000", "http://example.org/app", "ftp://example.org", "https://*.example.org", "*", "null", "http://h:*x"];
+    const err = configError({ CORS_ORIGINS: ["https://ok.example.org", ...bad].join(","), HTTP_PORT: "x" });
+    const cors = err.problems.filter((p) => p.startsWith("CORS_ORIGINS:"));
+    expect(cors).toHaveLength(bad.length);
+    for (const entry of bad)
+      expect(
+        cors.some((p) => p.includes(`"${entry}"`)),
+        entry,
+      ).toBe(true);
+    expect(err.problems.some((p) => p.startsWith("HTTP_PORT:"))).toBe(true);
+    expect(err.message).toContain('"localhost:3000" is not an origin');
+  });
+});

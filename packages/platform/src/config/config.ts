@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEVELOPMENT_CORS_ORIGINS, parseOriginList } from "../net/cors-origins.js";
 
 /** Thrown when the environment does not fit a service's schema; lists every bad variable. */
 export class ConfigError extends Error {
@@ -65,6 +66,19 @@ export function baseConfigSchema(defaults: { httpPort: number; grpcPort: number 
           .filter((a) => a !== ""),
       )
       .pipe(z.array(z.string().ip({ message: "must be IP addresses, comma-separated" }))),
+    /**
+     * Comma-separated browser origins allowed to call the REST face (DESIGN.md §2): exact
+     * (`https://app.example.org`) or any port (`http://localhost:*`). Unset means
+     * {@link DEVELOPMENT_CORS_ORIGINS} outside production and none in production ({@link parseConfig}).
+     */
+    CORS_ORIGINS: z
+      .string()
+      .default("")
+      .transform((value, ctx) => {
+        const { entries, problems } = parseOriginList(value);
+        for (const message of problems) ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+        return entries;
+      }),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   });
 }
@@ -76,7 +90,8 @@ export type BaseConfig = z.infer<ReturnType<typeof baseConfigSchema>>;
  * Parses `env` against `schema` (empty variables count as unset), reporting every bad variable in one {@link ConfigError},
  * and returns a frozen object. In production the development server key, and any key shorter
  * than {@link MIN_PRODUCTION_SERVER_KEY_LENGTH} characters, is refused; in development it is
- * used and `warnings` says so. An unset `GRPC_HOST` becomes 127.0.0.1, or 0.0.0.0 in production.
+ * used and `warnings` says so. An unset `GRPC_HOST` becomes 127.0.0.1, or 0.0.0.0 in production; an
+ * unset `CORS_ORIGINS` allows localhost and 127.0.0.1 on any port, or no origin in production.
  */
 export function parseConfig<S extends z.ZodType<BaseConfig, z.ZodTypeDef, unknown>>(
   schema: S,
@@ -84,6 +99,7 @@ export function parseConfig<S extends z.ZodType<BaseConfig, z.ZodTypeDef, unknow
 ): { config: Readonly<z.infer<S>>; warnings: string[] } {
   // An empty variable (a blank line in .env) means "not set", never 0 or "".
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""));
+  if (present.CORS_ORIGINS === undefined && present.NODE_ENV !== "production") present.CORS_ORIGINS = DEVELOPMENT_CORS_ORIGINS;
   const result = schema.safeParse(present);
   const problems = result.success ? [] : result.error.issues.map((i) => `${i.path.join(".") || "(env)"}: ${i.message}`);
   problems.push(...productionKeyProblems(present));

@@ -55,6 +55,8 @@ export interface HostDeps {
   shutdownTimeoutMs: number;
   /** Proxies whose forwarded client addresses are believed (REST `X-Forwarded-For`, gRPC `x-client-address`). */
   trustedProxies?: readonly string[];
+  /** Browser origins allowed to call the REST face (normalised `CORS_ORIGINS` entries); none when omitted. */
+  corsOrigins?: readonly string[];
 }
 
 /** A built service: `start` listens on both ports, `stop` drains both and closes the pool. */
@@ -104,6 +106,7 @@ export async function createServiceHost(def: ServiceDefinition, deps: HostDeps):
     swagger: def.swagger,
     routes: httpRoutes,
     isReady: () => deps.db.ping(READY_TIMEOUT_MS),
+    corsOrigins: deps.corsOrigins,
   });
   def.extraRoutes?.(rest);
   registerTranscodedRoutes(rest, httpRoutes, createMethodInvoker(def.register, chain), deps.serverKey, { trustedProxies });
@@ -172,6 +175,7 @@ export async function createServiceApp(
     bodyLimit: config.BODY_LIMIT_BYTES,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     trustedProxies: config.TRUSTED_PROXIES,
+    corsOrigins: config.CORS_ORIGINS,
   });
   return {
     log: basics.log,

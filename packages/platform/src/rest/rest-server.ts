@@ -4,6 +4,8 @@ import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { accessLogger, type Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
+import { registerCompression } from "./compression.js";
+import { registerCors } from "./cors.js";
 import { registerFallbackHandlers } from "./fallback-handlers.js";
 import { answerClientError, registerSecurityHeaders, SWAGGER_UI_CSP } from "./http-hardening.js";
 import type { HttpRoute } from "./http-rules.js";
@@ -19,13 +21,16 @@ export interface RestServerOptions {
   swagger: Record<string, unknown>;
   routes: HttpRoute[];
   isReady: () => Promise<void>;
+  /** Browser origins allowed cross-origin (normalised `CORS_ORIGINS` entries); none when omitted. */
+  corsOrigins?: readonly string[];
 }
 
 /**
  * A Fastify app with the operational endpoints of DESIGN.md §7 (`/healthz`, `/readyz`,
  * `/metrics`), request ids (`x-request-id` accepted and echoed), one JSON log line per
  * request, JSON-only bodies with a size limit, Swagger JSON + UI, and DESIGN.md §3 error
- * bodies for everything Fastify itself refuses. Routes are added by the caller.
+ * bodies for everything Fastify itself refuses, CORS for `corsOrigins`, and gzip for answers
+ * over 1 KiB to clients that accept it. Routes are added by the caller.
  */
 export async function createRestServer(opts: RestServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -41,6 +46,9 @@ export async function createRestServer(opts: RestServerOptions): Promise<Fastify
   registerRequestObservation(app, opts);
   closeConnectionsAfterAnswerWhileClosing(app);
   registerSecurityHeaders(app, opts.routes);
+  // Both before any route: compression attaches to routes as they are added, CORS adds its OPTIONS route.
+  await registerCompression(app);
+  await registerCors(app, opts.corsOrigins ?? []);
   app.get("/healthz", { config: { rpc: "healthz" } }, async () => ({ status: "ok" }));
   app.get("/readyz", { config: { rpc: "readyz" } }, async (_req, reply) => {
     try {

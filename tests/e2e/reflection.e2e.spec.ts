@@ -49,7 +49,7 @@ describe("gRPC server reflection end to end", () => {
 
     it.each(Object.keys(SERVICES))("refuses %s's reflection without the server key or with a wrong one", async (name) => {
       const list = [{ messageRequest: { case: "listServices", value: "" } } as const];
-      for (const metadata of [{}, { "x-server-key": "not-the-key" }]) {
+      for (const metadata of [{}, { "x-server-key": "not-the-key" }] as Record<string, string>[]) {
         const err = await reflect(stack.grpcAddr[name], version, list, metadata).then(
           () => expect.unreachable("reflection answered without the key"),
           (e: grpc.ServiceError) => e,

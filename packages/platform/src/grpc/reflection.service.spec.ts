@@ -6,17 +6,19 @@ import { Health } from "@lms/gen/grpc/health/v1/health_pb";
 import { AuthorService } from "@lms/gen/library/author/v1/author_pb";
 import { BookService } from "@lms/gen/library/book/v1/book_pb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMetrics } from "../observability/metrics.js";
 import { type ReflectionVersion, reflect, registryOf } from "../testing/reflection-client.js";
 import { addReflectionService } from "./reflection.service.js";
 import { createServerKeyCheck } from "./server-key.interceptor.js";
 
 const KEY = "reflection-spec-key";
+const metrics = createMetrics("reflection-spec");
 let server: grpc.Server;
 let address: string;
 
 beforeAll(async () => {
   server = new grpc.Server();
-  addReflectionService(server, [BookService, AuthorService, Health], createServerKeyCheck(KEY));
+  addReflectionService(server, [BookService, AuthorService, Health], { authorize: createServerKeyCheck(KEY), metrics });
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );
@@ -132,5 +134,14 @@ describe.each<ReflectionVersion>(["v1", "v1alpha"])("addReflectionService over %
     });
     expect(none.messageResponse).toMatchObject({ case: "errorResponse", value: { errorCode: grpc.status.NOT_FOUND } });
     expect(noType.messageResponse).toMatchObject({ case: "errorResponse", value: { errorCode: grpc.status.NOT_FOUND } });
+  });
+});
+
+describe("addReflectionService's observation", () => {
+  it("counts every reflection call in the request metrics, refused ones as Unauthenticated", async () => {
+    await reflect(address, "v1", [{ messageRequest: { case: "listServices", value: "" } }], withKey);
+    const text = await metrics.registry.getSingleMetricAsString("lms_requests_total");
+    expect(text).toMatch(/lms_requests_total\{[^}]*method="ServerReflectionInfo",code="OK"[^}]*\} [1-9]/);
+    expect(text).toMatch(/lms_requests_total\{[^}]*method="ServerReflectionInfo",code="Unauthenticated"[^}]*\} [1-9]/);
   });
 });

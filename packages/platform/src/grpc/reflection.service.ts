@@ -1,9 +1,13 @@
+import { randomUUID } from "node:crypto";
 import { type DescFile, type DescService, toBinary } from "@bufbuild/protobuf";
 import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
-import type * as grpc from "@grpc/grpc-js";
+import { Code, ConnectError } from "@connectrpc/connect";
+import * as grpc from "@grpc/grpc-js";
 import { ReflectionService } from "@grpc/reflection";
 import { ServerReflection as ServerReflectionV1 } from "@lms/gen/grpc/reflection/v1/reflection_pb";
 import { ServerReflection as ServerReflectionV1Alpha } from "@lms/gen/grpc/reflection/v1alpha/reflection_pb";
+import { accessLogger, type Logger } from "../observability/logger.js";
+import type { Metrics } from "../observability/metrics.js";
 import { appendMetadata } from "./metadata.js";
 import { toStatus } from "./status.js";
 
@@ -17,13 +21,15 @@ import { toStatus } from "./status.js";
  * build every message from one answer; file_containing_extension and
  * all_extension_numbers_of_type answer from the extensions those files declare (the
  * `google.api.http` method option), NOT_FOUND otherwise.
- * Each call first passes `authorize` (the server key, DESIGN.md §2): a call it throws for is
- * ended with that error before the reflection stream reads anything.
+ * Each call first passes `guard.authorize` (the server key, DESIGN.md §2): a call it throws for
+ * is ended with that error before the reflection stream reads anything. With `guard.log` and
+ * `guard.metrics` each call, once over, gets the access-log line and metric sample of every
+ * other gRPC call (the invoker's observe interceptor does not see this bidi stream).
  */
 export function addReflectionService(
   server: Pick<grpc.Server, "addService">,
   services: readonly DescService[],
-  authorize: (header: Headers) => void,
+  guard: ReflectionGuard,
 ): void {
   const files = filesOf([...services, ServerReflectionV1, ServerReflectionV1Alpha]);
   const encoded = new Map([...files.values()].map((f) => [f.proto.name, toBinary(FileDescriptorProtoSchema, f.proto)]));
@@ -41,20 +47,56 @@ export function addReflectionService(
   completeIndexes(reflection, encoded);
   reflection.addToServer({
     addService(definition, implementation) {
-      const guarded: grpc.UntypedServiceImplementation = {};
+      const handlers: grpc.UntypedServiceImplementation = {};
       for (const [name, handler] of Object.entries(implementation)) {
-        guarded[name] = (call: grpc.ServerDuplexStream<unknown, unknown>) => {
-          try {
-            authorize(appendMetadata(call.metadata));
-          } catch (err) {
-            return void call.emit("error", toStatus(err));
-          }
-          (handler as grpc.handleBidiStreamingCall<unknown, unknown>)(call);
-        };
+        handlers[name] = guarded(name, handler as grpc.handleBidiStreamingCall<unknown, unknown>, guard);
       }
-      server.addService(definition, guarded);
+      server.addService(definition, handlers);
     },
   });
+}
+
+/** What a reflection call passes through before and after the package's handler. */
+export interface ReflectionGuard {
+  /** Throws (UNAUTHENTICATED) to refuse a call: the server-key check. */
+  authorize(header: Headers): void;
+  log?: Logger;
+  metrics?: Metrics;
+}
+
+function guarded(
+  method: string,
+  handler: grpc.handleBidiStreamingCall<unknown, unknown>,
+  guard: ReflectionGuard,
+): grpc.handleBidiStreamingCall<unknown, unknown> {
+  const access = guard.log && accessLogger(guard.log);
+  return (call) => {
+    const started = performance.now();
+    const header = appendMetadata(call.metadata);
+    const requestId = header.get("x-request-id") ?? randomUUID();
+    const observe = (code: string) => {
+      const seconds = (performance.now() - started) / 1000;
+      guard.metrics?.observe("grpc", method, code, seconds);
+      access?.info({ transport: "grpc", method, code, durationMs: +(seconds * 1000).toFixed(2), requestId }, "request");
+    };
+    try {
+      guard.authorize(header);
+    } catch (err) {
+      observe(Code[ConnectError.from(err).code] ?? "Unknown");
+      return void call.emit("error", toStatus(err));
+    }
+    let over = false;
+    const end = (code: string) => {
+      if (!over) observe(code);
+      over = true;
+    };
+    call.once("finish", () => end("OK"));
+    call.once("cancelled", () => end(Code[Code.Canceled]));
+    const echo = new grpc.Metadata();
+    echo.set("x-request-id", requestId);
+    call.sendMetadata(echo);
+    handler(call);
+  };
 }
 
 /** `roots`' files and every file they import, transitively, by file name. */

@@ -97,7 +97,11 @@ export async function createServiceHost(def: ServiceDefinition, deps: HostDeps):
   const trustedProxies = trustedProxySet(deps.trustedProxies ?? []);
   const invoker = createMethodInvoker(routes, [createObserveInterceptor(deps.log, deps.metrics), ...chain]);
   const grpc = createGrpcServer(invoker, trustedProxies, (server) =>
-    addReflectionService(server, invoker.services, createServerKeyCheck(deps.serverKey)),
+    addReflectionService(server, invoker.services, {
+      authorize: createServerKeyCheck(deps.serverKey),
+      log: deps.log,
+      metrics: deps.metrics,
+    }),
   );
   const transport = createRouterTransport(routes, { router: { interceptors: chain } });
   const httpRoutes = httpRoutesOf(def.services);

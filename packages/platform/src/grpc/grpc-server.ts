@@ -1,10 +1,10 @@
 import { type DescMethod, fromBinary, type Message, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import * as grpc from "@grpc/grpc-js";
 import { CLIENT_ADDRESS_HEADER, peerAddress, resolveClientAddress } from "../net/client-address.js";
 import { appendMetadata, toMetadata } from "./metadata.js";
 import type { CallInit, MethodInvoker } from "./method-invoker.js";
+import { toStatus } from "./status.js";
 
 /** A cleartext HTTP/2 (h2c) gRPC server that can drain on stop. */
 export interface GrpcServer {
@@ -22,8 +22,14 @@ export interface GrpcServer {
  * Only unary and server-streaming methods exist in our protos; others would answer UNIMPLEMENTED.
  * Each call's `x-client-address` is the peer's address; a value the caller sent is kept only
  * when the peer is one of `trustedProxies` (a gateway calling on behalf of its own clients).
+ * `addServices` may add services grpc-js serves by itself, outside the invoker (server
+ * reflection, a bidi stream): they must do their own checks.
  */
-export function createGrpcServer(invoker: MethodInvoker, trustedProxies: ReadonlySet<string> = new Set()): GrpcServer {
+export function createGrpcServer(
+  invoker: MethodInvoker,
+  trustedProxies: ReadonlySet<string> = new Set(),
+  addServices?: (server: grpc.Server) => void,
+): GrpcServer {
   // No channelz: per-call statistics nobody reads here (a measured 10 % of grpc-js's CPU per call).
   const server = new grpc.Server({ "grpc.enable_channelz": 0 });
   for (const service of invoker.services) {
@@ -39,6 +45,7 @@ export function createGrpcServer(invoker: MethodInvoker, trustedProxies: Readonl
     }
     server.addService(definition, handlers);
   }
+  addServices?.(server);
   return {
     listen(port, host) {
       return new Promise((resolve, reject) => {
@@ -171,16 +178,4 @@ function callInit(
       return cancel.signal;
     },
   };
-}
-
-/**
- * A failure as grpc-js sends it: code and message, and the trailers Connect's own server would
- * send (the error's metadata, and its details as a google.rpc.Status in grpc-status-details-bin).
- */
-function toStatus(err: unknown): Partial<grpc.StatusObject> {
-  const error = ConnectError.from(err);
-  const trailer = setTrailerStatus(new Headers(), error);
-  trailer.delete("grpc-status"); // grpc-js writes these two itself
-  trailer.delete("grpc-message");
-  return { code: error.code as number as grpc.status, details: error.rawMessage, metadata: toMetadata(trailer) };
 }

@@ -10,7 +10,8 @@ import { createGrpcServer } from "../grpc/grpc-server.js";
 import { registerHealthService } from "../grpc/health.service.js";
 import { createMethodInvoker } from "../grpc/method-invoker.js";
 import { createObserveInterceptor } from "../grpc/observe.interceptor.js";
-import { createServerKeyInterceptor } from "../grpc/server-key.interceptor.js";
+import { addReflectionService } from "../grpc/reflection.service.js";
+import { createServerKeyCheck, createServerKeyInterceptor } from "../grpc/server-key.interceptor.js";
 import { createTextInterceptor } from "../grpc/text.interceptor.js";
 import { trustedProxySet } from "../net/client-address.js";
 import type { Logger } from "../observability/logger.js";
@@ -71,8 +72,9 @@ export interface ServiceHost {
 /**
  * Wires one service onto both faces (STYLE.md rules 1 and 8): a gRPC h2c server and a Fastify
  * REST server whose transcoded routes call the same ServiceImpl through the same interceptor
- * chain (errors → server key → access → text) in process, without a loopback hop. Nothing listens
- * until `start`.
+ * chain (errors → server key → access → text) in process, without a loopback hop. The gRPC port
+ * also serves server reflection of those services and health, behind the same server key.
+ * Nothing listens until `start`.
  */
 export async function createServiceHost(def: ServiceDefinition, deps: HostDeps): Promise<ServiceHost> {
   const isReady = async () =>
@@ -95,7 +97,14 @@ export async function createServiceHost(def: ServiceDefinition, deps: HostDeps):
     createTextInterceptor(),
   ];
   const trustedProxies = trustedProxySet(deps.trustedProxies ?? []);
-  const grpc = createGrpcServer(createMethodInvoker(routes, [createObserveInterceptor(deps.log, deps.metrics), ...chain]), trustedProxies);
+  const invoker = createMethodInvoker(routes, [createObserveInterceptor(deps.log, deps.metrics), ...chain]);
+  const grpc = createGrpcServer(invoker, trustedProxies, (server) =>
+    addReflectionService(server, invoker.services, {
+      authorize: createServerKeyCheck(deps.serverKey),
+      log: deps.log,
+      metrics: deps.metrics,
+    }),
+  );
   const transport = createRouterTransport(routes, { router: { interceptors: chain } });
   const httpRoutes = httpRoutesOf(def.services);
   const rest = await createRestServer({

@@ -61,17 +61,18 @@ describe("REST load runs (autocannon against a real HTTP server)", () => {
 
   it("starts timing once every connection has had an answer: a slow first answer per connection is not timed", async () => {
     // As a busy server that accepts one connection per event-loop turn: each connection's
-    // first answer is late, the rest take 20 ms.
-    delayOf = (_req, nth) => (nth === 1 ? 200 : 20);
+    // first answer is late (1 s), the rest take 20 ms. The margins are wide so that a loaded
+    // machine cannot make a 20 ms answer look like a first one.
+    delayOf = (_req, nth) => (nth === 1 ? 1000 : 20);
     const result = await runHttp(url, 8, 300, { requestsFor: () => [() => ({ method: "GET", path: "/book" })] });
     expect(perConnection.size).toBe(8);
     expect(result.latenciesMs.length).toBeGreaterThan(0);
     expect(result.latenciesMs.length).toBeLessThanOrEqual(receivedInAll() - 8);
-    expect(Math.max(...result.latenciesMs)).toBeLessThan(150);
+    expect(Math.max(...result.latenciesMs)).toBeLessThan(800);
     // Every answer is either timed or counted as untimed (its CPU is still the run's).
     expect(result.latenciesMs.length + result.untimed).toBe(receivedInAll());
     expect(result.untimed).toBeGreaterThanOrEqual(8);
-    // The 300 ms of measuring began after the first answers (200 ms), so the run lasted over 500 ms.
+    // The 300 ms of measuring began after the first answers (1 s), so the run lasted over 1.3 s.
     expect(result.calls).toBeGreaterThan(8 * (250 / 20) * 0.5);
   });
 });

@@ -57,7 +57,6 @@ export interface GeneratedFile {
 type Ref = (desc: DescMessage | DescEnum) => Schema;
 type Typed = { readonly scalar?: ScalarType | undefined; readonly enum?: DescEnum | undefined; readonly message?: DescMessage | undefined };
 
-
 /** One swagger file per service that has at least one google.api.http rule. */
 export function buildOpenApiFiles(registry: FileRegistry, fileNames: readonly string[]): GeneratedFile[] {
   // Resolved dynamically so the plugin needs no generated code (buf runs

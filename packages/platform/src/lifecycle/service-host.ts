@@ -55,6 +55,8 @@ export interface HostDeps {
   shutdownTimeoutMs: number;
   /** Proxies whose forwarded client addresses are believed (REST `X-Forwarded-For`, gRPC `x-client-address`). */
   trustedProxies?: readonly string[];
+  /** The OpenAPI 3.1 document (Basics reads it); without one only the 2.0 document is served. */
+  openapi?: Record<string, unknown>;
 }
 
 /** A built service: `start` listens on both ports, `stop` drains both and closes the pool. */
@@ -102,6 +104,7 @@ export async function createServiceHost(def: ServiceDefinition, deps: HostDeps):
     metrics: deps.metrics,
     bodyLimit: deps.bodyLimit,
     swagger: def.swagger,
+    openapi: deps.openapi,
     routes: httpRoutes,
     isReady: () => deps.db.ping(READY_TIMEOUT_MS),
   });

@@ -73,7 +73,10 @@ describe("OpenAPI 3.1 documents against real answers", { timeout: 120_000 }, () 
     expect((await api.call("AuthorService_ListAuthors", { query: { pageSize: "5" } })).status).toBe(200);
     expect((await api.call("AuthorService_ListAuthors", { query: { pageSize: "101" } })).status).toBe(400);
 
-    const category = await api.call("CategoryService_CreateCategory", { body: api.example("CategoryService_CreateCategory"), token: admin });
+    const category = await api.call("CategoryService_CreateCategory", {
+      body: api.example("CategoryService_CreateCategory"),
+      token: admin,
+    });
     expect(category.status).toBeLessThan(300);
     const categoryId = String(category.body.id);
     const dup = await api.call("CategoryService_CreateCategory", { body: api.example("CategoryService_CreateCategory"), token: admin });

@@ -55,7 +55,7 @@ describe.skipIf(!server)("the image's start command on the built output", () => 
   });
 
   for (const { name } of presentServices()) {
-    it(`${name}: serves /readyz and its Swagger file as a non-root user, passes the compose healthcheck, exits 0 on SIGTERM`, async () => {
+    it(`${name}: serves /readyz and its OpenAPI documents as a non-root user, passes the compose healthcheck, exits 0 on SIGTERM`, async () => {
       const image = shared.fork(join(workRoot, name), { SERVICE: name }).apply(runtime.instructions.slice(perService)).image();
       let db: TestDatabase | undefined;
       let proc: PlainProcess | undefined;

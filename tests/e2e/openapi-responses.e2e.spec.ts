@@ -58,6 +58,11 @@ describe("OpenAPI 3.1 documents against real answers", { timeout: 120_000 }, () 
     expect((await api.call("AuthService_SetUserRole", { params: { userId }, body: role, token: member })).status).toBe(403);
     expect((await api.call("AuthService_SetUserRole", { params: { userId: unknownId }, body: role, token: admin })).status).toBe(404);
     expect((await api.call("AuthService_SetUserRole", { params: { userId }, body: role })).status).toBe(401);
+
+    // Failed logins of one account are limited (5 by default): 429 with its documented body.
+    let limited = 0;
+    for (let i = 0; i < 10 && limited !== 429; i++) limited = (await api.call("AuthService_Login", { body: wrong })).status;
+    expect(limited).toBe(429);
   });
 
   it("author, category and book: every method's answers match the documents; their examples work", async () => {

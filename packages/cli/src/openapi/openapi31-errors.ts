@@ -17,7 +17,7 @@ export interface ErrorFacts {
 
 // Methods whose answers the general rules do not predict, by method name.
 const EXTRA: Readonly<Record<string, readonly string[]>> = {
-  Register: ["409", "429"], // email taken; too many attempts from one address
+  Register: ["409"], // email taken
   Login: ["429"], // failed logins are rate limited (Retry-After)
   CreateBook: ["404", "409"], // unknown author or category; ISBN taken
   UpdateBook: ["409"], // ISBN taken
@@ -71,8 +71,8 @@ export function errorResponses(statuses: ReadonlySet<string>): Record<string, Js
       const headers =
         s === "401"
           ? { "WWW-Authenticate": { description: "`Bearer`", schema: { type: "string" } } }
-          : s === "429"
-            ? { "Retry-After": { description: "Seconds to wait.", schema: { type: "integer" } } }
+          : s === "429" || s === "503"
+            ? { "Retry-After": { description: "Seconds to wait (when the service knows).", schema: { type: "integer" } } }
             : undefined;
       return [ERROR_RESPONSES[s], { description: ERROR_TEXT[s], headers, content: ERROR_BODY }];
     }),

@@ -57,7 +57,7 @@ migrate-up: install ## Apply pending migrations [SVC=]
 migrate-down: install ## Revert the newest migration [SVC=] [STEPS=n]
 	npm run migrate -- down $(if $(SVC),--svc $(SVC)) $(if $(STEPS),--steps $(STEPS))
 
-proto-generate: install ## Generate TypeScript and Swagger from the protos [SVC=; all when omitted]
+proto-generate: install ## Generate TypeScript and the OpenAPI documents from the protos [SVC=; all when omitted]
 	$(if $(SVC),npx buf generate --path api/proto/library/$(SVC),npm run generate)
 
 create-table: install ## New numbered migration pair: SVC= SEQ=

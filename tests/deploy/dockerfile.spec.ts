@@ -32,12 +32,13 @@ describe("deploy/Dockerfile", () => {
     expect(env).toContain(`LMS_ROOT=${argsOf("WORKDIR")[0]}`);
   });
 
-  it("puts the bundle, the service's migrations and its Swagger file in the runtime image", () => {
+  it("puts the bundle, the service's migrations and its OpenAPI documents in the runtime image", () => {
     expect(argsOf("COPY")).toEqual(
       expect.arrayContaining([
         "--from=build /app/dist/<SERVICE>/ dist/",
         "packages/<SERVICE>/migrations/ packages/<SERVICE>/migrations/",
         "api/swagger/<SERVICE>.swagger.json api/swagger/",
+        "api/openapi/<SERVICE>.json api/openapi/",
       ]),
     );
   });

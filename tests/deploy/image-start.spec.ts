@@ -55,7 +55,7 @@ describe.skipIf(!server)("the image's start command on the built output", () => 
   });
 
   for (const { name } of presentServices()) {
-    it(`${name}: serves /readyz and its Swagger file as a non-root user, passes the compose healthcheck, exits 0 on SIGTERM`, async () => {
+    it(`${name}: serves /readyz and its OpenAPI documents as a non-root user, passes the compose healthcheck, exits 0 on SIGTERM`, async () => {
       const image = shared.fork(join(workRoot, name), { SERVICE: name }).apply(runtime.instructions.slice(perService)).image();
       let db: TestDatabase | undefined;
       let proc: PlainProcess | undefined;
@@ -83,6 +83,9 @@ describe.skipIf(!server)("the image's start command on the built output", () => 
         const swagger = await fetch(`${base}/api/swagger/${name}.swagger.json`);
         expect(swagger.status).toBe(200);
         expect(((await swagger.json()) as { swagger?: string }).swagger).toBe("2.0");
+        const openapi = await fetch(`${base}/api/openapi/${name}.json`);
+        expect(openapi.status).toBe(200);
+        expect(((await openapi.json()) as { openapi?: string }).openapi).toBe("3.1.0");
         expect(runHealthcheck(name, env, image.dir), proc.logs()).toBe(0);
         expect(await proc.stop(), proc.logs()).toBe(0);
       } finally {

@@ -116,17 +116,21 @@ async function openSwaggerUi(page: Page, baseUrl: string): Promise<void> {
   expect(res?.headers()["content-security-policy"], "the page is sent with a CSP").toContain("script-src 'self'");
   await page.locator(".swagger-ui .opblock").first().waitFor();
   await expect.poll(() => page.locator(".swagger-ui .errors-wrapper").count(), { message: "no spec errors" }).toBe(0);
+  // Both documents are offered, the OpenAPI 3.1 one first and shown by default.
+  const choices = await page.locator(".topbar select option").allTextContents();
+  expect(choices.map((c) => c.replace(/^\w+ /, ""))).toEqual(["(OpenAPI 3.1)", "(Swagger 2.0)"]);
+  await expect(page.locator(".info .version-stamp").textContent()).resolves.toContain("OAS 3.1");
 }
 
-/** Authorize → `Bearer <token>` → Authorize → Close, then checks the UI shows itself authorized. */
+/** Authorize → the bare token (an http bearer scheme adds `Bearer `) → Authorize → Close, then checks the UI shows itself authorized. */
 async function authorize(page: Page, token: string): Promise<void> {
   const openButton = page.locator(".scheme-container .auth-wrapper .btn.authorize");
   await openButton.click();
   const modal = page.locator(".dialog-ux .modal-ux");
   await modal.waitFor();
   const scheme = modal.locator(".auth-container").filter({ has: page.locator("h4 code", { hasText: "bearer" }) });
-  await expect(scheme.locator("h4").textContent()).resolves.toContain("apiKey");
-  await scheme.locator("input").fill(`Bearer ${token}`);
+  await expect(scheme.locator("h4").textContent()).resolves.toContain("http, Bearer");
+  await scheme.locator("input").fill(token);
   await modal.locator(".auth-btn-wrapper button.authorize").click();
   await scheme.locator("h6", { hasText: "Authorized" }).waitFor();
   await modal.locator(".auth-btn-wrapper button.btn-done").click();
@@ -325,12 +329,13 @@ describe.skipIf(!browserPresent)("Swagger UI of every service, in headless Chrom
       const viaRest = await rest<Body>(baseUrl, "GET", "/api/v1/books");
       expect(books.body).toEqual(viaRest.body);
       expect(books.body).toHaveProperty("totalSize");
-      expectSentTo(books, `${baseUrl}/api/v1/books`);
+      // The 3.1 document gives pageSize its default (20), which Swagger UI fills in.
+      expectSentTo(books, `${baseUrl}/api/v1/books?pageSize=20`);
 
       const loans = await tryItOut(page, "GET /api/v1/loans");
       expect(loans.status).toBe("200");
       expect(loans.body).toMatchObject({ loans: [], totalSize: 0 });
-      expectSentTo(loans, `${baseUrl}/api/v1/loans`, adminToken);
+      expectSentTo(loans, `${baseUrl}/api/v1/loans?pageSize=20`, adminToken);
     });
   });
 });

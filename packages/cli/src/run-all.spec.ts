@@ -75,6 +75,7 @@ describe("banner", () => {
     expect(text).toContain("http://127.0.0.1:8081/api/v1/auth");
     expect(text).toContain("http://127.0.0.1:9082/api/v1/authors");
     expect(text).toContain("Swagger UI  http://127.0.0.1:9082/");
+    expect(text).toContain("OpenAPI 3.1 http://127.0.0.1:9082/api/openapi/author.json");
     expect(text).toContain("gRPC        127.0.0.1:50052");
     expect(text).toContain("not present yet: category, book");
   });

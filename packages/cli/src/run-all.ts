@@ -76,7 +76,7 @@ export function banner(services: ServiceSpec[], env: Env): string {
     const base = `http://${host}:${http}`;
     lines.push(`  ${spec.name.padEnd(9)}REST        ${base}${spec.restPath}`);
     lines.push(`  ${"".padEnd(9)}Swagger UI  ${base}/`);
-    lines.push(`  ${"".padEnd(9)}OpenAPI     ${base}/api/swagger/${spec.name}.swagger.json`);
+    lines.push(`  ${"".padEnd(9)}OpenAPI 3.1 ${base}/api/openapi/${spec.name}.json`);
     lines.push(`  ${"".padEnd(9)}gRPC        ${host}:${grpc}`);
   }
   if (absent.length) lines.push("", `  not present yet: ${absent.join(", ")} (no packages/<svc>/src/main.ts)`);

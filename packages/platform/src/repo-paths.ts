@@ -8,9 +8,14 @@ import { fileURLToPath } from "node:url";
  */
 export const REPO_ROOT = process.env.LMS_ROOT?.trim() || resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
-/** The committed OpenAPI document of a service. */
+/** The committed OpenAPI 2.0 (Swagger) document of a service. */
 export function swaggerFileOf(service: string): string {
   return join(REPO_ROOT, "api", "swagger", `${service}.swagger.json`);
+}
+
+/** The committed OpenAPI 3.1 document of a service. */
+export function openApiFileOf(service: string): string {
+  return join(REPO_ROOT, "api", "openapi", `${service}.json`);
 }
 
 /** The migrations folder of a service. */

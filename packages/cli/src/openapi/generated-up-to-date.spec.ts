@@ -1,6 +1,6 @@
 // Guards against stale generated code: regenerates with the repo's own
 // buf.gen.yaml into a scratch folder and compares byte for byte with what is
-// committed under each plugin's `out` (packages/gen/src, api/swagger).
+// committed under each plugin's `out` (packages/gen/src, api/swagger, api/openapi).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

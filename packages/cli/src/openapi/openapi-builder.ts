@@ -11,12 +11,13 @@ import {
   type DescMethod,
   type DescService,
   type FileRegistry,
-  getOption,
-  hasOption,
   ScalarType,
 } from "@bufbuild/protobuf";
 import { nestedTypes } from "@bufbuild/protobuf/reflect";
-import { getComments } from "@bufbuild/protoplugin";
+import { apiVersion, commentOf, requiresToken, serviceShortName, summaryOf } from "./proto-comments.js";
+import { HTTP_RULE_EXTENSION, type HttpBinding, httpBinding } from "./proto-http.js";
+
+export { requiresToken, summaryOf };
 
 export interface Schema {
   type?: string;
@@ -48,12 +49,6 @@ interface Operation {
   security?: Record<string, string[]>[];
 }
 
-interface HttpBinding {
-  verb: "get" | "put" | "post" | "delete" | "patch";
-  path: string;
-  body: string;
-}
-
 export interface GeneratedFile {
   name: string;
   content: string;
@@ -61,9 +56,6 @@ export interface GeneratedFile {
 
 type Ref = (desc: DescMessage | DescEnum) => Schema;
 type Typed = { readonly scalar?: ScalarType | undefined; readonly enum?: DescEnum | undefined; readonly message?: DescMessage | undefined };
-
-const HTTP_RULE_EXTENSION = "google.api.http";
-const VERBS: readonly string[] = ["get", "put", "post", "delete", "patch"];
 
 /** One swagger file per service that has at least one google.api.http rule. */
 export function buildOpenApiFiles(registry: FileRegistry, fileNames: readonly string[]): GeneratedFile[] {
@@ -82,23 +74,6 @@ export function buildOpenApiFiles(registry: FileRegistry, fileNames: readonly st
     }
   }
   return [...out].map(([name, content]) => ({ name, content }));
-}
-
-/**
- * Whether the swagger marks an operation as needing a bearer token. The access
- * table in code is the real enforcement; the swagger only documents what the
- * method comment declares: "Admins only." / "Librarians and admins only.",
- * acting as "the caller" (Borrow/Return), or "Members see their own" (ListLoans).
- */
-export function requiresToken(comment: string): boolean {
-  const flat = comment.replace(/\s+/g, " ");
-  return [/\badmins only\b/i, /\bthe caller\b/i, /\bmembers see their own\b/i].some((re) => re.test(flat));
-}
-
-/** First sentence of a comment, unwrapped: source comments are hard-wrapped, so a first line is an arbitrary cut. */
-export function summaryOf(comment: string): string {
-  const flat = comment.replace(/\s+/g, " ").trim();
-  return /^(.+?[.!?])(?=\s|$)/.exec(flat)?.[1] ?? flat;
 }
 
 function buildServiceDoc(service: DescService, ext: DescExtension) {
@@ -134,37 +109,6 @@ function buildServiceDoc(service: DescService, ext: DescExtension) {
       },
     },
   };
-}
-
-function httpBinding(method: DescMethod, ext: DescExtension): HttpBinding | undefined {
-  if (!hasOption(method, ext)) return undefined;
-  const rule: unknown = getOption(method, ext);
-  if (!isHttpRule(rule)) throw new Error(`${method.toString()}: unreadable google.api.http option`);
-  const verb = rule.pattern.case;
-  if (!isVerb(verb) || typeof rule.pattern.value !== "string") {
-    throw new Error(`${method.toString()}: http pattern "${verb}" is not supported`);
-  }
-  // Failing loudly beats silently leaving a binding out of the docs.
-  if (rule.additionalBindings.length > 0) throw new Error(`${method.toString()}: additional_bindings are not supported`);
-  return { verb, path: rule.pattern.value, body: rule.body };
-}
-
-interface HttpRuleShape {
-  pattern: { case: unknown; value: unknown };
-  body: string;
-  additionalBindings: unknown[];
-}
-
-// The option value is a dynamic message (typed unknown), so check its shape.
-function isHttpRule(v: unknown): v is HttpRuleShape {
-  if (typeof v !== "object" || v === null) return false;
-  if (!("pattern" in v) || !("body" in v) || !("additionalBindings" in v)) return false;
-  const p = v.pattern;
-  return typeof p === "object" && p !== null && "case" in p && typeof v.body === "string" && Array.isArray(v.additionalBindings);
-}
-
-function isVerb(v: unknown): v is HttpBinding["verb"] {
-  return typeof v === "string" && VERBS.includes(v);
 }
 
 /** Path variables become JSON (lowerCamelCase) names: our REST layer speaks JSON names. */
@@ -314,7 +258,8 @@ function fieldSchema(field: DescField, ref: Ref): Schema {
   const description = commentOf(field) || undefined;
   if (field.fieldKind === "list") return { type: "array", items: base, description };
   if (field.fieldKind === "map") return { type: "object", additionalProperties: base, description };
-  return { ...base, description };
+  // A $ref takes no siblings (they are ignored, and spectral's no-$ref-siblings refuses them).
+  return base.$ref ? base : { ...base, description };
 }
 
 function typeSchema(t: Typed, ref: Ref): Schema {
@@ -342,25 +287,9 @@ function scalarSchema(scalar: ScalarType): Schema {
   return { ...SCALARS[scalar] };
 }
 
-/** Leading comment with the per-line space of `// text` removed. */
-function commentOf(desc: Parameters<typeof getComments>[0]): string {
-  const raw = getComments(desc).leading ?? "";
-  return raw
-    .split("\n")
-    .map((line) => line.replace(/^ /, "").trimEnd())
-    .join("\n")
-    .trim();
-}
-
-function apiVersion(file: DescFile): string {
-  const last = file.proto.package.split(".").at(-1) ?? "";
-  return /^v\d+/.test(last) ? last : "version not set";
-}
-
 /** <service>.swagger.json, <service> being the package segment before the version: library.book.v1 → book. */
 function outputName(service: DescService): string {
-  const segments = service.file.proto.package.split(".").filter((s) => s !== "" && !/^v\d+/.test(s));
-  return `${segments.at(-1) ?? service.name}.swagger.json`;
+  return `${serviceShortName(service)}.swagger.json`;
 }
 
 // Proto3 JSON mapping: 64-bit integers are strings, bytes are base64.

@@ -4,7 +4,7 @@ import { type Database, openDatabase } from "../db/database.js";
 import { migrateUp } from "../db/migrations.js";
 import { createLogger, type Logger } from "../observability/logger.js";
 import { createMetrics, type Metrics } from "../observability/metrics.js";
-import { migrationsDirOf, swaggerFileOf } from "../repo-paths.js";
+import { migrationsDirOf, openApiFileOf, swaggerFileOf } from "../repo-paths.js";
 
 /** The parts every service builds the same way before its own wiring. */
 export interface Basics {
@@ -12,6 +12,8 @@ export interface Basics {
   metrics: Metrics;
   db: Database;
   swagger: Record<string, unknown>;
+  /** The OpenAPI 3.1 document (api/openapi/<service>.json). */
+  openapi: Record<string, unknown>;
 }
 
 /**
@@ -44,5 +46,6 @@ export async function bootstrapService(
   const applied = await db.withoutTimeouts((pool) => migrateUp(pool, migrationsDirOf(name)));
   log.info({ database: db.kind, applied }, "database ready");
   const swagger = JSON.parse(await readFile(swaggerFileOf(name), "utf8")) as Record<string, unknown>;
-  return { log, metrics: createMetrics(name), db, swagger };
+  const openapi = JSON.parse(await readFile(openApiFileOf(name), "utf8")) as Record<string, unknown>;
+  return { log, metrics: createMetrics(name), db, swagger, openapi };
 }

@@ -58,6 +58,8 @@ export interface HostDeps {
   trustedProxies?: readonly string[];
   /** Browser origins allowed to call the REST face (normalised `CORS_ORIGINS` entries); none when omitted. */
   corsOrigins?: readonly string[];
+  /** The OpenAPI 3.1 document (Basics reads it); without one only the 2.0 document is served. */
+  openapi?: Record<string, unknown>;
 }
 
 /** A built service: `start` listens on both ports, `stop` drains both and closes the pool. */
@@ -113,6 +115,7 @@ export async function createServiceHost(def: ServiceDefinition, deps: HostDeps):
     metrics: deps.metrics,
     bodyLimit: deps.bodyLimit,
     swagger: def.swagger,
+    openapi: deps.openapi,
     routes: httpRoutes,
     isReady: () => deps.db.ping(READY_TIMEOUT_MS),
     corsOrigins: deps.corsOrigins,

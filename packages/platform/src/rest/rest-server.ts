@@ -17,8 +17,10 @@ export interface RestServerOptions {
   log: Logger;
   metrics: Metrics;
   bodyLimit: number;
-  /** The service's OpenAPI document, served at `/api/swagger/<service>.swagger.json`. */
+  /** The service's OpenAPI 2.0 document, served at `/api/swagger/<service>.swagger.json`. */
   swagger: Record<string, unknown>;
+  /** The service's OpenAPI 3.1 document, served at `/api/openapi/<service>.json` and shown first by Swagger UI. */
+  openapi?: Record<string, unknown>;
   routes: HttpRoute[];
   isReady: () => Promise<void>;
   /** Browser origins allowed cross-origin (normalised `CORS_ORIGINS` entries); none when omitted. */
@@ -61,7 +63,7 @@ export async function createRestServer(opts: RestServerOptions): Promise<Fastify
   app.get("/metrics", { config: { rpc: "metrics" } }, async (_req, reply) =>
     reply.header("content-type", opts.metrics.registry.contentType).send(await opts.metrics.registry.metrics()),
   );
-  await registerSwagger(app, opts.service, opts.swagger);
+  await registerSwagger(app, opts.service, opts.swagger, opts.openapi);
   registerFallbackHandlers(app, opts.routes);
   return app;
 }
@@ -140,14 +142,37 @@ function registerRequestObservation(app: FastifyInstance, opts: RestServerOption
   });
 }
 
-async function registerSwagger(app: FastifyInstance, service: string, document: Record<string, unknown>): Promise<void> {
-  const path = `/api/swagger/${service}.swagger.json`;
-  await app.register(fastifySwagger, { mode: "static", specification: { document: document as never } });
-  app.get(path, { config: { rpc: "swagger" } }, async () => document);
-  // The UI loads the same document from the plugin's own `/json` route (@fastify/swagger-ui always points it there).
+async function registerSwagger(
+  app: FastifyInstance,
+  service: string,
+  swagger: Record<string, unknown>,
+  openapi: Record<string, unknown> | undefined,
+): Promise<void> {
+  const swaggerPath = `/api/swagger/${service}.swagger.json`;
+  const openapiPath = `/api/openapi/${service}.json`;
+  app.get(swaggerPath, { config: { rpc: "swagger" } }, async () => swagger);
+  if (openapi) app.get(openapiPath, { config: { rpc: "openapi" } }, async () => openapi);
+  // The UI's first document comes from the plugin's own `/json` route (@fastify/swagger-ui always
+  // points it there): the 3.1 one with this origin as its first server, so "Try it out" calls the
+  // service that served the page whatever its port (the committed file names make run's port first).
+  const uiDocument = openapi ? forThisOrigin(openapi) : swagger;
+  await app.register(fastifySwagger, { mode: "static", specification: { document: uiDocument as never } });
+  const urls = openapi
+    ? [
+        { name: `${service} (OpenAPI 3.1)`, url: "./json" },
+        { name: `${service} (Swagger 2.0)`, url: swaggerPath },
+      ]
+    : undefined;
   await app.register(fastifySwaggerUi, {
     routePrefix: "/",
     staticCSP: SWAGGER_UI_CSP,
-    uiConfig: { validatorUrl: null, persistAuthorization: true, tryItOutEnabled: true } as never,
+    uiConfig: { validatorUrl: null, persistAuthorization: true, tryItOutEnabled: true, urls } as never,
   });
+}
+
+/** The document with the relative server `/` moved first. */
+function forThisOrigin(document: Record<string, unknown>): Record<string, unknown> {
+  const servers = Array.isArray(document.servers) ? (document.servers as { url?: unknown }[]) : [];
+  const relative = servers.filter((s) => s.url === "/");
+  return { ...document, servers: [...(relative.length > 0 ? relative : [{ url: "/" }]), ...servers.filter((s) => s.url !== "/")] };
 }

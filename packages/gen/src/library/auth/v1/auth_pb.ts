@@ -5,6 +5,7 @@
 import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_google_api_annotations } from "../../../google/api/annotations_pb.js";
+import { file_google_api_field_behavior } from "../../../google/api/field_behavior_pb.js";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
@@ -13,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file library/auth/v1/auth.proto.
  */
 export const file_library_auth_v1_auth: GenFile = /*@__PURE__*/
-  fileDesc("ChpsaWJyYXJ5L2F1dGgvdjEvYXV0aC5wcm90bxIPbGlicmFyeS5hdXRoLnYxIoQBCgRVc2VyEgoKAmlkGAEgASgJEg0KBWVtYWlsGAIgASgJEgwKBG5hbWUYAyABKAkSIwoEcm9sZRgEIAEoDjIVLmxpYnJhcnkuYXV0aC52MS5Sb2xlEi4KCmNyZWF0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkAKD1JlZ2lzdGVyUmVxdWVzdBINCgVlbWFpbBgBIAEoCRIQCghwYXNzd29yZBgCIAEoCRIMCgRuYW1lGAMgASgJIjcKEFJlZ2lzdGVyUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLmxpYnJhcnkuYXV0aC52MS5Vc2VyIi8KDExvZ2luUmVxdWVzdBINCgVlbWFpbBgBIAEoCRIQCghwYXNzd29yZBgCIAEoCSKAAQoNTG9naW5SZXNwb25zZRIUCgxhY2Nlc3NfdG9rZW4YASABKAkSFQoNcmVmcmVzaF90b2tlbhgCIAEoCRISCgp0b2tlbl90eXBlGAMgASgJEhIKCmV4cGlyZXNfaW4YBCABKAUSGgoScmVmcmVzaF9leHBpcmVzX2luGAUgASgFIiwKE1JlZnJlc2hUb2tlblJlcXVlc3QSFQoNcmVmcmVzaF90b2tlbhgBIAEoCSKHAQoUUmVmcmVzaFRva2VuUmVzcG9uc2USFAoMYWNjZXNzX3Rva2VuGAEgASgJEhUKDXJlZnJlc2hfdG9rZW4YAiABKAkSEgoKdG9rZW5fdHlwZRgDIAEoCRISCgpleHBpcmVzX2luGAQgASgFEhoKEnJlZnJlc2hfZXhwaXJlc19pbhgFIAEoBSIjChJWZXJpZnlUb2tlblJlcXVlc3QSDQoFdG9rZW4YASABKAkiqQEKE1ZlcmlmeVRva2VuUmVzcG9uc2USDQoFdmFsaWQYASABKAgSDwoHdXNlcl9pZBgCIAEoCRINCgVlbWFpbBgDIAEoCRIjCgRyb2xlGAQgASgOMhUubGlicmFyeS5hdXRoLnYxLlJvbGUSLgoKZXhwaXJlc19hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGcmVhc29uGAYgASgJIiYKDUxvZ291dFJlcXVlc3QSFQoNcmVmcmVzaF90b2tlbhgBIAEoCSIQCg5Mb2dvdXRSZXNwb25zZSJKChJTZXRVc2VyUm9sZVJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCRIjCgRyb2xlGAIgASgOMhUubGlicmFyeS5hdXRoLnYxLlJvbGUiOgoTU2V0VXNlclJvbGVSZXNwb25zZRIjCgR1c2VyGAEgASgLMhUubGlicmFyeS5hdXRoLnYxLlVzZXIqUQoEUm9sZRIUChBST0xFX1VOU1BFQ0lGSUVEEAASDwoLUk9MRV9NRU1CRVIQARISCg5ST0xFX0xJQlJBUklBThACEg4KClJPTEVfQURNSU4QAzLTBQoLQXV0aFNlcnZpY2UScQoIUmVnaXN0ZXISIC5saWJyYXJ5LmF1dGgudjEuUmVnaXN0ZXJSZXF1ZXN0GiEubGlicmFyeS5hdXRoLnYxLlJlZ2lzdGVyUmVzcG9uc2UiIILT5JMCGjoBKiIVL2FwaS92MS9hdXRoL3JlZ2lzdGVyEmUKBUxvZ2luEh0ubGlicmFyeS5hdXRoLnYxLkxvZ2luUmVxdWVzdBoeLmxpYnJhcnkuYXV0aC52MS5Mb2dpblJlc3BvbnNlIh2C0+STAhc6ASoiEi9hcGkvdjEvYXV0aC9sb2dpbhJ8CgxSZWZyZXNoVG9rZW4SJC5saWJyYXJ5LmF1dGgudjEuUmVmcmVzaFRva2VuUmVxdWVzdBolLmxpYnJhcnkuYXV0aC52MS5SZWZyZXNoVG9rZW5SZXNwb25zZSIfgtPkkwIZOgEqIhQvYXBpL3YxL2F1dGgvcmVmcmVzaBJ4CgtWZXJpZnlUb2tlbhIjLmxpYnJhcnkuYXV0aC52MS5WZXJpZnlUb2tlblJlcXVlc3QaJC5saWJyYXJ5LmF1dGgudjEuVmVyaWZ5VG9rZW5SZXNwb25zZSIegtPkkwIYOgEqIhMvYXBpL3YxL2F1dGgvdmVyaWZ5EmkKBkxvZ291dBIeLmxpYnJhcnkuYXV0aC52MS5Mb2dvdXRSZXF1ZXN0Gh8ubGlicmFyeS5hdXRoLnYxLkxvZ291dFJlc3BvbnNlIh6C0+STAhg6ASoiEy9hcGkvdjEvYXV0aC9sb2dvdXQShgEKC1NldFVzZXJSb2xlEiMubGlicmFyeS5hdXRoLnYxLlNldFVzZXJSb2xlUmVxdWVzdBokLmxpYnJhcnkuYXV0aC52MS5TZXRVc2VyUm9sZVJlc3BvbnNlIiyC0+STAiY6ASoaIS9hcGkvdjEvYXV0aC91c2Vycy97dXNlcl9pZH0vcm9sZWIGcHJvdG8z", [file_google_api_annotations, file_google_protobuf_timestamp]);
+  fileDesc("ChpsaWJyYXJ5L2F1dGgvdjEvYXV0aC5wcm90bxIPbGlicmFyeS5hdXRoLnYxIoQBCgRVc2VyEgoKAmlkGAEgASgJEg0KBWVtYWlsGAIgASgJEgwKBG5hbWUYAyABKAkSIwoEcm9sZRgEIAEoDjIVLmxpYnJhcnkuYXV0aC52MS5Sb2xlEi4KCmNyZWF0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIk8KD1JlZ2lzdGVyUmVxdWVzdBISCgVlbWFpbBgBIAEoCUID4EECEhUKCHBhc3N3b3JkGAIgASgJQgPgQQISEQoEbmFtZRgDIAEoCUID4EECIjcKEFJlZ2lzdGVyUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLmxpYnJhcnkuYXV0aC52MS5Vc2VyIjkKDExvZ2luUmVxdWVzdBISCgVlbWFpbBgBIAEoCUID4EECEhUKCHBhc3N3b3JkGAIgASgJQgPgQQIigAEKDUxvZ2luUmVzcG9uc2USFAoMYWNjZXNzX3Rva2VuGAEgASgJEhUKDXJlZnJlc2hfdG9rZW4YAiABKAkSEgoKdG9rZW5fdHlwZRgDIAEoCRISCgpleHBpcmVzX2luGAQgASgFEhoKEnJlZnJlc2hfZXhwaXJlc19pbhgFIAEoBSIxChNSZWZyZXNoVG9rZW5SZXF1ZXN0EhoKDXJlZnJlc2hfdG9rZW4YASABKAlCA+BBAiKHAQoUUmVmcmVzaFRva2VuUmVzcG9uc2USFAoMYWNjZXNzX3Rva2VuGAEgASgJEhUKDXJlZnJlc2hfdG9rZW4YAiABKAkSEgoKdG9rZW5fdHlwZRgDIAEoCRISCgpleHBpcmVzX2luGAQgASgFEhoKEnJlZnJlc2hfZXhwaXJlc19pbhgFIAEoBSIjChJWZXJpZnlUb2tlblJlcXVlc3QSDQoFdG9rZW4YASABKAkirgEKE1ZlcmlmeVRva2VuUmVzcG9uc2USDQoFdmFsaWQYASABKAgSDwoHdXNlcl9pZBgCIAEoCRINCgVlbWFpbBgDIAEoCRIjCgRyb2xlGAQgASgOMhUubGlicmFyeS5hdXRoLnYxLlJvbGUSMwoKZXhwaXJlc19hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCA+BBARIOCgZyZWFzb24YBiABKAkiKwoNTG9nb3V0UmVxdWVzdBIaCg1yZWZyZXNoX3Rva2VuGAEgASgJQgPgQQIiEAoOTG9nb3V0UmVzcG9uc2UiVAoSU2V0VXNlclJvbGVSZXF1ZXN0EhQKB3VzZXJfaWQYASABKAlCA+BBAhIoCgRyb2xlGAIgASgOMhUubGlicmFyeS5hdXRoLnYxLlJvbGVCA+BBAiI6ChNTZXRVc2VyUm9sZVJlc3BvbnNlEiMKBHVzZXIYASABKAsyFS5saWJyYXJ5LmF1dGgudjEuVXNlcipRCgRSb2xlEhQKEFJPTEVfVU5TUEVDSUZJRUQQABIPCgtST0xFX01FTUJFUhABEhIKDlJPTEVfTElCUkFSSUFOEAISDgoKUk9MRV9BRE1JThADMtMFCgtBdXRoU2VydmljZRJxCghSZWdpc3RlchIgLmxpYnJhcnkuYXV0aC52MS5SZWdpc3RlclJlcXVlc3QaIS5saWJyYXJ5LmF1dGgudjEuUmVnaXN0ZXJSZXNwb25zZSIggtPkkwIaOgEqIhUvYXBpL3YxL2F1dGgvcmVnaXN0ZXISZQoFTG9naW4SHS5saWJyYXJ5LmF1dGgudjEuTG9naW5SZXF1ZXN0Gh4ubGlicmFyeS5hdXRoLnYxLkxvZ2luUmVzcG9uc2UiHYLT5JMCFzoBKiISL2FwaS92MS9hdXRoL2xvZ2luEnwKDFJlZnJlc2hUb2tlbhIkLmxpYnJhcnkuYXV0aC52MS5SZWZyZXNoVG9rZW5SZXF1ZXN0GiUubGlicmFyeS5hdXRoLnYxLlJlZnJlc2hUb2tlblJlc3BvbnNlIh+C0+STAhk6ASoiFC9hcGkvdjEvYXV0aC9yZWZyZXNoEngKC1ZlcmlmeVRva2VuEiMubGlicmFyeS5hdXRoLnYxLlZlcmlmeVRva2VuUmVxdWVzdBokLmxpYnJhcnkuYXV0aC52MS5WZXJpZnlUb2tlblJlc3BvbnNlIh6C0+STAhg6ASoiEy9hcGkvdjEvYXV0aC92ZXJpZnkSaQoGTG9nb3V0Eh4ubGlicmFyeS5hdXRoLnYxLkxvZ291dFJlcXVlc3QaHy5saWJyYXJ5LmF1dGgudjEuTG9nb3V0UmVzcG9uc2UiHoLT5JMCGDoBKiITL2FwaS92MS9hdXRoL2xvZ291dBKGAQoLU2V0VXNlclJvbGUSIy5saWJyYXJ5LmF1dGgudjEuU2V0VXNlclJvbGVSZXF1ZXN0GiQubGlicmFyeS5hdXRoLnYxLlNldFVzZXJSb2xlUmVzcG9uc2UiLILT5JMCJjoBKhohL2FwaS92MS9hdXRoL3VzZXJzL3t1c2VyX2lkfS9yb2xlYgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_timestamp]);
 
 /**
  * A registered account.
@@ -66,6 +67,8 @@ export const UserSchema: GenMessage<User> = /*@__PURE__*/
 
 /**
  * Register input.
+ *
+ * Example: {"email": "tenar@example.org", "password": "Tombs-of-Atuan-1971", "name": "Tenar"}
  *
  * @generated from message library.auth.v1.RegisterRequest
  */
@@ -122,6 +125,8 @@ export const RegisterResponseSchema: GenMessage<RegisterResponse> = /*@__PURE__*
 
 /**
  * Login input.
+ *
+ * Example: {"email": "tenar@example.org", "password": "Tombs-of-Atuan-1971"}
  *
  * @generated from message library.auth.v1.LoginRequest
  */
@@ -200,6 +205,8 @@ export const LoginResponseSchema: GenMessage<LoginResponse> = /*@__PURE__*/
 /**
  * RefreshToken input.
  *
+ * Example: {"refreshToken": "pD3nQz0m6yQ1wq8H2v4kXc5rT7uB9eF0aLs1dG2hJ3k"}
+ *
  * @generated from message library.auth.v1.RefreshTokenRequest
  */
 export type RefreshTokenRequest = Message<"library.auth.v1.RefreshTokenRequest"> & {
@@ -269,6 +276,8 @@ export const RefreshTokenResponseSchema: GenMessage<RefreshTokenResponse> = /*@_
 
 /**
  * VerifyToken input.
+ *
+ * Example: {"token": "eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9.e30.c2lnbmF0dXJl"}
  *
  * @generated from message library.auth.v1.VerifyTokenRequest
  */
@@ -347,6 +356,8 @@ export const VerifyTokenResponseSchema: GenMessage<VerifyTokenResponse> = /*@__P
 /**
  * Logout input.
  *
+ * Example: {"refreshToken": "pD3nQz0m6yQ1wq8H2v4kXc5rT7uB9eF0aLs1dG2hJ3k"}
+ *
  * @generated from message library.auth.v1.LogoutRequest
  */
 export type LogoutRequest = Message<"library.auth.v1.LogoutRequest"> & {
@@ -382,6 +393,8 @@ export const LogoutResponseSchema: GenMessage<LogoutResponse> = /*@__PURE__*/
 
 /**
  * SetUserRole input.
+ *
+ * Example: {"role": "ROLE_LIBRARIAN"}
  *
  * @generated from message library.auth.v1.SetUserRoleRequest
  */

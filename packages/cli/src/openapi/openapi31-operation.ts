@@ -1,0 +1,123 @@
+// One OpenAPI 3.1 operation from a method and its google.api.http binding:
+// parameters, request body (with its example), the success answer and the
+// error answers the method can give.
+import type { DescField, DescMethod } from "@bufbuild/protobuf";
+import { ERROR_RESPONSES, errorStatuses } from "./openapi31-errors.js";
+import type { ComponentSchemas, JsonSchema } from "./openapi31-schemas.js";
+import { commentOf, declaredAccess, exampleOf, summaryOf } from "./proto-comments.js";
+import type { HttpBinding } from "./proto-http.js";
+
+/** An operation object (loose: this module is its only writer). */
+export type Operation = { [key: string]: unknown };
+
+/** Methods that answer 201 Created instead of 200: add a create here once it does. */
+export const CREATED_METHODS: ReadonlySet<string> = new Set<string>([]);
+
+/** The HTTP status of a method's success answer. */
+export function successStatus(method: string): "200" | "201" {
+  return CREATED_METHODS.has(method) ? "201" : "200";
+}
+
+interface OperationInput {
+  method: DescMethod;
+  binding: HttpBinding;
+  pathFields: DescField[];
+  schemas: ComponentSchemas;
+}
+
+/** The operation, and the error statuses it refers to (for components.responses). */
+export function buildOperation({ method, binding, pathFields, schemas }: OperationInput): {
+  operation: Operation;
+  errorStatuses: string[];
+} {
+  const comment = commentOf(method);
+  const access = declaredAccess(comment);
+  const errors = errorStatuses({
+    method: method.name,
+    access,
+    mentionsStaff: /\blibrarians?\b|\badmins?\b/i.test(comment),
+    hasPathResource: pathFields.length > 0,
+  });
+  const success = successStatus(method.name);
+  const responses: Record<string, unknown> = {
+    [success]: {
+      description: success === "201" ? "Created." : "OK.",
+      content: { "application/json": { schema: schemas.ref(method.output, "output") } },
+    },
+  };
+  for (const s of errors) responses[s] = { $ref: `#/components/responses/${ERROR_RESPONSES[s]}` };
+  const operation: Operation = {
+    operationId: `${method.parent.name}_${method.name}`,
+    summary: summaryOf(comment) || undefined,
+    description: comment || undefined,
+    tags: [method.parent.name],
+    security: access === "anyone" ? undefined : [{ bearer: [] }],
+    parameters: parameters(method, binding, pathFields, schemas),
+    requestBody: requestBody(method, binding, pathFields, schemas),
+    responses,
+  };
+  return { operation, errorStatuses: errors };
+}
+
+/** Path params, then every field neither the path nor the body binds as a query param (grpc-gateway's rule). */
+function parameters(method: DescMethod, binding: HttpBinding, pathFields: DescField[], schemas: ComponentSchemas): JsonSchema[] {
+  const path = pathFields.map((f) => {
+    if (f.fieldKind !== "scalar" && f.fieldKind !== "enum") throw new Error(`${f.toString()}: cannot be a path parameter`);
+    const schema = schemas.fieldSchema(f, "input");
+    const uuid = /^UUID\b/.test(commentOf(f)) ? { format: "uuid" } : {};
+    return {
+      name: f.jsonName,
+      in: "path",
+      required: true,
+      description: commentOf(f) || undefined,
+      schema: { ...schema, ...uuid, description: undefined },
+    };
+  });
+  if (binding.body === "*") return path;
+  const bound = new Set([...pathFields.map((f) => f.name), binding.body]);
+  const query = method.input.fields
+    .filter((f) => !bound.has(f.name) && isQueryable(f))
+    .map((f) => ({
+      name: f.jsonName,
+      in: "query",
+      required: schemas.isRequired(f),
+      description: commentOf(f) || undefined,
+      schema: { ...schemas.fieldSchema(f, "input"), description: undefined },
+      explode: f.fieldKind === "list" ? true : undefined,
+    }));
+  return [...path, ...query];
+}
+
+// Messages and maps cannot travel in a query string (grpc-gateway skips them too).
+function isQueryable(f: DescField): boolean {
+  return f.fieldKind === "scalar" || f.fieldKind === "enum" || (f.fieldKind === "list" && f.listKind !== "message");
+}
+
+/** The body: the request minus path fields (`*`) or one field of it; every write carries an example. */
+function requestBody(method: DescMethod, binding: HttpBinding, pathFields: DescField[], schemas: ComponentSchemas): JsonSchema | undefined {
+  if (binding.body === "") return undefined;
+  let schema: JsonSchema;
+  if (binding.body === "*") {
+    const skip = new Set(pathFields.map((f) => f.name));
+    schema = skip.size === 0 ? schemas.ref(method.input, "input") : schemas.objectSchema(method.input, "input", skip);
+  } else {
+    const field = method.input.fields.find((f) => f.name === binding.body);
+    if (!field) throw new Error(`${method.toString()}: body "${binding.body}" is not a field of ${method.input.typeName}`);
+    schema = schemas.fieldSchema(field, "input");
+  }
+  const example = exampleOf(method.input);
+  if (example === undefined)
+    throw new Error(`${method.toString()}: a write needs an "Example:" body in the comment of ${method.input.typeName}`);
+  checkExampleKeys(method, binding, pathFields, example);
+  return { required: true, content: { "application/json": { schema, example } } };
+}
+
+/** An example naming a field the body does not have would mislead every reader of the document. */
+function checkExampleKeys(method: DescMethod, binding: HttpBinding, pathFields: DescField[], example: unknown): void {
+  if (binding.body !== "*") return;
+  if (typeof example !== "object" || example === null || Array.isArray(example))
+    throw new Error(`${method.toString()}: Example: must be a JSON object`);
+  const allowed = new Set(method.input.fields.filter((f) => !pathFields.includes(f)).map((f) => f.jsonName));
+  const stray = Object.keys(example).filter((k) => !allowed.has(k));
+  if (stray.length > 0) throw new Error(`${method.toString()}: Example: names ${stray.join(", ")}, not fields of its body`);
+}

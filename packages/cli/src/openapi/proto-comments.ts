@@ -1,0 +1,71 @@
+// What the generators read from proto comments: descriptions, summaries, the
+// access a method declares, and `Example:` request bodies.
+import type { DescFile, DescService } from "@bufbuild/protobuf";
+import { getComments } from "@bufbuild/protoplugin";
+
+/** Who may call a method, as its comment declares it (DESIGN.md §4 "who"). */
+export type DeclaredAccess = "anyone" | "member" | "librarian" | "admin";
+
+// An `Example:` paragraph holds a JSON request body for the 3.1 documents; it is not prose.
+const EXAMPLE = /(?:^|\n)Example:\s*([\s\S]*)$/;
+
+/** Leading comment with the per-line space of `// text` removed, without its `Example:` paragraph. */
+export function commentOf(desc: Parameters<typeof getComments>[0]): string {
+  return rawComment(desc).replace(EXAMPLE, "").trim();
+}
+
+/** The JSON after `Example:` in a leading comment, parsed; undefined when there is none. */
+export function exampleOf(desc: Parameters<typeof getComments>[0]): unknown {
+  const text = EXAMPLE.exec(rawComment(desc))?.[1];
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${desc.toString()}: the Example: in its comment is not JSON (${String(err)})`);
+  }
+}
+
+function rawComment(desc: Parameters<typeof getComments>[0]): string {
+  const raw = getComments(desc).leading ?? "";
+  return raw
+    .split("\n")
+    .map((line) => line.replace(/^ /, "").trimEnd())
+    .join("\n")
+    .trim();
+}
+
+/** First sentence of a comment, unwrapped: source comments are hard-wrapped, so a first line is an arbitrary cut. */
+export function summaryOf(comment: string): string {
+  const flat = comment.replace(/\s+/g, " ").trim();
+  return /^(.+?[.!?])(?=\s|$)/.exec(flat)?.[1] ?? flat;
+}
+
+/**
+ * The access a method comment declares. The access table in code is the real enforcement;
+ * the documents only say what the comment declares: "Admins only." / "Librarians and admins
+ * only.", acting as "the caller" (Borrow/Return), or "Members see their own" (ListLoans).
+ */
+export function declaredAccess(comment: string): DeclaredAccess {
+  const flat = comment.replace(/\s+/g, " ");
+  if (/\blibrarians and admins only\b/i.test(flat)) return "librarian";
+  if (/\badmins only\b/i.test(flat)) return "admin";
+  if ([/\bthe caller\b/i, /\bmembers see their own\b/i].some((re) => re.test(flat))) return "member";
+  return "anyone";
+}
+
+/** Whether the documents mark an operation as needing a bearer token. */
+export function requiresToken(comment: string): boolean {
+  return declaredAccess(comment) !== "anyone";
+}
+
+/** The API version of a file's package: library.book.v1 → v1. */
+export function apiVersion(file: DescFile): string {
+  const last = file.proto.package.split(".").at(-1) ?? "";
+  return /^v\d+/.test(last) ? last : "version not set";
+}
+
+/** The package segment before the version: library.book.v1 → book. */
+export function serviceShortName(service: DescService): string {
+  const segments = service.file.proto.package.split(".").filter((s) => s !== "" && !/^v\d+/.test(s));
+  return segments.at(-1) ?? service.name;
+}

@@ -5,15 +5,15 @@
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_google_api_annotations } from "../../../google/api/annotations_pb.js";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_field_mask, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file library/author/v1/author.proto.
  */
 export const file_library_author_v1_author: GenFile = /*@__PURE__*/
-  fileDesc("Ch5saWJyYXJ5L2F1dGhvci92MS9hdXRob3IucHJvdG8SEWxpYnJhcnkuYXV0aG9yLnYxIr4BCgZBdXRob3ISCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIRCgliaW9ncmFwaHkYAyABKAkSEgoKYmlydGhfZGF0ZRgEIAEoCRITCgtuYXRpb25hbGl0eRgFIAEoCRIuCgpjcmVhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJfChNDcmVhdGVBdXRob3JSZXF1ZXN0EgwKBG5hbWUYASABKAkSEQoJYmlvZ3JhcGh5GAIgASgJEhIKCmJpcnRoX2RhdGUYAyABKAkSEwoLbmF0aW9uYWxpdHkYBCABKAkiHgoQR2V0QXV0aG9yUmVxdWVzdBIKCgJpZBgBIAEoCSJrChNVcGRhdGVBdXRob3JSZXF1ZXN0EgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSEQoJYmlvZ3JhcGh5GAMgASgJEhIKCmJpcnRoX2RhdGUYBCABKAkSEwoLbmF0aW9uYWxpdHkYBSABKAkiIQoTRGVsZXRlQXV0aG9yUmVxdWVzdBIKCgJpZBgBIAEoCSIWChREZWxldGVBdXRob3JSZXNwb25zZSJGChJMaXN0QXV0aG9yc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSCQoBcRgDIAEoCSJuChNMaXN0QXV0aG9yc1Jlc3BvbnNlEioKB2F1dGhvcnMYASADKAsyGS5saWJyYXJ5LmF1dGhvci52MS5BdXRob3ISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEhIKCnRvdGFsX3NpemUYAyABKAUiJQoWQmF0Y2hHZXRBdXRob3JzUmVxdWVzdBILCgNpZHMYASADKAkiRQoXQmF0Y2hHZXRBdXRob3JzUmVzcG9uc2USKgoHYXV0aG9ycxgBIAMoCzIZLmxpYnJhcnkuYXV0aG9yLnYxLkF1dGhvcjK9BQoNQXV0aG9yU2VydmljZRJtCgxDcmVhdGVBdXRob3ISJi5saWJyYXJ5LmF1dGhvci52MS5DcmVhdGVBdXRob3JSZXF1ZXN0GhkubGlicmFyeS5hdXRob3IudjEuQXV0aG9yIhqC0+STAhQ6ASoiDy9hcGkvdjEvYXV0aG9ycxJpCglHZXRBdXRob3ISIy5saWJyYXJ5LmF1dGhvci52MS5HZXRBdXRob3JSZXF1ZXN0GhkubGlicmFyeS5hdXRob3IudjEuQXV0aG9yIhyC0+STAhYSFC9hcGkvdjEvYXV0aG9ycy97aWR9EnIKDFVwZGF0ZUF1dGhvchImLmxpYnJhcnkuYXV0aG9yLnYxLlVwZGF0ZUF1dGhvclJlcXVlc3QaGS5saWJyYXJ5LmF1dGhvci52MS5BdXRob3IiH4LT5JMCGToBKhoUL2FwaS92MS9hdXRob3JzL3tpZH0SfQoMRGVsZXRlQXV0aG9yEiYubGlicmFyeS5hdXRob3IudjEuRGVsZXRlQXV0aG9yUmVxdWVzdBonLmxpYnJhcnkuYXV0aG9yLnYxLkRlbGV0ZUF1dGhvclJlc3BvbnNlIhyC0+STAhYqFC9hcGkvdjEvYXV0aG9ycy97aWR9EnUKC0xpc3RBdXRob3JzEiUubGlicmFyeS5hdXRob3IudjEuTGlzdEF1dGhvcnNSZXF1ZXN0GiYubGlicmFyeS5hdXRob3IudjEuTGlzdEF1dGhvcnNSZXNwb25zZSIXgtPkkwIREg8vYXBpL3YxL2F1dGhvcnMSaAoPQmF0Y2hHZXRBdXRob3JzEikubGlicmFyeS5hdXRob3IudjEuQmF0Y2hHZXRBdXRob3JzUmVxdWVzdBoqLmxpYnJhcnkuYXV0aG9yLnYxLkJhdGNoR2V0QXV0aG9yc1Jlc3BvbnNlYgZwcm90bzM", [file_google_api_annotations, file_google_protobuf_timestamp]);
+  fileDesc("Ch5saWJyYXJ5L2F1dGhvci92MS9hdXRob3IucHJvdG8SEWxpYnJhcnkuYXV0aG9yLnYxIr4BCgZBdXRob3ISCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIRCgliaW9ncmFwaHkYAyABKAkSEgoKYmlydGhfZGF0ZRgEIAEoCRITCgtuYXRpb25hbGl0eRgFIAEoCRIuCgpjcmVhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJfChNDcmVhdGVBdXRob3JSZXF1ZXN0EgwKBG5hbWUYASABKAkSEQoJYmlvZ3JhcGh5GAIgASgJEhIKCmJpcnRoX2RhdGUYAyABKAkSEwoLbmF0aW9uYWxpdHkYBCABKAkiHgoQR2V0QXV0aG9yUmVxdWVzdBIKCgJpZBgBIAEoCSJrChNVcGRhdGVBdXRob3JSZXF1ZXN0EgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSEQoJYmlvZ3JhcGh5GAMgASgJEhIKCmJpcnRoX2RhdGUYBCABKAkSEwoLbmF0aW9uYWxpdHkYBSABKAkifAoSUGF0Y2hBdXRob3JSZXF1ZXN0EgoKAmlkGAEgASgJEikKBmF1dGhvchgCIAEoCzIZLmxpYnJhcnkuYXV0aG9yLnYxLkF1dGhvchIvCgt1cGRhdGVfbWFzaxgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2siIQoTRGVsZXRlQXV0aG9yUmVxdWVzdBIKCgJpZBgBIAEoCSIWChREZWxldGVBdXRob3JSZXNwb25zZSJGChJMaXN0QXV0aG9yc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSCQoBcRgDIAEoCSJuChNMaXN0QXV0aG9yc1Jlc3BvbnNlEioKB2F1dGhvcnMYASADKAsyGS5saWJyYXJ5LmF1dGhvci52MS5BdXRob3ISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEhIKCnRvdGFsX3NpemUYAyABKAUiJQoWQmF0Y2hHZXRBdXRob3JzUmVxdWVzdBILCgNpZHMYASADKAkiRQoXQmF0Y2hHZXRBdXRob3JzUmVzcG9uc2USKgoHYXV0aG9ycxgBIAMoCzIZLmxpYnJhcnkuYXV0aG9yLnYxLkF1dGhvcjK0BgoNQXV0aG9yU2VydmljZRJtCgxDcmVhdGVBdXRob3ISJi5saWJyYXJ5LmF1dGhvci52MS5DcmVhdGVBdXRob3JSZXF1ZXN0GhkubGlicmFyeS5hdXRob3IudjEuQXV0aG9yIhqC0+STAhQ6ASoiDy9hcGkvdjEvYXV0aG9ycxJpCglHZXRBdXRob3ISIy5saWJyYXJ5LmF1dGhvci52MS5HZXRBdXRob3JSZXF1ZXN0GhkubGlicmFyeS5hdXRob3IudjEuQXV0aG9yIhyC0+STAhYSFC9hcGkvdjEvYXV0aG9ycy97aWR9EnIKDFVwZGF0ZUF1dGhvchImLmxpYnJhcnkuYXV0aG9yLnYxLlVwZGF0ZUF1dGhvclJlcXVlc3QaGS5saWJyYXJ5LmF1dGhvci52MS5BdXRob3IiH4LT5JMCGToBKhoUL2FwaS92MS9hdXRob3JzL3tpZH0SdQoLUGF0Y2hBdXRob3ISJS5saWJyYXJ5LmF1dGhvci52MS5QYXRjaEF1dGhvclJlcXVlc3QaGS5saWJyYXJ5LmF1dGhvci52MS5BdXRob3IiJILT5JMCHjoGYXV0aG9yMhQvYXBpL3YxL2F1dGhvcnMve2lkfRJ9CgxEZWxldGVBdXRob3ISJi5saWJyYXJ5LmF1dGhvci52MS5EZWxldGVBdXRob3JSZXF1ZXN0GicubGlicmFyeS5hdXRob3IudjEuRGVsZXRlQXV0aG9yUmVzcG9uc2UiHILT5JMCFioUL2FwaS92MS9hdXRob3JzL3tpZH0SdQoLTGlzdEF1dGhvcnMSJS5saWJyYXJ5LmF1dGhvci52MS5MaXN0QXV0aG9yc1JlcXVlc3QaJi5saWJyYXJ5LmF1dGhvci52MS5MaXN0QXV0aG9yc1Jlc3BvbnNlIheC0+STAhESDy9hcGkvdjEvYXV0aG9ycxJoCg9CYXRjaEdldEF1dGhvcnMSKS5saWJyYXJ5LmF1dGhvci52MS5CYXRjaEdldEF1dGhvcnNSZXF1ZXN0GioubGlicmFyeS5hdXRob3IudjEuQmF0Y2hHZXRBdXRob3JzUmVzcG9uc2ViBnByb3RvMw", [file_google_api_annotations, file_google_protobuf_field_mask, file_google_protobuf_timestamp]);
 
 /**
  * A person who wrote books.
@@ -191,6 +191,42 @@ export const UpdateAuthorRequestSchema: GenMessage<UpdateAuthorRequest> = /*@__P
   messageDesc(file_library_author_v1_author, 3);
 
 /**
+ * PatchAuthor input (AIP-134).
+ *
+ * @generated from message library.author.v1.PatchAuthorRequest
+ */
+export type PatchAuthorRequest = Message<"library.author.v1.PatchAuthorRequest"> & {
+  /**
+   * UUID of the author.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * The new values of the fields named in update_mask; other fields are ignored.
+   *
+   * @generated from field: library.author.v1.Author author = 2;
+   */
+  author?: Author | undefined;
+
+  /**
+   * The fields to change, e.g. "biography,nationality" in
+   * REST (query parameter updateMask); "*" for every writable field.
+   *
+   * @generated from field: google.protobuf.FieldMask update_mask = 3;
+   */
+  updateMask?: FieldMask | undefined;
+};
+
+/**
+ * Describes the message library.author.v1.PatchAuthorRequest.
+ * Use `create(PatchAuthorRequestSchema)` to create a new message.
+ */
+export const PatchAuthorRequestSchema: GenMessage<PatchAuthorRequest> = /*@__PURE__*/
+  messageDesc(file_library_author_v1_author, 4);
+
+/**
  * DeleteAuthor input.
  *
  * @generated from message library.author.v1.DeleteAuthorRequest
@@ -209,7 +245,7 @@ export type DeleteAuthorRequest = Message<"library.author.v1.DeleteAuthorRequest
  * Use `create(DeleteAuthorRequestSchema)` to create a new message.
  */
 export const DeleteAuthorRequestSchema: GenMessage<DeleteAuthorRequest> = /*@__PURE__*/
-  messageDesc(file_library_author_v1_author, 4);
+  messageDesc(file_library_author_v1_author, 5);
 
 /**
  * DeleteAuthor output (empty).
@@ -224,7 +260,7 @@ export type DeleteAuthorResponse = Message<"library.author.v1.DeleteAuthorRespon
  * Use `create(DeleteAuthorResponseSchema)` to create a new message.
  */
 export const DeleteAuthorResponseSchema: GenMessage<DeleteAuthorResponse> = /*@__PURE__*/
-  messageDesc(file_library_author_v1_author, 5);
+  messageDesc(file_library_author_v1_author, 6);
 
 /**
  * ListAuthors input.
@@ -259,7 +295,7 @@ export type ListAuthorsRequest = Message<"library.author.v1.ListAuthorsRequest">
  * Use `create(ListAuthorsRequestSchema)` to create a new message.
  */
 export const ListAuthorsRequestSchema: GenMessage<ListAuthorsRequest> = /*@__PURE__*/
-  messageDesc(file_library_author_v1_author, 6);
+  messageDesc(file_library_author_v1_author, 7);
 
 /**
  * ListAuthors output.
@@ -294,7 +330,7 @@ export type ListAuthorsResponse = Message<"library.author.v1.ListAuthorsResponse
  * Use `create(ListAuthorsResponseSchema)` to create a new message.
  */
 export const ListAuthorsResponseSchema: GenMessage<ListAuthorsResponse> = /*@__PURE__*/
-  messageDesc(file_library_author_v1_author, 7);
+  messageDesc(file_library_author_v1_author, 8);
 
 /**
  * BatchGetAuthors input.
@@ -315,7 +351,7 @@ export type BatchGetAuthorsRequest = Message<"library.author.v1.BatchGetAuthorsR
  * Use `create(BatchGetAuthorsRequestSchema)` to create a new message.
  */
 export const BatchGetAuthorsRequestSchema: GenMessage<BatchGetAuthorsRequest> = /*@__PURE__*/
-  messageDesc(file_library_author_v1_author, 8);
+  messageDesc(file_library_author_v1_author, 9);
 
 /**
  * BatchGetAuthors output.
@@ -336,7 +372,7 @@ export type BatchGetAuthorsResponse = Message<"library.author.v1.BatchGetAuthors
  * Use `create(BatchGetAuthorsResponseSchema)` to create a new message.
  */
 export const BatchGetAuthorsResponseSchema: GenMessage<BatchGetAuthorsResponse> = /*@__PURE__*/
-  messageDesc(file_library_author_v1_author, 9);
+  messageDesc(file_library_author_v1_author, 10);
 
 /**
  * The authors of the catalogue.
@@ -372,6 +408,19 @@ export const AuthorService: GenService<{
   updateAuthor: {
     methodKind: "unary";
     input: typeof UpdateAuthorRequestSchema;
+    output: typeof AuthorSchema;
+  },
+  /**
+   * Changes only the fields named in update_mask (AIP-134): name, biography, birth_date, nationality.
+   * Without a mask, the fields present in the JSON body (REST) or populated in
+   * author (gRPC) change; "*" replaces every writable field. Output-only fields in
+   * the mask are ignored. Librarians and admins only.
+   *
+   * @generated from rpc library.author.v1.AuthorService.PatchAuthor
+   */
+  patchAuthor: {
+    methodKind: "unary";
+    input: typeof PatchAuthorRequestSchema;
     output: typeof AuthorSchema;
   },
   /**

@@ -5,15 +5,15 @@
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_google_api_annotations } from "../../../google/api/annotations_pb.js";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_field_mask, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file library/book/v1/book.proto.
  */
 export const file_library_book_v1_book: GenFile = /*@__PURE__*/
-  fileDesc("ChpsaWJyYXJ5L2Jvb2svdjEvYm9vay5wcm90bxIPbGlicmFyeS5ib29rLnYxIroCCgRCb29rEgoKAmlkGAEgASgJEg0KBXRpdGxlGAIgASgJEgwKBGlzYm4YAyABKAkSEQoJYXV0aG9yX2lkGAQgASgJEhQKDGNhdGVnb3J5X2lkcxgFIAMoCRIRCglwdWJsaXNoZXIYBiABKAkSFgoOcHVibGlzaGVkX3llYXIYByABKAUSEAoIbGFuZ3VhZ2UYCCABKAkSEwoLZGVzY3JpcHRpb24YCSABKAkSFAoMdG90YWxfY29waWVzGAogASgFEhgKEGF2YWlsYWJsZV9jb3BpZXMYCyABKAUSLgoKY3JlYXRlZF9hdBgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBgNIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiwgEKBExvYW4SCgoCaWQYASABKAkSDwoHYm9va19pZBgCIAEoCRIPCgd1c2VyX2lkGAMgASgJEi8KC2JvcnJvd2VkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIqCgZkdWVfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3JldHVybmVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLBAQoRQ3JlYXRlQm9va1JlcXVlc3QSDQoFdGl0bGUYASABKAkSDAoEaXNibhgCIAEoCRIRCglhdXRob3JfaWQYAyABKAkSFAoMY2F0ZWdvcnlfaWRzGAQgAygJEhEKCXB1Ymxpc2hlchgFIAEoCRIWCg5wdWJsaXNoZWRfeWVhchgGIAEoBRIQCghsYW5ndWFnZRgHIAEoCRITCgtkZXNjcmlwdGlvbhgIIAEoCRIUCgx0b3RhbF9jb3BpZXMYCSABKAUiHAoOR2V0Qm9va1JlcXVlc3QSCgoCaWQYASABKAkizQEKEVVwZGF0ZUJvb2tSZXF1ZXN0EgoKAmlkGAEgASgJEg0KBXRpdGxlGAIgASgJEgwKBGlzYm4YAyABKAkSEQoJYXV0aG9yX2lkGAQgASgJEhQKDGNhdGVnb3J5X2lkcxgFIAMoCRIRCglwdWJsaXNoZXIYBiABKAkSFgoOcHVibGlzaGVkX3llYXIYByABKAUSEAoIbGFuZ3VhZ2UYCCABKAkSEwoLZGVzY3JpcHRpb24YCSABKAkSFAoMdG90YWxfY29waWVzGAogASgFIh8KEURlbGV0ZUJvb2tSZXF1ZXN0EgoKAmlkGAEgASgJIhQKEkRlbGV0ZUJvb2tSZXNwb25zZSKkAQoQTGlzdEJvb2tzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCRIJCgFxGAMgASgJEhEKCWF1dGhvcl9pZBgEIAEoCRITCgtjYXRlZ29yeV9pZBgFIAEoCRIWCglhdmFpbGFibGUYBiABKAhIAIgBARIQCghvcmRlcl9ieRgHIAEoCUIMCgpfYXZhaWxhYmxlImYKEUxpc3RCb29rc1Jlc3BvbnNlEiQKBWJvb2tzGAEgAygLMhUubGlicmFyeS5ib29rLnYxLkJvb2sSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEhIKCnRvdGFsX3NpemUYAyABKAUiMAoRQm9ycm93Qm9va1JlcXVlc3QSCgoCaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCSJTChJCb3Jyb3dCb29rUmVzcG9uc2USIwoEbG9hbhgBIAEoCzIVLmxpYnJhcnkuYm9vay52MS5Mb2FuEhgKEGF2YWlsYWJsZV9jb3BpZXMYAiABKAUiMAoRUmV0dXJuQm9va1JlcXVlc3QSCgoCaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCSJTChJSZXR1cm5Cb29rUmVzcG9uc2USIwoEbG9hbhgBIAEoCzIVLmxpYnJhcnkuYm9vay52MS5Mb2FuEhgKEGF2YWlsYWJsZV9jb3BpZXMYAiABKAUiOgodR2V0Qm9va1JlY29tbWVuZGF0aW9uc1JlcXVlc3QSCgoCaWQYASABKAkSDQoFbGltaXQYAiABKAUiRgoeR2V0Qm9va1JlY29tbWVuZGF0aW9uc1Jlc3BvbnNlEiQKBWJvb2tzGAEgAygLMhUubGlicmFyeS5ib29rLnYxLkJvb2siawoQTGlzdExvYW5zUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEg8KB2Jvb2tfaWQYAiABKAkSDgoGc3RhdHVzGAMgASgJEhEKCXBhZ2Vfc2l6ZRgEIAEoBRISCgpwYWdlX3Rva2VuGAUgASgJImYKEUxpc3RMb2Fuc1Jlc3BvbnNlEiQKBWxvYW5zGAEgAygLMhUubGlicmFyeS5ib29rLnYxLkxvYW4SFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEhIKCnRvdGFsX3NpemUYAyABKAUiLAoXQ291bnRBdXRob3JCb29rc1JlcXVlc3QSEQoJYXV0aG9yX2lkGAEgASgJIikKGENvdW50QXV0aG9yQm9va3NSZXNwb25zZRINCgVjb3VudBgBIAEoBTKLCQoLQm9va1NlcnZpY2USYQoKQ3JlYXRlQm9vaxIiLmxpYnJhcnkuYm9vay52MS5DcmVhdGVCb29rUmVxdWVzdBoVLmxpYnJhcnkuYm9vay52MS5Cb29rIhiC0+STAhI6ASoiDS9hcGkvdjEvYm9va3MSXQoHR2V0Qm9vaxIfLmxpYnJhcnkuYm9vay52MS5HZXRCb29rUmVxdWVzdBoVLmxpYnJhcnkuYm9vay52MS5Cb29rIhqC0+STAhQSEi9hcGkvdjEvYm9va3Mve2lkfRJmCgpVcGRhdGVCb29rEiIubGlicmFyeS5ib29rLnYxLlVwZGF0ZUJvb2tSZXF1ZXN0GhUubGlicmFyeS5ib29rLnYxLkJvb2siHYLT5JMCFzoBKhoSL2FwaS92MS9ib29rcy97aWR9EnEKCkRlbGV0ZUJvb2sSIi5saWJyYXJ5LmJvb2sudjEuRGVsZXRlQm9va1JlcXVlc3QaIy5saWJyYXJ5LmJvb2sudjEuRGVsZXRlQm9va1Jlc3BvbnNlIhqC0+STAhQqEi9hcGkvdjEvYm9va3Mve2lkfRJpCglMaXN0Qm9va3MSIS5saWJyYXJ5LmJvb2sudjEuTGlzdEJvb2tzUmVxdWVzdBoiLmxpYnJhcnkuYm9vay52MS5MaXN0Qm9va3NSZXNwb25zZSIVgtPkkwIPEg0vYXBpL3YxL2Jvb2tzEnsKCkJvcnJvd0Jvb2sSIi5saWJyYXJ5LmJvb2sudjEuQm9ycm93Qm9va1JlcXVlc3QaIy5saWJyYXJ5LmJvb2sudjEuQm9ycm93Qm9va1Jlc3BvbnNlIiSC0+STAh46ASoiGS9hcGkvdjEvYm9va3Mve2lkfS9ib3Jyb3cSewoKUmV0dXJuQm9vaxIiLmxpYnJhcnkuYm9vay52MS5SZXR1cm5Cb29rUmVxdWVzdBojLmxpYnJhcnkuYm9vay52MS5SZXR1cm5Cb29rUmVzcG9uc2UiJILT5JMCHjoBKiIZL2FwaS92MS9ib29rcy97aWR9L3JldHVybhKlAQoWR2V0Qm9va1JlY29tbWVuZGF0aW9ucxIuLmxpYnJhcnkuYm9vay52MS5HZXRCb29rUmVjb21tZW5kYXRpb25zUmVxdWVzdBovLmxpYnJhcnkuYm9vay52MS5HZXRCb29rUmVjb21tZW5kYXRpb25zUmVzcG9uc2UiKoLT5JMCJBIiL2FwaS92MS9ib29rcy97aWR9L3JlY29tbWVuZGF0aW9ucxJpCglMaXN0TG9hbnMSIS5saWJyYXJ5LmJvb2sudjEuTGlzdExvYW5zUmVxdWVzdBoiLmxpYnJhcnkuYm9vay52MS5MaXN0TG9hbnNSZXNwb25zZSIVgtPkkwIPEg0vYXBpL3YxL2xvYW5zEmcKEENvdW50QXV0aG9yQm9va3MSKC5saWJyYXJ5LmJvb2sudjEuQ291bnRBdXRob3JCb29rc1JlcXVlc3QaKS5saWJyYXJ5LmJvb2sudjEuQ291bnRBdXRob3JCb29rc1Jlc3BvbnNlYgZwcm90bzM", [file_google_api_annotations, file_google_protobuf_timestamp]);
+  fileDesc("ChpsaWJyYXJ5L2Jvb2svdjEvYm9vay5wcm90bxIPbGlicmFyeS5ib29rLnYxIroCCgRCb29rEgoKAmlkGAEgASgJEg0KBXRpdGxlGAIgASgJEgwKBGlzYm4YAyABKAkSEQoJYXV0aG9yX2lkGAQgASgJEhQKDGNhdGVnb3J5X2lkcxgFIAMoCRIRCglwdWJsaXNoZXIYBiABKAkSFgoOcHVibGlzaGVkX3llYXIYByABKAUSEAoIbGFuZ3VhZ2UYCCABKAkSEwoLZGVzY3JpcHRpb24YCSABKAkSFAoMdG90YWxfY29waWVzGAogASgFEhgKEGF2YWlsYWJsZV9jb3BpZXMYCyABKAUSLgoKY3JlYXRlZF9hdBgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBgNIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiwgEKBExvYW4SCgoCaWQYASABKAkSDwoHYm9va19pZBgCIAEoCRIPCgd1c2VyX2lkGAMgASgJEi8KC2JvcnJvd2VkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIqCgZkdWVfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3JldHVybmVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLBAQoRQ3JlYXRlQm9va1JlcXVlc3QSDQoFdGl0bGUYASABKAkSDAoEaXNibhgCIAEoCRIRCglhdXRob3JfaWQYAyABKAkSFAoMY2F0ZWdvcnlfaWRzGAQgAygJEhEKCXB1Ymxpc2hlchgFIAEoCRIWCg5wdWJsaXNoZWRfeWVhchgGIAEoBRIQCghsYW5ndWFnZRgHIAEoCRITCgtkZXNjcmlwdGlvbhgIIAEoCRIUCgx0b3RhbF9jb3BpZXMYCSABKAUiHAoOR2V0Qm9va1JlcXVlc3QSCgoCaWQYASABKAkizQEKEVVwZGF0ZUJvb2tSZXF1ZXN0EgoKAmlkGAEgASgJEg0KBXRpdGxlGAIgASgJEgwKBGlzYm4YAyABKAkSEQoJYXV0aG9yX2lkGAQgASgJEhQKDGNhdGVnb3J5X2lkcxgFIAMoCRIRCglwdWJsaXNoZXIYBiABKAkSFgoOcHVibGlzaGVkX3llYXIYByABKAUSEAoIbGFuZ3VhZ2UYCCABKAkSEwoLZGVzY3JpcHRpb24YCSABKAkSFAoMdG90YWxfY29waWVzGAogASgFInQKEFBhdGNoQm9va1JlcXVlc3QSCgoCaWQYASABKAkSIwoEYm9vaxgCIAEoCzIVLmxpYnJhcnkuYm9vay52MS5Cb29rEi8KC3VwZGF0ZV9tYXNrGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzayIfChFEZWxldGVCb29rUmVxdWVzdBIKCgJpZBgBIAEoCSIUChJEZWxldGVCb29rUmVzcG9uc2UipAEKEExpc3RCb29rc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSCQoBcRgDIAEoCRIRCglhdXRob3JfaWQYBCABKAkSEwoLY2F0ZWdvcnlfaWQYBSABKAkSFgoJYXZhaWxhYmxlGAYgASgISACIAQESEAoIb3JkZXJfYnkYByABKAlCDAoKX2F2YWlsYWJsZSJmChFMaXN0Qm9va3NSZXNwb25zZRIkCgVib29rcxgBIAMoCzIVLmxpYnJhcnkuYm9vay52MS5Cb29rEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCRISCgp0b3RhbF9zaXplGAMgASgFIjAKEUJvcnJvd0Jvb2tSZXF1ZXN0EgoKAmlkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkiUwoSQm9ycm93Qm9va1Jlc3BvbnNlEiMKBGxvYW4YASABKAsyFS5saWJyYXJ5LmJvb2sudjEuTG9hbhIYChBhdmFpbGFibGVfY29waWVzGAIgASgFIjAKEVJldHVybkJvb2tSZXF1ZXN0EgoKAmlkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkiUwoSUmV0dXJuQm9va1Jlc3BvbnNlEiMKBGxvYW4YASABKAsyFS5saWJyYXJ5LmJvb2sudjEuTG9hbhIYChBhdmFpbGFibGVfY29waWVzGAIgASgFIjoKHUdldEJvb2tSZWNvbW1lbmRhdGlvbnNSZXF1ZXN0EgoKAmlkGAEgASgJEg0KBWxpbWl0GAIgASgFIkYKHkdldEJvb2tSZWNvbW1lbmRhdGlvbnNSZXNwb25zZRIkCgVib29rcxgBIAMoCzIVLmxpYnJhcnkuYm9vay52MS5Cb29rImsKEExpc3RMb2Fuc1JlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCRIPCgdib29rX2lkGAIgASgJEg4KBnN0YXR1cxgDIAEoCRIRCglwYWdlX3NpemUYBCABKAUSEgoKcGFnZV90b2tlbhgFIAEoCSJmChFMaXN0TG9hbnNSZXNwb25zZRIkCgVsb2FucxgBIAMoCzIVLmxpYnJhcnkuYm9vay52MS5Mb2FuEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCRISCgp0b3RhbF9zaXplGAMgASgFIiwKF0NvdW50QXV0aG9yQm9va3NSZXF1ZXN0EhEKCWF1dGhvcl9pZBgBIAEoCSIpChhDb3VudEF1dGhvckJvb2tzUmVzcG9uc2USDQoFY291bnQYASABKAUy9AkKC0Jvb2tTZXJ2aWNlEmEKCkNyZWF0ZUJvb2sSIi5saWJyYXJ5LmJvb2sudjEuQ3JlYXRlQm9va1JlcXVlc3QaFS5saWJyYXJ5LmJvb2sudjEuQm9vayIYgtPkkwISOgEqIg0vYXBpL3YxL2Jvb2tzEl0KB0dldEJvb2sSHy5saWJyYXJ5LmJvb2sudjEuR2V0Qm9va1JlcXVlc3QaFS5saWJyYXJ5LmJvb2sudjEuQm9vayIagtPkkwIUEhIvYXBpL3YxL2Jvb2tzL3tpZH0SZgoKVXBkYXRlQm9vaxIiLmxpYnJhcnkuYm9vay52MS5VcGRhdGVCb29rUmVxdWVzdBoVLmxpYnJhcnkuYm9vay52MS5Cb29rIh2C0+STAhc6ASoaEi9hcGkvdjEvYm9va3Mve2lkfRJnCglQYXRjaEJvb2sSIS5saWJyYXJ5LmJvb2sudjEuUGF0Y2hCb29rUmVxdWVzdBoVLmxpYnJhcnkuYm9vay52MS5Cb29rIiCC0+STAho6BGJvb2syEi9hcGkvdjEvYm9va3Mve2lkfRJxCgpEZWxldGVCb29rEiIubGlicmFyeS5ib29rLnYxLkRlbGV0ZUJvb2tSZXF1ZXN0GiMubGlicmFyeS5ib29rLnYxLkRlbGV0ZUJvb2tSZXNwb25zZSIagtPkkwIUKhIvYXBpL3YxL2Jvb2tzL3tpZH0SaQoJTGlzdEJvb2tzEiEubGlicmFyeS5ib29rLnYxLkxpc3RCb29rc1JlcXVlc3QaIi5saWJyYXJ5LmJvb2sudjEuTGlzdEJvb2tzUmVzcG9uc2UiFYLT5JMCDxINL2FwaS92MS9ib29rcxJ7CgpCb3Jyb3dCb29rEiIubGlicmFyeS5ib29rLnYxLkJvcnJvd0Jvb2tSZXF1ZXN0GiMubGlicmFyeS5ib29rLnYxLkJvcnJvd0Jvb2tSZXNwb25zZSIkgtPkkwIeOgEqIhkvYXBpL3YxL2Jvb2tzL3tpZH0vYm9ycm93EnsKClJldHVybkJvb2sSIi5saWJyYXJ5LmJvb2sudjEuUmV0dXJuQm9va1JlcXVlc3QaIy5saWJyYXJ5LmJvb2sudjEuUmV0dXJuQm9va1Jlc3BvbnNlIiSC0+STAh46ASoiGS9hcGkvdjEvYm9va3Mve2lkfS9yZXR1cm4SpQEKFkdldEJvb2tSZWNvbW1lbmRhdGlvbnMSLi5saWJyYXJ5LmJvb2sudjEuR2V0Qm9va1JlY29tbWVuZGF0aW9uc1JlcXVlc3QaLy5saWJyYXJ5LmJvb2sudjEuR2V0Qm9va1JlY29tbWVuZGF0aW9uc1Jlc3BvbnNlIiqC0+STAiQSIi9hcGkvdjEvYm9va3Mve2lkfS9yZWNvbW1lbmRhdGlvbnMSaQoJTGlzdExvYW5zEiEubGlicmFyeS5ib29rLnYxLkxpc3RMb2Fuc1JlcXVlc3QaIi5saWJyYXJ5LmJvb2sudjEuTGlzdExvYW5zUmVzcG9uc2UiFYLT5JMCDxINL2FwaS92MS9sb2FucxJnChBDb3VudEF1dGhvckJvb2tzEigubGlicmFyeS5ib29rLnYxLkNvdW50QXV0aG9yQm9va3NSZXF1ZXN0GikubGlicmFyeS5ib29rLnYxLkNvdW50QXV0aG9yQm9va3NSZXNwb25zZWIGcHJvdG8z", [file_google_api_annotations, file_google_protobuf_field_mask, file_google_protobuf_timestamp]);
 
 /**
  * A title in the catalogue, with its copies.
@@ -359,6 +359,42 @@ export const UpdateBookRequestSchema: GenMessage<UpdateBookRequest> = /*@__PURE_
   messageDesc(file_library_book_v1_book, 4);
 
 /**
+ * PatchBook input (AIP-134).
+ *
+ * @generated from message library.book.v1.PatchBookRequest
+ */
+export type PatchBookRequest = Message<"library.book.v1.PatchBookRequest"> & {
+  /**
+   * UUID of the book.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * The new values of the fields named in update_mask; other fields are ignored.
+   *
+   * @generated from field: library.book.v1.Book book = 2;
+   */
+  book?: Book | undefined;
+
+  /**
+   * The fields to change, e.g. "totalCopies,language" in
+   * REST (query parameter updateMask); "*" for every writable field.
+   *
+   * @generated from field: google.protobuf.FieldMask update_mask = 3;
+   */
+  updateMask?: FieldMask | undefined;
+};
+
+/**
+ * Describes the message library.book.v1.PatchBookRequest.
+ * Use `create(PatchBookRequestSchema)` to create a new message.
+ */
+export const PatchBookRequestSchema: GenMessage<PatchBookRequest> = /*@__PURE__*/
+  messageDesc(file_library_book_v1_book, 5);
+
+/**
  * DeleteBook input.
  *
  * @generated from message library.book.v1.DeleteBookRequest
@@ -377,7 +413,7 @@ export type DeleteBookRequest = Message<"library.book.v1.DeleteBookRequest"> & {
  * Use `create(DeleteBookRequestSchema)` to create a new message.
  */
 export const DeleteBookRequestSchema: GenMessage<DeleteBookRequest> = /*@__PURE__*/
-  messageDesc(file_library_book_v1_book, 5);
+  messageDesc(file_library_book_v1_book, 6);
 
 /**
  * DeleteBook output (empty).
@@ -392,7 +428,7 @@ export type DeleteBookResponse = Message<"library.book.v1.DeleteBookResponse"> &
  * Use `create(DeleteBookResponseSchema)` to create a new message.
  */
 export const DeleteBookResponseSchema: GenMessage<DeleteBookResponse> = /*@__PURE__*/
-  messageDesc(file_library_book_v1_book, 6);
+  messageDesc(file_library_book_v1_book, 7);
 
 /**
  * ListBooks input.
@@ -455,7 +491,7 @@ export type ListBooksRequest = Message<"library.book.v1.ListBooksRequest"> & {
  * Use `create(ListBooksRequestSchema)` to create a new message.
  */
 export const ListBooksRequestSchema: GenMessage<ListBooksRequest> = /*@__PURE__*/
-  messageDesc(file_library_book_v1_book, 7);
+  messageDesc(file_library_book_v1_book, 8);
 
 /**
  * ListBooks output.
@@ -490,7 +526,7 @@ export type ListBooksResponse = Message<"library.book.v1.ListBooksResponse"> & {
  * Use `create(ListBooksResponseSchema)` to create a new message.
  */
 export const ListBooksResponseSchema: GenMessage<ListBooksResponse> = /*@__PURE__*/
-  messageDesc(file_library_book_v1_book, 8);
+  messageDesc(file_library_book_v1_book, 9);
 
 /**
  * BorrowBook input.
@@ -518,7 +554,7 @@ export type BorrowBookRequest = Message<"library.book.v1.BorrowBookRequest"> & {
  * Use `create(BorrowBookRequestSchema)` to create a new message.
  */
 export const BorrowBookRequestSchema: GenMessage<BorrowBookRequest> = /*@__PURE__*/
-  messageDesc(file_library_book_v1_book, 9);
+  messageDesc(file_library_book_v1_book, 10);
 
 /**
  * BorrowBook output.
@@ -546,7 +582,7 @@ export type BorrowBookResponse = Message<"library.book.v1.BorrowBookResponse"> &
  * Use `create(BorrowBookResponseSchema)` to create a new message.
  */
 export const BorrowBookResponseSchema: GenMessage<BorrowBookResponse> = /*@__PURE__*/
-  messageDesc(file_library_book_v1_book, 10);
+  messageDesc(file_library_book_v1_book, 11);
 
 /**
  * ReturnBook input.
@@ -574,7 +610,7 @@ export type ReturnBookRequest = Message<"library.book.v1.ReturnBookRequest"> & {
  * Use `create(ReturnBookRequestSchema)` to create a new message.
  */
 export const ReturnBookRequestSchema: GenMessage<ReturnBookRequest> = /*@__PURE__*/
-  messageDesc(file_library_book_v1_book, 11);
+  messageDesc(file_library_book_v1_book, 12);
 
 /**
  * ReturnBook output.
@@ -602,7 +638,7 @@ export type ReturnBookResponse = Message<"library.book.v1.ReturnBookResponse"> &
  * Use `create(ReturnBookResponseSchema)` to create a new message.
  */
 export const ReturnBookResponseSchema: GenMessage<ReturnBookResponse> = /*@__PURE__*/
-  messageDesc(file_library_book_v1_book, 12);
+  messageDesc(file_library_book_v1_book, 13);
 
 /**
  * GetBookRecommendations input.
@@ -630,7 +666,7 @@ export type GetBookRecommendationsRequest = Message<"library.book.v1.GetBookReco
  * Use `create(GetBookRecommendationsRequestSchema)` to create a new message.
  */
 export const GetBookRecommendationsRequestSchema: GenMessage<GetBookRecommendationsRequest> = /*@__PURE__*/
-  messageDesc(file_library_book_v1_book, 13);
+  messageDesc(file_library_book_v1_book, 14);
 
 /**
  * GetBookRecommendations output.
@@ -651,7 +687,7 @@ export type GetBookRecommendationsResponse = Message<"library.book.v1.GetBookRec
  * Use `create(GetBookRecommendationsResponseSchema)` to create a new message.
  */
 export const GetBookRecommendationsResponseSchema: GenMessage<GetBookRecommendationsResponse> = /*@__PURE__*/
-  messageDesc(file_library_book_v1_book, 14);
+  messageDesc(file_library_book_v1_book, 15);
 
 /**
  * ListLoans input.
@@ -700,7 +736,7 @@ export type ListLoansRequest = Message<"library.book.v1.ListLoansRequest"> & {
  * Use `create(ListLoansRequestSchema)` to create a new message.
  */
 export const ListLoansRequestSchema: GenMessage<ListLoansRequest> = /*@__PURE__*/
-  messageDesc(file_library_book_v1_book, 15);
+  messageDesc(file_library_book_v1_book, 16);
 
 /**
  * ListLoans output.
@@ -735,7 +771,7 @@ export type ListLoansResponse = Message<"library.book.v1.ListLoansResponse"> & {
  * Use `create(ListLoansResponseSchema)` to create a new message.
  */
 export const ListLoansResponseSchema: GenMessage<ListLoansResponse> = /*@__PURE__*/
-  messageDesc(file_library_book_v1_book, 16);
+  messageDesc(file_library_book_v1_book, 17);
 
 /**
  * CountAuthorBooks input.
@@ -756,7 +792,7 @@ export type CountAuthorBooksRequest = Message<"library.book.v1.CountAuthorBooksR
  * Use `create(CountAuthorBooksRequestSchema)` to create a new message.
  */
 export const CountAuthorBooksRequestSchema: GenMessage<CountAuthorBooksRequest> = /*@__PURE__*/
-  messageDesc(file_library_book_v1_book, 17);
+  messageDesc(file_library_book_v1_book, 18);
 
 /**
  * CountAuthorBooks output.
@@ -777,7 +813,7 @@ export type CountAuthorBooksResponse = Message<"library.book.v1.CountAuthorBooks
  * Use `create(CountAuthorBooksResponseSchema)` to create a new message.
  */
 export const CountAuthorBooksResponseSchema: GenMessage<CountAuthorBooksResponse> = /*@__PURE__*/
-  messageDesc(file_library_book_v1_book, 18);
+  messageDesc(file_library_book_v1_book, 19);
 
 /**
  * The catalogue of books, their copies and loans, and recommendations.
@@ -815,6 +851,19 @@ export const BookService: GenService<{
   updateBook: {
     methodKind: "unary";
     input: typeof UpdateBookRequestSchema;
+    output: typeof BookSchema;
+  },
+  /**
+   * Changes only the fields named in update_mask (AIP-134): title, isbn, author_id, category_ids, publisher, published_year, language, description, total_copies (never below the copies on loan).
+   * Without a mask, the fields present in the JSON body (REST) or populated in
+   * book (gRPC) change; "*" replaces every writable field. Output-only fields in
+   * the mask are ignored. Librarians and admins only.
+   *
+   * @generated from rpc library.book.v1.BookService.PatchBook
+   */
+  patchBook: {
+    methodKind: "unary";
+    input: typeof PatchBookRequestSchema;
     output: typeof BookSchema;
   },
   /**

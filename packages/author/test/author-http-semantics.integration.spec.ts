@@ -1,3 +1,4 @@
+import { errorReasonOf, violatedFields } from "@lms/platform/testing/error-details";
 import { rest } from "@lms/platform/testing/rest-client";
 import { createTestDatabase, type TestDatabase, testServiceEnv } from "@lms/platform/testing/test-database";
 import { createTestIssuer } from "@lms/platform/testing/test-tokens";
@@ -6,19 +7,6 @@ import { buildAuthorApp } from "../src/app.js";
 import { loadAuthorConfig } from "../src/config.js";
 
 type Body = Record<string, unknown> & { code?: number; details?: Record<string, unknown>[] };
-
-/** The field names of a REST error's google.rpc.BadRequest. */
-function violatedFields(body: Body): string[] {
-  const bad = body.details?.find((d) => d["@type"] === "type.googleapis.com/google.rpc.BadRequest") as
-    | { fieldViolations: { field: string }[] }
-    | undefined;
-  return bad?.fieldViolations.map((v) => v.field) ?? [];
-}
-
-/** The reason of a REST error's google.rpc.ErrorInfo. */
-function reasonOf(body: Body): unknown {
-  return body.details?.find((d) => d["@type"] === "type.googleapis.com/google.rpc.ErrorInfo")?.reason;
-}
 
 // DESIGN.md §2/§3 HTTP semantics on the author service, REST through the real app on real PostgreSQL.
 describe("author HTTP semantics", () => {
@@ -85,7 +73,7 @@ describe("author HTTP semantics", () => {
       const res = await call(method, `/api/v1/authors/${id}`, body, { "if-match": stale });
       expect(res.status, method).toBe(412);
       expect(res.body.code).toBe(10);
-      expect(reasonOf(res.body)).toBe("ETAG_MISMATCH");
+      expect(errorReasonOf(res.body)).toBe("ETAG_MISMATCH");
     }
     const after = await rest<Body>(base, "GET", `/api/v1/authors/${id}`);
     expect(after.body).toEqual(before.body);

@@ -42,7 +42,7 @@ describe.skipIf(!server)("book service while the category service is frozen or d
     );
   const createdBook = async (categoryIds: string[]) => {
     const { res } = await createBook(categoryIds);
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(201);
     return String(res.body.id);
   };
 
@@ -97,7 +97,7 @@ describe.skipIf(!server)("book service while the category service is frozen or d
       const write = await createBook([poetry]);
       expect(write.res.status).toBe(503);
       expect(write.ms).toBeLessThan(RPC_TIMEOUT_MS + MARGIN_MS);
-      expect((await createBook([])).res.status).toBe(200);
+      expect((await createBook([])).res.status).toBe(201);
     } finally {
       await stack.services.category.start();
     }

@@ -258,7 +258,7 @@ describe.skipIf(!browserPresent)("Swagger UI of every service, in headless Chrom
     const registered = await rest<Body>(auth, "POST", "/api/v1/auth/register", {
       body: { email, password: "correct horse", name: "Promoted From Swagger UI" },
     });
-    expect(registered.status).toBe(200);
+    expect(registered.status).toBe(201);
     const userId = String((registered.body.user as Body).id);
 
     await withSwaggerUi("auth", async (page, baseUrl) => {

@@ -49,7 +49,7 @@ describe("auth service accounts and tokens", () => {
         "@type": "type.googleapis.com/google.rpc.BadRequest",
         fieldViolations: [expect.objectContaining({ field: "password" })],
       });
-      expect((await post(base, "register", { email: "short@example.org", password: "1234567x", name: "Short" })).status).toBe(200);
+      expect((await post(base, "register", { email: "short@example.org", password: "1234567x", name: "Short" })).status).toBe(201);
     });
   });
 

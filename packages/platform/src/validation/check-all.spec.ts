@@ -1,7 +1,8 @@
+import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { BadRequestSchema } from "@lms/gen/google/rpc/error_details_pb";
+import { BadRequestSchema, ErrorInfoSchema } from "@lms/gen/google/rpc/error_details_pb";
 import { describe, expect, it } from "vitest";
-import { notFound } from "../errors/errors.js";
+import { invalidArgument, notFound } from "../errors/errors.js";
 import { checkAll } from "./check-all.js";
 import { requireUuid, trimmedText } from "./fields.js";
 
@@ -21,6 +22,25 @@ describe("checkAll", () => {
     expect(err.code).toBe(Code.InvalidArgument);
     const fields = err.findDetails(BadRequestSchema).flatMap((d) => d.fieldViolations.map((v) => v.field));
     expect(fields).toEqual(["name", "id"]);
+  });
+
+  it("keeps the other details of a failure (e.g. an ErrorInfo)", () => {
+    const weak = invalidArgument("password", "too common");
+    weak.details.push({ desc: ErrorInfoSchema, value: create(ErrorInfoSchema, { reason: "PASSWORD_TOO_WEAK" }) });
+    let caught: unknown;
+    try {
+      checkAll({
+        email: () => trimmedText("email", "", 1, 9),
+        password: () => {
+          throw weak;
+        },
+      });
+    } catch (err) {
+      caught = err;
+    }
+    const err = ConnectError.from(caught);
+    expect(err.findDetails(ErrorInfoSchema).map((i) => i.reason)).toEqual(["PASSWORD_TOO_WEAK"]);
+    expect(err.findDetails(BadRequestSchema)[0].fieldViolations.map((v) => v.field)).toEqual(["email", "password"]);
   });
 
   it("lets other errors through", () => {

@@ -8,20 +8,29 @@ export type FieldChecks<T> = { [K in keyof T]: () => T[K] };
 /**
  * Runs every check and returns the checked values, or throws one INVALID_ARGUMENT whose
  * google.rpc.BadRequest names every invalid field at once (DESIGN.md §3), in the order of
- * `checks`. Errors other than INVALID_ARGUMENT pass through at once.
+ * `checks`. Other details of the failures (an ErrorInfo such as PASSWORD_TOO_WEAK) are kept.
+ * Errors other than INVALID_ARGUMENT pass through at once.
  */
 export function checkAll<T extends object>(checks: FieldChecks<T>): T {
   const values: Partial<T> = {};
   const violations: { field: string; description: string }[] = [];
+  const otherDetails: ConnectError["details"] = [];
   for (const key of Object.keys(checks) as (keyof T)[]) {
     try {
       values[key] = checks[key]();
     } catch (err) {
       violations.push(...violationsOf(err));
+      otherDetails.push(...(err as ConnectError).details.filter((d) => !isBadRequest(d)));
     }
   }
-  if (violations.length > 0) throw invalidArguments(violations);
-  return values as T;
+  if (violations.length === 0) return values as T;
+  const combined = invalidArguments(violations);
+  combined.details.push(...otherDetails);
+  throw combined;
+}
+
+function isBadRequest(detail: ConnectError["details"][number]): boolean {
+  return "desc" in detail ? detail.desc.typeName === BadRequestSchema.typeName : detail.type === BadRequestSchema.typeName;
 }
 
 function violationsOf(err: unknown): { field: string; description: string }[] {

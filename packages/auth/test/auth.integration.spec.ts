@@ -23,7 +23,7 @@ describe("auth service accounts and tokens", () => {
   describe("Register", () => {
     it("creates a member with a lower-cased email", async () => {
       const res = await post(base, "register", { email: "  Ada@Example.ORG ", password: "difference-engine", name: " Ada " });
-      expect(res.status).toBe(200);
+      expect(res.status).toBe(201);
       const user = res.body.user as Body;
       expect(user).toEqual({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),

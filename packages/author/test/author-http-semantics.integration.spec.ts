@@ -1,5 +1,6 @@
 import { errorReasonOf, violatedFields } from "@lms/platform/testing/error-details";
 import { rest } from "@lms/platform/testing/rest-client";
+import { holdRowLock } from "@lms/platform/testing/row-lock";
 import { createTestDatabase, type TestDatabase, testServiceEnv } from "@lms/platform/testing/test-database";
 import { createTestIssuer } from "@lms/platform/testing/test-tokens";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -85,9 +86,14 @@ describe("author HTTP semantics", () => {
   it("lets exactly one of two concurrent PATCHes with the same If-Match through", async () => {
     const { id } = await createOne("Racer");
     const etag = String((await rest(base, "GET", `/api/v1/authors/${id}`)).headers.get("etag"));
-    const results = await Promise.all(
-      ["One", "Two"].map((n) => call("PATCH", `/api/v1/authors/${id}?updateMask=nationality`, { nationality: n }, { "if-match": etag })),
+    // Both requests are made to wait on the row at once, then let go together.
+    const lock = await holdRowLock(app.db.pool, "authors", String(id));
+    const racing = ["One", "Two"].map((n) =>
+      call("PATCH", `/api/v1/authors/${id}?updateMask=nationality`, { nationality: n }, { "if-match": etag }),
     );
+    await lock.waitForWaiters(2);
+    await lock.release();
+    const results = await Promise.all(racing);
     expect(results.map((r) => r.status).sort()).toEqual([200, 412]);
     const winner = results.find((r) => r.status === 200);
     expect((await rest<Body>(base, "GET", `/api/v1/authors/${id}`)).body.nationality).toBe(winner?.body.nationality);

@@ -1,5 +1,6 @@
 import { errorReasonOf, violatedFields } from "@lms/platform/testing/error-details";
 import { rest } from "@lms/platform/testing/rest-client";
+import { holdRowLock } from "@lms/platform/testing/row-lock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Body, type BookTestApp, nextIsbn, startBookTestApp } from "./book-test-app.js";
 
@@ -61,9 +62,12 @@ describe("book HTTP semantics", () => {
   it("lets exactly one of two concurrent PATCHes with the same If-Match through", async () => {
     const { id } = await createOne();
     const etag = String((await read(id)).headers.get("etag"));
-    const results = await Promise.all(
-      [3, 4].map((n) => call("PATCH", `/api/v1/books/${id}?updateMask=totalCopies`, { totalCopies: n }, { "if-match": etag })),
-    );
+    // Both requests are made to wait at once (on the row, or on the book's turn in the link queue), then let go together.
+    const lock = await holdRowLock(t.app.db.pool, "books", id);
+    const racing = [3, 4].map((n) => call("PATCH", `/api/v1/books/${id}?updateMask=totalCopies`, { totalCopies: n }, { "if-match": etag }));
+    await lock.waitForWaiters(2);
+    await lock.release();
+    const results = await Promise.all(racing);
     expect(results.map((r) => r.status).sort()).toEqual([200, 412]);
     expect((await read(id)).body.totalCopies).toBe(results.find((r) => r.status === 200)?.body.totalCopies);
   });

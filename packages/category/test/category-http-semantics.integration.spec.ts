@@ -1,5 +1,6 @@
 import { errorReasonOf, violatedFields } from "@lms/platform/testing/error-details";
 import { rest } from "@lms/platform/testing/rest-client";
+import { holdRowLock } from "@lms/platform/testing/row-lock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Body, type CategoryTestApp, startCategoryTestApp } from "./category-test-app.js";
 
@@ -52,9 +53,14 @@ describe("category HTTP semantics", () => {
   it("lets exactly one of two concurrent PATCHes with the same If-Match through", async () => {
     const { id } = await createOne("Contended");
     const etag = await etagOf(id);
-    const results = await Promise.all(
-      ["one", "two"].map((d) => call("PATCH", `/api/v1/categories/${id}?updateMask=description`, { description: d }, { "if-match": etag })),
+    // Both requests are made to wait on the row at once, then let go together.
+    const lock = await holdRowLock(t.app.db.pool, "categories", id);
+    const racing = ["one", "two"].map((d) =>
+      call("PATCH", `/api/v1/categories/${id}?updateMask=description`, { description: d }, { "if-match": etag }),
     );
+    await lock.waitForWaiters(2);
+    await lock.release();
+    const results = await Promise.all(racing);
     expect(results.map((r) => r.status).sort()).toEqual([200, 412]);
   });
 

@@ -60,6 +60,18 @@ describe("author HTTP semantics", () => {
     expect(now.headers.get("etag")).toBe(b.headers.get("etag"));
   });
 
+  it("keeps PostgreSQL's microseconds in the ETag: versions one microsecond apart are told apart", async () => {
+    const { id } = await createOne("Microseconds");
+    const setUpdatedAt = (at: string) => app.db.pool.query("update authors set updated_at = $2 where id = $1", [id, at]);
+    await setUpdatedAt("2026-01-01 00:00:00.123001+00");
+    const first = String((await rest(base, "GET", `/api/v1/authors/${id}`)).headers.get("etag"));
+    await setUpdatedAt("2026-01-01 00:00:00.123002+00"); // the same millisecond as a JS Date sees it
+    const second = String((await rest(base, "GET", `/api/v1/authors/${id}`)).headers.get("etag"));
+    expect(second).not.toBe(first);
+    expect((await call("PATCH", `/api/v1/authors/${id}`, { name: "Too Late" }, { "if-match": first })).status).toBe(412);
+    expect((await call("PATCH", `/api/v1/authors/${id}`, { name: "In Time" }, { "if-match": second })).status).toBe(200);
+  });
+
   it("refuses a PUT, PATCH or DELETE whose If-Match no longer matches with 412 ETAG_MISMATCH, changing nothing", async () => {
     const { id } = await createOne("Conditional");
     const stale = String((await rest(base, "GET", `/api/v1/authors/${id}`)).headers.get("etag"));

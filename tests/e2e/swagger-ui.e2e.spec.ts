@@ -34,6 +34,7 @@ const DESIGN_OPERATIONS: Record<Service, readonly string[]> = {
     "POST /api/v1/authors",
     "GET /api/v1/authors/{id}",
     "PUT /api/v1/authors/{id}",
+    "PATCH /api/v1/authors/{id}",
     "DELETE /api/v1/authors/{id}",
     "GET /api/v1/authors",
   ],
@@ -41,6 +42,7 @@ const DESIGN_OPERATIONS: Record<Service, readonly string[]> = {
     "POST /api/v1/categories",
     "GET /api/v1/categories/{id}",
     "PUT /api/v1/categories/{id}",
+    "PATCH /api/v1/categories/{id}",
     "DELETE /api/v1/categories/{id}",
     "GET /api/v1/categories",
     "PUT /api/v1/items/{itemId}/categories",
@@ -51,6 +53,7 @@ const DESIGN_OPERATIONS: Record<Service, readonly string[]> = {
     "POST /api/v1/books",
     "GET /api/v1/books/{id}",
     "PUT /api/v1/books/{id}",
+    "PATCH /api/v1/books/{id}",
     "DELETE /api/v1/books/{id}",
     "GET /api/v1/books",
     "POST /api/v1/books/{id}/borrow",
@@ -286,7 +289,7 @@ describe.skipIf(!browserPresent)("Swagger UI of every service, in headless Chrom
     let createdId = "";
     await withSwaggerUi("author", async (page, baseUrl) => {
       const created = await tryItOut(page, "POST /api/v1/authors", { body: { name: "From Swagger UI" } });
-      expect(created.status).toBe("200");
+      expect(created.status).toBe("201");
       expect(created.body).toMatchObject({ name: "From Swagger UI", biography: "", birthDate: "" });
       expectSentTo(created, `${baseUrl}/api/v1/authors`, adminToken);
       createdId = String(created.body.id);
@@ -306,7 +309,7 @@ describe.skipIf(!browserPresent)("Swagger UI of every service, in headless Chrom
     let createdId = "";
     await withSwaggerUi("category", async (page, baseUrl) => {
       const created = await tryItOut(page, "POST /api/v1/categories", { body: { name: "Swagger UI Category" } });
-      expect(created.status).toBe("200");
+      expect(created.status).toBe("201");
       expect(created.body).toMatchObject({ name: "Swagger UI Category", parentId: "" });
       expectSentTo(created, `${baseUrl}/api/v1/categories`, adminToken);
       createdId = String(created.body.id);

@@ -157,7 +157,7 @@ describe.skipIf(!server)("a database outage, end to end", () => {
 
     it("frozen: requests answer 503 within the query and connect timeouts, /readyz 503 within its own, and all succeed after resume", async () => {
       const existing = await create("Before The Freeze");
-      expect(existing.status).toBe(200);
+      expect(existing.status).toBe(201);
       proxies.author.freeze();
       try {
         const [get, post, ready, health] = await Promise.all([

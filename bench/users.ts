@@ -32,7 +32,7 @@ export async function registerMembers(authUrl: string, count: number): Promise<M
       const res = await rest<{ user?: { id: string } }>(authUrl, "POST", "/api/v1/auth/register", {
         body: { email, password: PASSWORD, name: `Bench member ${i}` },
       });
-      if (res.status !== 200 || !res.body.user) throw new Error(`register ${email}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+      if (res.status !== 201 || !res.body.user) throw new Error(`register ${email}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
       members[i] = { userId: res.body.user.id, email, password: PASSWORD, token: await login(authUrl, email, PASSWORD) };
     }
   };

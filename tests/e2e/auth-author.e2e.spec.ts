@@ -25,7 +25,7 @@ describe("auth and author services end to end", () => {
 
   const register = async (email: string) => {
     const res = await rest<Body>(auth, "POST", "/api/v1/auth/register", { body: { email, password: "correct horse", name: "Reader" } });
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(201);
     const login = await rest<Body>(auth, "POST", "/api/v1/auth/login", { body: { email, password: "correct horse" } });
     return login.body as { accessToken: string; refreshToken: string };
   };
@@ -36,7 +36,7 @@ describe("auth and author services end to end", () => {
       const verify = await rest<Body>(auth, "POST", "/api/v1/auth/verify", { body: { token: member.accessToken } });
       expect(verify.body).toMatchObject({ valid: true, email: "walker@e2e.test", role: "ROLE_MEMBER", reason: "" });
       const created = await rest<Body>(author, "POST", "/api/v1/authors", { token: adminToken, body: { name: "Walk Author" } });
-      expect(created.status).toBe(200);
+      expect(created.status).toBe(201);
       const list = await rest<Body>(author, "GET", "/api/v1/authors?q=walk");
       expect(list.body).toMatchObject({ totalSize: 1, nextPageToken: "" });
       expect((list.body.authors as Body[])[0].id).toBe(created.body.id);

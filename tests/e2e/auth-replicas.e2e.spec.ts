@@ -55,7 +55,7 @@ describe("two auth replicas sharing one database", () => {
     const token = String(login.body.accessToken);
     expect((await rest<Body>(a.baseUrl, "POST", "/api/v1/auth/verify", { body: { token } })).body).toMatchObject({ valid: true });
     const created = await rest<Body>(author.baseUrl, "POST", "/api/v1/authors", { token, body: { name: "Cross Replica" } });
-    expect(created.status).toBe(200);
+    expect(created.status).toBe(201);
   });
 
   it("rotates refresh tokens across replicas and detects reuse on the other one", async () => {

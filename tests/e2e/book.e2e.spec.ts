@@ -38,7 +38,7 @@ describe("book service end to end", () => {
 
   it("creates a book linked to a category, reads the links back and finds it by category; an author with books stays", async () => {
     const created = await createBook({ title: "Dune", categoryIds: [categoryId], totalCopies: 2 });
-    expect(created.status).toBe(200);
+    expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ title: "Dune", authorId, categoryIds: [categoryId], availableCopies: 2 });
     const id = String(created.body.id);
     expect((await rest<Body>(book, "GET", `/api/v1/books/${id}`)).body).toEqual(created.body);

@@ -38,7 +38,7 @@ describe("book service while the category service is frozen or down", () => {
     );
   const createdBook = async (categoryIds: string[]) => {
     const { res } = await createBook(categoryIds);
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(201);
     return String(res.body.id);
   };
 
@@ -93,7 +93,7 @@ describe("book service while the category service is frozen or down", () => {
       const write = await createBook([poetry]);
       expect(write.res.status).toBe(503);
       expect(write.ms).toBeLessThan(RPC_TIMEOUT_MS + MARGIN_MS);
-      expect((await createBook([])).res.status).toBe(200);
+      expect((await createBook([])).res.status).toBe(201);
     } finally {
       await stack.services.category.start();
     }

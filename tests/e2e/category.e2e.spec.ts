@@ -26,14 +26,14 @@ describe("category service end to end", () => {
 
   const memberToken = async (email: string) => {
     const body = { email, password: "correct horse", name: "Reader" };
-    expect((await rest<Body>(auth, "POST", "/api/v1/auth/register", { body })).status).toBe(200);
+    expect((await rest<Body>(auth, "POST", "/api/v1/auth/register", { body })).status).toBe(201);
     const login = await rest<Body>(auth, "POST", "/api/v1/auth/login", { body: { email, password: body.password } });
     return String(login.body.accessToken);
   };
 
   it("walks create root → create child → link an item → read back over REST", async () => {
     const root = await rest<Body>(category, "POST", "/api/v1/categories", { token: adminToken, body: { name: "E2E Root" } });
-    expect(root.status).toBe(200);
+    expect(root.status).toBe(201);
     const child = await rest<Body>(category, "POST", "/api/v1/categories", {
       token: adminToken,
       body: { name: "E2E Child", description: "under root", parentId: root.body.id },

@@ -34,7 +34,7 @@ describe("circulation end to end", () => {
       token: admin,
       body: { title, isbn: nextIsbn(), authorId, categoryIds, totalCopies, publishedYear: 1968 },
     });
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(201);
     return String(res.body.id);
   };
   const post = (path: string, token: string, body: unknown = {}) => rest<Body>(books, "POST", path, { token, body });

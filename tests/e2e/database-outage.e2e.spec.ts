@@ -117,7 +117,7 @@ describe("a database outage, end to end", () => {
 
     it("stopped: REST reads and writes answer 503, gRPC UNAVAILABLE, /readyz 503; the log has one short warn line per request", async () => {
       const existing = await create("Before The Outage");
-      expect(existing.status).toBe(200);
+      expect(existing.status).toBe(201);
       const logStart = author().logMark();
       await proxies.author.stop();
       try {
@@ -126,7 +126,7 @@ describe("a database outage, end to end", () => {
         await proxies.author.restore();
       }
       const back = await until(() => rest(base("author"), "GET", `/api/v1/authors/${existing.body.id}`), 200);
-      expect((await create("After The Outage")).status).toBe(200);
+      expect((await create("After The Outage")).status).toBe(201);
       expect((await rest(base("author"), "GET", "/readyz")).status).toBe(200);
       expect(await grpcCode(client().call("getAuthor", { id: existing.body.id }, { "x-server-key": SERVER_KEY }))).toBe("ok");
       console.log(`[measure] stopped → restored: first success after ${back} ms`);
@@ -154,7 +154,7 @@ describe("a database outage, end to end", () => {
 
     it("frozen: requests answer 503 within the query and connect timeouts, /readyz 503 within its own, and all succeed after resume", async () => {
       const existing = await create("Before The Freeze");
-      expect(existing.status).toBe(200);
+      expect(existing.status).toBe(201);
       proxies.author.freeze();
       try {
         const [get, post, ready, health] = await Promise.all([
@@ -182,7 +182,7 @@ describe("a database outage, end to end", () => {
         await proxies.author.restore();
       }
       const back = await until(() => rest(base("author"), "GET", `/api/v1/authors/${existing.body.id}`), 200);
-      expect((await create("After The Freeze")).status).toBe(200);
+      expect((await create("After The Freeze")).status).toBe(201);
       expect((await rest(base("author"), "GET", "/readyz")).status).toBe(200);
       expect(await healthStatus(stack.grpcAddr.author)).toBe("SERVING");
       console.log(`[measure] frozen → resumed: first success after ${back} ms`);

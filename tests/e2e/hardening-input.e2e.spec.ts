@@ -51,7 +51,7 @@ describe("hostile text on every service", { timeout: 60_000 }, () => {
     await refusedWithNul("auth", "/api/v1/auth/login", { email: ADMIN.email, password: ADMIN.password }, ["email"]);
     await refusedWithNul("auth", "/api/v1/auth/login", { email: ADMIN.email, password: ADMIN.password }, ["password"]);
     // Nothing was written: the same email registers now, once.
-    expect((await rest(url.auth, "POST", "/api/v1/auth/register", { body: person })).status).toBe(200);
+    expect((await rest(url.auth, "POST", "/api/v1/auth/register", { body: person })).status).toBe(201);
   });
 
   it("author: CreateAuthor (every text field) and ListAuthors q answer 400; no author is created", async () => {

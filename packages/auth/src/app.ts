@@ -7,7 +7,7 @@ import { registerHashingMetrics } from "./domain/password-queue.metrics.js";
 import type { SessionDeps } from "./domain/session.service.js";
 import { loadSigningKeys } from "./domain/signing-keys.js";
 import { ensureAdmin } from "./domain/user.service.js";
-import { authAccess, createAuthRpc } from "./rpc/auth.rpc.js";
+import { authAccess, authLocations, createAuthRpc } from "./rpc/auth.rpc.js";
 
 /** Parts a test may replace. */
 export interface AuthOverrides {
@@ -36,6 +36,7 @@ export async function buildAuthApp(config: AuthConfig, overrides: AuthOverrides 
       services: [AuthService],
       register: (router) => router.service(AuthService, createAuthRpc(basics.db.pool, deps)),
       access: { [AuthService.typeName]: authAccess },
+      createdLocations: authLocations,
       swagger: basics.swagger,
       extraRoutes: (app) =>
         app.get("/.well-known/jwks.json", { config: { rpc: "jwks" } }, async (_req, reply) =>

@@ -66,7 +66,7 @@ export function post(base: string, path: string, body: unknown, token?: string) 
 /** Registers and logs in a new member; returns its id and token pair. */
 export async function newMember(base: string, email: string, password = "member-pass-1") {
   const reg = await post(base, "register", { email, password, name: "Member" });
-  if (reg.status !== 200) throw new Error(`register ${email}: ${reg.status} ${JSON.stringify(reg.body)}`);
+  if (reg.status !== 201) throw new Error(`register ${email}: ${reg.status} ${JSON.stringify(reg.body)}`);
   const login = await post(base, "login", { email, password });
   const user = reg.body.user as Body;
   return { id: String(user.id), accessToken: String(login.body.accessToken), refreshToken: String(login.body.refreshToken) };

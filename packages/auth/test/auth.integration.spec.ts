@@ -18,7 +18,7 @@ describe("auth service accounts and tokens", () => {
   describe("Register", () => {
     it("creates a member with a lower-cased email", async () => {
       const res = await post(base, "register", { email: "  Ada@Example.ORG ", password: "difference-engine", name: " Ada " });
-      expect(res.status).toBe(200);
+      expect(res.status).toBe(201);
       const user = res.body.user as Body;
       expect(user).toEqual({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -44,7 +44,7 @@ describe("auth service accounts and tokens", () => {
         "@type": "type.googleapis.com/google.rpc.BadRequest",
         fieldViolations: [expect.objectContaining({ field: "password" })],
       });
-      expect((await post(base, "register", { email: "short@example.org", password: "1234567x", name: "Short" })).status).toBe(200);
+      expect((await post(base, "register", { email: "short@example.org", password: "1234567x", name: "Short" })).status).toBe(201);
     });
   });
 

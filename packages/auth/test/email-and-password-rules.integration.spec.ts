@@ -35,7 +35,7 @@ describe("email and password rules (PostgreSQL)", () => {
   });
 
   it("logs in a full-width spelling of an email as the email itself", async () => {
-    expect((await post(base, "register", { email: "abc@example.org", password: "alphabet-soup", name: "Abc" })).status).toBe(200);
+    expect((await post(base, "register", { email: "abc@example.org", password: "alphabet-soup", name: "Abc" })).status).toBe(201);
     const login = await post(base, "login", { email: "ＡＢＣ@example.org", password: "alphabet-soup" });
     expect(login.status).toBe(200);
     const verified = await post(base, "verify", { token: login.body.accessToken });
@@ -70,7 +70,7 @@ describe("email and password rules (PostgreSQL)", () => {
         }),
       ]);
     }
-    expect((await post(base, "register", { email: "weak@example.org", password: "not-so-common-at-all", name: "Weak" })).status).toBe(200);
+    expect((await post(base, "register", { email: "weak@example.org", password: "not-so-common-at-all", name: "Weak" })).status).toBe(201);
   });
 });
 

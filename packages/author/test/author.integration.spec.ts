@@ -43,7 +43,7 @@ describe("author service", () => {
 
   it("creates an author for a librarian and returns every field", async () => {
     const res = await create({ name: "  Ursula K. Le Guin ", biography: "Earthsea", birthDate: "1929-10-21", nationality: "US" });
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ name: "Ursula K. Le Guin", biography: "Earthsea", birthDate: "1929-10-21", nationality: "US" });
     expect(res.body.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(new Date(String(res.body.createdAt)).getTime()).toBeGreaterThan(0);

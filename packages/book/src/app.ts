@@ -6,7 +6,7 @@ import { createCategoryDirectoryClient } from "./clients/category.client.js";
 import type { BookConfig } from "./config.js";
 import { createLinkReconciler, type ReconcilerTiming } from "./domain/link-reconciler.js";
 import type { AuthorDirectory, CategoryDirectory } from "./domain/ports.js";
-import { bookAccess, createBookRpc } from "./rpc/book.rpc.js";
+import { bookAccess, bookLocations, createBookRpc } from "./rpc/book.rpc.js";
 
 /** Parts a test may replace. */
 export interface BookOverrides {
@@ -42,6 +42,7 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
       services: [BookService],
       register: (router) => router.service(BookService, createBookRpc(basics.db.pool, deps)),
       access: { [BookService.typeName]: bookAccess },
+      createdLocations: bookLocations,
       swagger: basics.swagger,
       onDrain: () => {
         reconciler.stop();

@@ -15,7 +15,7 @@ describe("book rpc wiring", () => {
 
   const createBook = async (over: Record<string, unknown> = {}) => {
     const res = await t.call("POST", "/api/v1/books", { title: "Wired", isbn: nextIsbn(), authorId: author, totalCopies: 2, ...over });
-    if (res.status !== 200) throw new Error(`create: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 201) throw new Error(`create: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body as Body & { id: string };
   };
 

@@ -56,7 +56,7 @@ export function catalogueOf(t: BookTestApp, author: string) {
     draft,
     async createBook(over: Record<string, unknown> = {}) {
       const res = await t.call("POST", "/api/v1/books", draft(over));
-      if (res.status !== 200) throw new Error(`create: ${res.status} ${JSON.stringify(res.body)}`);
+      if (res.status !== 201) throw new Error(`create: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body as Body & { id: string; isbn: string; createdAt: string };
     },
     async booksWithIsbn(isbn: string) {

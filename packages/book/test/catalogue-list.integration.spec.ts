@@ -29,7 +29,7 @@ describe("book listing", () => {
   const idsOf = (res: { body: Body }) => (res.body.books as Body[]).map((b) => String(b.id));
   const createBook = async (over: Record<string, unknown>) => {
     const res = await t.call("POST", "/api/v1/books", { title: "A Book", isbn: nextIsbn(), authorId: author, ...over });
-    if (res.status !== 200) throw new Error(`create: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 201) throw new Error(`create: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body as Body & { id: string; isbn: string };
   };
   /** Inserts books of `authorId` in one statement (one shared created_at, unless given). */

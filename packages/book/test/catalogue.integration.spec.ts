@@ -33,7 +33,7 @@ describe("book catalogue", () => {
         "/api/v1/books",
         c.draft({ title: "  Dune ", isbn: isbn10Of(isbn13), categoryIds: [fantasy, classics, fantasy] }),
       );
-      expect(res.status).toBe(200);
+      expect(res.status).toBe(201);
       expect(res.body).toMatchObject({
         title: "Dune",
         isbn: isbn13,
@@ -132,7 +132,7 @@ describe("book catalogue", () => {
 
     it("needs no category service when the book has no categories", async () => {
       t.categories.down = true;
-      expect((await t.call("POST", "/api/v1/books", c.draft())).status).toBe(200);
+      expect((await t.call("POST", "/api/v1/books", c.draft())).status).toBe(201);
     });
 
     it("leaves no links once reconciled when COMMIT fails after they were made", async () => {

@@ -16,7 +16,7 @@ describe("category service under concurrency (real PostgreSQL)", () => {
 
   async function createCategory(name: string, parentId = ""): Promise<string> {
     const res = await t.call("POST", "/api/v1/categories", { name, parentId });
-    if (res.status !== 200) throw new Error(`create ${name}: ${res.status}`);
+    if (res.status !== 201) throw new Error(`create ${name}: ${res.status}`);
     return String(res.body.id);
   }
   const linkRows = async (itemId: string) =>
@@ -93,7 +93,7 @@ describe("category service under concurrency (real PostgreSQL)", () => {
     const links = Array.from({ length: 5 }, () => t.call("PUT", `/api/v1/items/${randomUUID()}/categories`, { categoryIds: [parent] }));
     const del = t.call("DELETE", `/api/v1/categories/${parent}`);
     const statuses = (await Promise.all([...creates, ...links, del])).map((r) => r.status);
-    expect(statuses.every((s) => s === 200 || s === 400 || s === 404)).toBe(true);
+    expect(statuses.every((s) => s === 200 || s === 201 || s === 400 || s === 404)).toBe(true);
     const orphans = await t.app.db.pool.query(
       "select 1 from categories c where c.parent_id is not null and not exists (select 1 from categories p where p.id = c.parent_id)",
     );

@@ -14,7 +14,7 @@ describe("category service (tree)", () => {
 
   const createCategory = async (name: string, parentId = "", description = "") => {
     const res = await t.call("POST", "/api/v1/categories", { name, parentId, description });
-    if (res.status !== 200) throw new Error(`create ${name}: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 201) throw new Error(`create ${name}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body as Body & { id: string };
   };
   const update = (id: string, body: unknown) => t.call("PUT", `/api/v1/categories/${id}`, body);
@@ -26,7 +26,7 @@ describe("category service (tree)", () => {
 
   it("creates a root and a child, returning every field", async () => {
     const root = await t.call("POST", "/api/v1/categories", { name: "  Fiction ", description: "Made up" });
-    expect(root.status).toBe(200);
+    expect(root.status).toBe(201);
     expect(root.body).toMatchObject({ name: "Fiction", description: "Made up", parentId: "" });
     expect(root.body.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(new Date(String(root.body.updatedAt)).getTime()).toBeGreaterThan(0);
@@ -53,7 +53,7 @@ describe("category service (tree)", () => {
     const clash = await t.call("POST", "/api/v1/categories", { name: "POETRY", parentId: left.id });
     expect(clash.status).toBe(409);
     expect(clash.body.code).toBe(6);
-    expect((await t.call("POST", "/api/v1/categories", { name: "poetry", parentId: right.id })).status).toBe(200);
+    expect((await t.call("POST", "/api/v1/categories", { name: "poetry", parentId: right.id })).status).toBe(201);
     expect((await t.call("POST", "/api/v1/categories", { name: "uniq LEFT" })).status).toBe(409);
   });
 

@@ -1,6 +1,8 @@
 export * from "./auth/principal.js";
 export * from "./auth/token-claims.js";
 export * from "./auth/token-verifier.js";
+export * from "./conditional/etag.js";
+export * from "./conditional/field-mask.js";
 export * from "./config/config.js";
 export * from "./db/database.js";
 export * from "./db/database-unavailable.js";
@@ -20,4 +22,5 @@ export * from "./observability/logger.js";
 export * from "./observability/metrics.js";
 export * from "./paging/page-token.js";
 export * from "./repo-paths.js";
+export * from "./validation/check-all.js";
 export * from "./validation/fields.js";

@@ -17,7 +17,7 @@ export function nextIsbn(): string {
 export async function registerMember(authUrl: string, email: string): Promise<{ userId: string; token: string; refreshToken: string }> {
   const body = { email, password: "correct horse", name: "Reader" };
   const registered = await rest<Body>(authUrl, "POST", "/api/v1/auth/register", { body });
-  if (registered.status !== 200) throw new Error(`register ${email}: ${registered.status} ${JSON.stringify(registered.body)}`);
+  if (registered.status !== 201) throw new Error(`register ${email}: ${registered.status} ${JSON.stringify(registered.body)}`);
   const login = await rest<Body>(authUrl, "POST", "/api/v1/auth/login", { body: { email, password: body.password } });
   return {
     userId: String((registered.body.user as Body).id),

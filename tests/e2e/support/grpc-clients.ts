@@ -35,6 +35,20 @@ export function grpcClient(pkg: string, service: string, address: string) {
         fn.call(client, req, md, (err, res) => (err ? reject(err) : resolve(res)));
       });
     },
+    /** Like `call`, with the response's initial metadata (headers such as `etag`) too. */
+    callWithHeaders(method: string, req: object, metadata: Record<string, string> = {}) {
+      const md = new grpc.Metadata();
+      for (const [k, v] of Object.entries(metadata)) md.set(k, v);
+      return new Promise<{ res: Record<string, unknown>; headers: grpc.Metadata }>((resolve, reject) => {
+        const fn = client[method] as unknown as (req: object, md: grpc.Metadata, cb: Callback) => grpc.ClientUnaryCall;
+        if (typeof fn !== "function") return reject(new Error(`no method ${method}`));
+        let headers = new grpc.Metadata();
+        const call = fn.call(client, req, md, (err, res) => (err ? reject(err) : resolve({ res, headers })));
+        call.on("metadata", (m: grpc.Metadata) => {
+          headers = m;
+        });
+      });
+    },
     close: () => client.close(),
   };
 }

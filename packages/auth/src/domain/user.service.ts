@@ -1,5 +1,6 @@
 import {
   alreadyExists,
+  checkAll,
   type Executor,
   failedPrecondition,
   inTransaction,
@@ -25,9 +26,11 @@ export async function register(
   input: { email: string; password: string; name: string },
   signal?: AbortSignal,
 ): Promise<User> {
-  const email = validEmail(input.email);
-  const password = validNewPassword(input.password);
-  const name = validName(input.name);
+  const { email, password, name } = checkAll({
+    email: () => validEmail(input.email),
+    password: () => validNewPassword(input.password),
+    name: () => validName(input.name),
+  });
   // Cheap refusal before paying for argon2; the unique constraint still decides races.
   if (await users.emailExists(db, email)) throw alreadyExists(EMAIL_TAKEN_MESSAGE);
   const passwordHash = await passwords.hash(password, signal);

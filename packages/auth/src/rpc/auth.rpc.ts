@@ -20,6 +20,12 @@ import * as sessions from "../domain/session.service.js";
 import type { User } from "../domain/user.js";
 import * as users from "../domain/user.service.js";
 
+/**
+ * Where REST finds what Register created (answered 201 with this `Location`): DESIGN.md §8's
+ * GetUser path, which names the user even before that method is served.
+ */
+export const authLocations = { Register: "/api/v1/users/{user.id}" } as const;
+
 /** Who may call each method (DESIGN.md §4, Auth): the refresh-token holder needs no access token. */
 export const authAccess: AccessTable = {
   Register: "anyone",

@@ -1,7 +1,9 @@
 import {
+  checkAll,
   decodePageToken,
   type Executor,
   encodePageToken,
+  etagOf,
   failedPrecondition,
   inTransaction,
   invalidArgument,
@@ -9,6 +11,7 @@ import {
   notFound,
   optionalPastDate,
   pageSizeOf,
+  requireIfMatch,
   requireUuid,
   trimmedText,
 } from "@lms/platform";
@@ -21,14 +24,27 @@ export interface BookCatalog {
   countBooksByAuthor(authorId: string): Promise<number>;
 }
 
-/** Validates the writable fields (names the field on failure). */
+/** One rule per writable field, each naming its field on failure. */
+const FIELD_RULES: { [K in keyof AuthorFields]: (value: AuthorFields[K]) => AuthorFields[K] } = {
+  name: (v) => trimmedText("name", v, 1, 200),
+  biography: (v) => trimmedText("biography", v, 0, 10_000),
+  birthDate: (v) => optionalPastDate("birthDate", v),
+  nationality: (v) => trimmedText("nationality", v, 0, 100),
+};
+
+/** Validates the writable fields; a failure names every invalid field at once. */
 export function validateAuthorFields(input: AuthorFields): AuthorFields {
-  return {
-    name: trimmedText("name", input.name, 1, 200),
-    biography: trimmedText("biography", input.biography, 0, 10_000),
-    birthDate: optionalPastDate("birthDate", input.birthDate),
-    nationality: trimmedText("nationality", input.nationality, 0, 100),
-  };
+  return checkAll({
+    name: () => FIELD_RULES.name(input.name),
+    biography: () => FIELD_RULES.biography(input.biography),
+    birthDate: () => FIELD_RULES.birthDate(input.birthDate),
+    nationality: () => FIELD_RULES.nationality(input.nationality),
+  });
+}
+
+/** The ETag of this version of the author. */
+export function authorEtag(author: Author): string {
+  return etagOf(author.id, author.version);
 }
 
 export async function createAuthor(db: Executor, input: AuthorFields): Promise<Author> {
@@ -41,11 +57,49 @@ export async function getAuthor(db: Executor, id: string): Promise<Author> {
   return author;
 }
 
-export async function updateAuthor(db: Executor, id: string, input: AuthorFields): Promise<Author> {
+/**
+ * Replaces the writable fields. With `ifMatch` (the client's `If-Match`), the row is locked and
+ * its current ETag compared first: a mismatch is ETAG_MISMATCH and nothing changes.
+ */
+export async function updateAuthor(pool: pg.Pool, id: string, input: AuthorFields, ifMatch?: string | null): Promise<Author> {
+  const { checkedId, fields } = checkAll({ checkedId: () => requireUuid("id", id), fields: () => validateAuthorFields(input) });
+  return inTransaction(pool, async (tx) => {
+    await lockMatching(tx, checkedId, ifMatch);
+    const author = await repo.updateAuthor(tx, checkedId, fields);
+    if (!author) throw notFound("author", id);
+    return author;
+  });
+}
+
+/**
+ * Changes only the fields in `patch` (AIP-134), validating only those; the rest keep their
+ * stored values. The row is locked while it is read, compared with `ifMatch` and written.
+ */
+export async function patchAuthor(pool: pg.Pool, id: string, patch: Partial<AuthorFields>, ifMatch?: string | null): Promise<Author> {
   const checkedId = requireUuid("id", id);
-  const author = await repo.updateAuthor(db, checkedId, validateAuthorFields(input));
-  if (!author) throw notFound("author", id);
-  return author;
+  const checked = checkAll(
+    Object.fromEntries(
+      (Object.keys(patch) as (keyof AuthorFields)[]).map((key) => [
+        key,
+        () => (FIELD_RULES[key] as (v: string) => string)(patch[key] ?? ""),
+      ]),
+    ),
+  ) as Partial<AuthorFields>;
+  return inTransaction(pool, async (tx) => {
+    const current = await lockMatching(tx, checkedId, ifMatch);
+    const { name, biography, birthDate, nationality } = current;
+    const author = await repo.updateAuthor(tx, checkedId, { name, biography, birthDate, nationality, ...checked });
+    if (!author) throw notFound("author", id);
+    return author;
+  });
+}
+
+/** Locks the author and checks `ifMatch` against its current ETag; NOT_FOUND when absent. */
+async function lockMatching(tx: Executor, id: string, ifMatch: string | null | undefined): Promise<Author> {
+  const current = await repo.lockAuthor(tx, id);
+  if (!current) throw notFound("author", id);
+  requireIfMatch(ifMatch, authorEtag(current), `author ${id}`);
+  return current;
 }
 
 /**
@@ -53,10 +107,10 @@ export async function updateAuthor(db: Executor, id: string, input: AuthorFields
  * service is asked, so the answer and the delete belong together; if the book service is
  * down the call fails UNAVAILABLE and nothing is deleted.
  */
-export async function deleteAuthor(pool: pg.Pool, books: BookCatalog, id: string): Promise<void> {
+export async function deleteAuthor(pool: pg.Pool, books: BookCatalog, id: string, ifMatch?: string | null): Promise<void> {
   const checkedId = requireUuid("id", id);
   await inTransaction(pool, async (tx) => {
-    if (!(await repo.lockAuthor(tx, checkedId))) throw notFound("author", id);
+    await lockMatching(tx, checkedId, ifMatch);
     const count = await books.countBooksByAuthor(checkedId);
     if (count > 0) {
       throw failedPrecondition("AUTHOR_HAS_BOOKS", `author ${checkedId} is named by ${count} book(s)`, {

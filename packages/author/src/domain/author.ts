@@ -8,6 +8,8 @@ export interface Author {
   nationality: string;
   createdAt: Date;
   updatedAt: Date;
+  /** `updated_at` in microseconds since the epoch (PostgreSQL's precision), the basis of the ETag. */
+  version: string;
 }
 
 /** The writable fields of an author. */

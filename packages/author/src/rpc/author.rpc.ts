@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import type { ServiceImpl } from "@connectrpc/connect";
+import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import {
   type Author as AuthorMessage,
   AuthorSchema,
@@ -9,7 +9,7 @@ import {
   DeleteAuthorResponseSchema,
   ListAuthorsResponseSchema,
 } from "@lms/gen/library/author/v1/author_pb";
-import type { AccessTable } from "@lms/platform";
+import { type AccessTable, ETAG_HEADER, IF_MATCH_HEADER, maskedFields, pickFields } from "@lms/platform";
 import type pg from "pg";
 import type { Author } from "../domain/author.js";
 import * as authors from "../domain/author.service.js";
@@ -19,10 +19,23 @@ export const authorAccess: AccessTable = {
   CreateAuthor: "librarian",
   GetAuthor: "anyone",
   UpdateAuthor: "librarian",
+  PatchAuthor: "librarian",
   DeleteAuthor: "librarian",
   ListAuthors: "anyone",
   BatchGetAuthors: "service",
 };
+
+/** Where REST finds what CreateAuthor created (answered 201 with this `Location`). */
+export const authorLocations = { CreateAuthor: "/api/v1/authors/{id}" } as const;
+
+/** The fields PatchAuthor may change, and the ones it ignores (AIP-134 / AIP-203). */
+const AUTHOR_MASK = { writable: ["name", "biography", "birth_date", "nationality"], outputOnly: ["id", "created_at", "updated_at"] };
+
+/** Answers `author` with its ETag (gRPC response metadata, REST header). */
+function tagged(author: Author, ctx: HandlerContext): AuthorMessage {
+  ctx.responseHeader.set(ETAG_HEADER, authors.authorEtag(author));
+  return toProto(author);
+}
 
 /** Domain author → proto message (the one mapping at this border). */
 export function toProto(a: Author): AuthorMessage {
@@ -40,17 +53,22 @@ export function toProto(a: Author): AuthorMessage {
 /** The one implementation of AuthorService, mounted on gRPC and REST alike. */
 export function createAuthorRpc(pool: pg.Pool, books: authors.BookCatalog): ServiceImpl<typeof AuthorService> {
   return {
-    async createAuthor(req) {
-      return toProto(await authors.createAuthor(pool, req));
+    async createAuthor(req, ctx) {
+      return tagged(await authors.createAuthor(pool, req), ctx);
     },
-    async getAuthor(req) {
-      return toProto(await authors.getAuthor(pool, req.id));
+    async getAuthor(req, ctx) {
+      return tagged(await authors.getAuthor(pool, req.id), ctx);
     },
-    async updateAuthor(req) {
-      return toProto(await authors.updateAuthor(pool, req.id, req));
+    async updateAuthor(req, ctx) {
+      return tagged(await authors.updateAuthor(pool, req.id, req, ctx.requestHeader.get(IF_MATCH_HEADER)), ctx);
     },
-    async deleteAuthor(req) {
-      await authors.deleteAuthor(pool, books, req.id);
+    async patchAuthor(req, ctx) {
+      const names = maskedFields(AuthorSchema, req.author, req.updateMask, AUTHOR_MASK);
+      const patch = pickFields(req.author ?? create(AuthorSchema), names);
+      return tagged(await authors.patchAuthor(pool, req.id, patch, ctx.requestHeader.get(IF_MATCH_HEADER)), ctx);
+    },
+    async deleteAuthor(req, ctx) {
+      await authors.deleteAuthor(pool, books, req.id, ctx.requestHeader.get(IF_MATCH_HEADER));
       return create(DeleteAuthorResponseSchema);
     },
     async listAuthors(req) {

@@ -9,9 +9,12 @@ interface AuthorRow {
   nationality: string;
   created_at: Date;
   updated_at: Date;
+  version: string;
 }
 
-const COLUMNS = "id, name, biography, to_char(birth_date, 'YYYY-MM-DD') as birth_date, nationality, created_at, updated_at";
+const COLUMNS =
+  "id, name, biography, to_char(birth_date, 'YYYY-MM-DD') as birth_date, nationality, created_at, updated_at, " +
+  "(extract(epoch from updated_at) * 1000000)::bigint::text as version";
 
 function rowToAuthor(row: AuthorRow): Author {
   return {
@@ -22,6 +25,7 @@ function rowToAuthor(row: AuthorRow): Author {
     nationality: row.nationality,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    version: row.version,
   };
 }
 
@@ -56,10 +60,10 @@ export async function updateAuthor(db: Executor, id: string, f: AuthorFields): P
   return rows[0] && rowToAuthor(rows[0]);
 }
 
-/** Locks the author row for the rest of the transaction; false when absent. */
-export async function lockAuthor(db: Executor, id: string): Promise<boolean> {
-  const { rowCount } = await db.query("select 1 from authors where id = $1 for update", [id]);
-  return (rowCount ?? 0) > 0;
+/** Locks the author row for the rest of the transaction and returns it; undefined when absent. */
+export async function lockAuthor(db: Executor, id: string): Promise<Author | undefined> {
+  const { rows } = await db.query<AuthorRow>(`select ${COLUMNS} from authors where id = $1 for update`, [id]);
+  return rows[0] && rowToAuthor(rows[0]);
 }
 
 /** Deletes the author; false when absent. */

@@ -1,11 +1,22 @@
 import { randomUUID } from "node:crypto";
-import { alreadyExists, type Executor, failedPrecondition, inTransaction, isUniqueViolation, notFound, requireUuid } from "@lms/platform";
+import {
+  alreadyExists,
+  checkAll,
+  type Executor,
+  etagOf,
+  failedPrecondition,
+  inTransaction,
+  isUniqueViolation,
+  notFound,
+  requireIfMatch,
+  requireUuid,
+} from "@lms/platform";
 import type pg from "pg";
 import * as repo from "../store/book.repository.js";
 import * as links from "../store/category-link.repository.js";
 import type { Book, BookFields } from "./book.js";
 import { type MaybeDegraded, withCategories } from "./book-categories.js";
-import { validateBookFields } from "./book-fields.js";
+import { validateBookFields, validateBookPatch } from "./book-fields.js";
 import { type LinkSync, writeWithLinks } from "./linked-write.js";
 import type { AuthorDirectory, CategoryDirectory } from "./ports.js";
 
@@ -46,26 +57,77 @@ export async function getBook(db: Executor, categories: CategoryDirectory, id: s
 }
 
 /**
- * Replaces the writable fields, category set included. The row stays locked throughout, so the
- * copies check and the update see the same loans; a new author must exist; the book and its
- * links change together (linked-write.ts).
+ * The ETag of this version of the book: its row version and its copies on the shelf (a borrow
+ * changes those without touching `updated_at`). Category links changed by the category service
+ * alone (a category deleted) do not change it.
  */
-export async function updateBook(pool: pg.Pool, deps: CatalogueDeps, id: string, input: BookFields, bearer: string): Promise<Book> {
-  const checkedId = requireUuid("id", id);
-  const { categoryIds, totalCopies, ...details } = validateBookFields(input);
-  await recordLinksOfOlderBook(pool, deps.categories, checkedId);
-  return writeWithLinks(pool, deps, checkedId, bearer, async (tx) => {
-    const current = await repo.lockBook(tx, checkedId);
+export function bookEtag(book: Book): string {
+  return etagOf(book.id, book.version, book.availableCopies);
+}
+
+/** Replaces the writable fields, category set included (see `writeBook`). */
+export async function updateBook(
+  pool: pg.Pool,
+  deps: CatalogueDeps,
+  id: string,
+  input: BookFields,
+  bearer: string,
+  ifMatch?: string | null,
+): Promise<Book> {
+  const { checkedId, fields } = checkAll({ checkedId: () => requireUuid("id", id), fields: () => validateBookFields(input) });
+  return writeBook(pool, deps, checkedId, fields, bearer, ifMatch);
+}
+
+/** Changes only the fields in `patch` (AIP-134), validating only those (see `writeBook`). */
+export async function patchBook(
+  pool: pg.Pool,
+  deps: CatalogueDeps,
+  id: string,
+  patch: Partial<BookFields>,
+  bearer: string,
+  ifMatch?: string | null,
+): Promise<Book> {
+  const { checkedId, fields } = checkAll({ checkedId: () => requireUuid("id", id), fields: () => validateBookPatch(patch) });
+  return writeBook(pool, deps, checkedId, fields, bearer, ifMatch);
+}
+
+/**
+ * Writes `patch` over the book (a full set of fields for UpdateBook). The row stays locked
+ * throughout, so the If-Match check (against the current ETag), the copies check and the update
+ * see the same row and loans; a new author must exist; the book and its links change together
+ * (linked-write.ts).
+ */
+async function writeBook(
+  pool: pg.Pool,
+  deps: CatalogueDeps,
+  id: string,
+  patch: Partial<BookFields>,
+  bearer: string,
+  ifMatch: string | null | undefined,
+): Promise<Book> {
+  await recordLinksOfOlderBook(pool, deps.categories, id);
+  let isbn = patch.isbn ?? "";
+  return writeWithLinks(pool, deps, id, bearer, async (tx) => {
+    const current = await repo.lockBook(tx, id);
     if (!current) throw notFound("book", id);
+    requireIfMatch(ifMatch, bookEtag(current), `book ${id}`);
+    const before = (await links.findCategorySets(tx, [id])).get(id) ?? [];
+    const { categoryIds, totalCopies, ...details } = { ...writableOf(current), categoryIds: before, ...patch };
+    isbn = details.isbn;
     if (current.authorId !== details.authorId) await requireAuthor(deps.authors, details.authorId);
-    if (!(await repo.setTotalCopiesKeepingLoans(tx, checkedId, totalCopies))) throw copiesBelowOnLoan(current, totalCopies);
-    const updated = await repo.updateBookDetails(tx, checkedId, details);
+    if (!(await repo.setTotalCopiesKeepingLoans(tx, id, totalCopies))) throw copiesBelowOnLoan(current, totalCopies);
+    const updated = await repo.updateBookDetails(tx, id, details);
     if (!updated) throw notFound("book", id);
-    const before = (await links.findCategorySets(tx, [checkedId])).get(checkedId) ?? [];
-    await links.saveCategorySet(tx, checkedId, categoryIds);
+    await links.saveCategorySet(tx, id, categoryIds);
     const unlinked = before.length === 0 && categoryIds.length === 0;
     return { result: { ...updated, categoryIds }, links: unlinked ? undefined : categoryIds };
-  }).catch(duplicateIsbnAsConflict(details.isbn));
+  }).catch((err: unknown) => duplicateIsbnAsConflict(isbn)(err));
+}
+
+/** The stored writable fields of a book (its category set is read separately). */
+function writableOf(b: Book): Omit<BookFields, "categoryIds"> {
+  const { title, isbn, authorId, publisher, publishedYear, language, description, totalCopies } = b;
+  return { title, isbn, authorId, publisher, publishedYear, language, description, totalCopies };
 }
 
 /**
@@ -73,10 +135,12 @@ export async function updateBook(pool: pg.Pool, deps: CatalogueDeps, id: string,
  * no borrow can slip in between the check and the delete; the book and its links go together
  * (linked-write.ts).
  */
-export async function deleteBook(pool: pg.Pool, deps: CatalogueDeps, id: string, bearer: string): Promise<void> {
+export async function deleteBook(pool: pg.Pool, deps: CatalogueDeps, id: string, bearer: string, ifMatch?: string | null): Promise<void> {
   const checkedId = requireUuid("id", id);
   await writeWithLinks(pool, deps, checkedId, bearer, async (tx) => {
-    if (!(await repo.lockBook(tx, checkedId))) throw notFound("book", id);
+    const current = await repo.lockBook(tx, checkedId);
+    if (!current) throw notFound("book", id);
+    requireIfMatch(ifMatch, bookEtag(current), `book ${id}`);
     if (await repo.hasOpenLoans(tx, checkedId)) {
       throw failedPrecondition("BOOK_HAS_OPEN_LOANS", `book ${checkedId} has copies on loan`, { bookId: checkedId });
     }

@@ -16,6 +16,8 @@ export interface Book {
   availableCopies: number;
   createdAt: Date;
   updatedAt: Date;
+  /** `updated_at` in microseconds since the epoch (PostgreSQL's precision), the basis of the ETag. */
+  version: string;
 }
 
 /** The writable fields of a book (CreateBook and UpdateBook take the same set). */

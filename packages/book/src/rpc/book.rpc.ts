@@ -15,7 +15,17 @@ import {
   LoanSchema,
   ReturnBookResponseSchema,
 } from "@lms/gen/library/book/v1/book_pb";
-import { type AccessTable, bearerTokenKey, type Principal, principalKey, unauthenticated } from "@lms/platform";
+import {
+  type AccessTable,
+  bearerTokenKey,
+  ETAG_HEADER,
+  IF_MATCH_HEADER,
+  maskedFields,
+  type Principal,
+  pickFields,
+  principalKey,
+  unauthenticated,
+} from "@lms/platform";
 import type pg from "pg";
 import type { Book } from "../domain/book.js";
 import * as books from "../domain/book.service.js";
@@ -29,6 +39,7 @@ export const bookAccess: AccessTable = {
   CreateBook: "librarian",
   GetBook: "anyone",
   UpdateBook: "librarian",
+  PatchBook: "librarian",
   DeleteBook: "librarian",
   ListBooks: "anyone",
   BorrowBook: "member",
@@ -42,6 +53,21 @@ export const bookAccess: AccessTable = {
 export interface BookRpcDeps extends books.CatalogueDeps {
   rules: LoanRules;
   recommendationCandidates: number;
+}
+
+/** Where REST finds what CreateBook created (answered 201 with this `Location`). */
+export const bookLocations = { CreateBook: "/api/v1/books/{id}" } as const;
+
+/** The fields PatchBook may change, and the ones it ignores (AIP-134 / AIP-203). */
+const BOOK_MASK = {
+  writable: ["title", "isbn", "author_id", "category_ids", "publisher", "published_year", "language", "description", "total_copies"],
+  outputOnly: ["id", "available_copies", "created_at", "updated_at"],
+};
+
+/** Answers `book` with its ETag (gRPC response metadata, REST header). */
+function tagged(book: Book, ctx: HandlerContext): BookMessage {
+  ctx.responseHeader.set(ETAG_HEADER, books.bookEtag(book));
+  return toProto(book);
 }
 
 /** Domain book → proto message (the one mapping at this border). */
@@ -79,16 +105,20 @@ export function loanToProto(l: Loan): LoanMessage {
 export function createBookRpc(pool: pg.Pool, deps: BookRpcDeps): ServiceImpl<typeof BookService> {
   return {
     async createBook(req, ctx) {
-      return toProto(await books.createBook(pool, deps, req, bearerOf(ctx)));
+      return tagged(await books.createBook(pool, deps, req, bearerOf(ctx)), ctx);
     },
     async getBook(req, ctx) {
-      return toProto(markDegraded(ctx, await books.getBook(pool, deps.categories, req.id)));
+      return tagged(markDegraded(ctx, await books.getBook(pool, deps.categories, req.id)), ctx);
     },
     async updateBook(req, ctx) {
-      return toProto(await books.updateBook(pool, deps, req.id, req, bearerOf(ctx)));
+      return tagged(await books.updateBook(pool, deps, req.id, req, bearerOf(ctx), ctx.requestHeader.get(IF_MATCH_HEADER)), ctx);
+    },
+    async patchBook(req, ctx) {
+      const patch = pickFields(req.book ?? create(BookSchema), maskedFields(BookSchema, req.book, req.updateMask, BOOK_MASK));
+      return tagged(await books.patchBook(pool, deps, req.id, patch, bearerOf(ctx), ctx.requestHeader.get(IF_MATCH_HEADER)), ctx);
     },
     async deleteBook(req, ctx) {
-      await books.deleteBook(pool, deps, req.id, bearerOf(ctx));
+      await books.deleteBook(pool, deps, req.id, bearerOf(ctx), ctx.requestHeader.get(IF_MATCH_HEADER));
       return create(DeleteBookResponseSchema);
     },
     async listBooks(req, ctx) {

@@ -14,13 +14,15 @@ export interface BookRow {
   available_copies: number;
   created_at: Date;
   updated_at: Date;
+  version: string;
 }
 
 /** Name of the unique constraint behind "an ISBN names one book" (migration 0001). */
 export const ISBN_KEY = "books_isbn_key";
 
 export const BOOK_COLUMNS =
-  "id, title, isbn, author_id, publisher, published_year, language, description, total_copies, available_copies, created_at, updated_at";
+  "id, title, isbn, author_id, publisher, published_year, language, description, total_copies, available_copies, created_at, updated_at, " +
+  "(extract(epoch from updated_at) * 1000000)::bigint::text as version";
 
 /** Row → domain book (the one mapping at this border); category links live in the category service. */
 export function rowToBook(row: BookRow): Book {
@@ -38,6 +40,7 @@ export function rowToBook(row: BookRow): Book {
     availableCopies: row.available_copies,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    version: row.version,
   };
 }
 

@@ -1,8 +1,10 @@
 import {
   alreadyExists,
+  checkAll,
   decodePageToken,
   type Executor,
   encodePageToken,
+  etagOf,
   failedPrecondition,
   inTransaction,
   invalidArgument,
@@ -10,13 +12,14 @@ import {
   notFound,
   optionalUuid,
   pageSizeOf,
+  requireIfMatch,
   requireUuid,
 } from "@lms/platform";
 import type pg from "pg";
 import * as repo from "../store/category.repository.js";
 import { unlinkCategory } from "../store/item-link.repository.js";
 import type { Category, CategoryFields } from "./category.js";
-import { validateCategoryFields } from "./category-fields.js";
+import { validateCategoryFields, validateCategoryPatch } from "./category-fields.js";
 import type { LinkFeed } from "./link-feed.js";
 import { nameCursorOf } from "./page-cursor.js";
 
@@ -35,27 +38,50 @@ export async function getCategory(db: Executor, id: string): Promise<Category> {
   return category;
 }
 
+/** The ETag of this version of the category. */
+export function categoryEtag(category: Category): string {
+  return etagOf(category.id, category.version);
+}
+
+/** Replaces the writable fields (see `writeCategory`). */
+export async function updateCategory(pool: pg.Pool, id: string, input: CategoryFields, ifMatch?: string | null): Promise<Category> {
+  const { checkedId, fields } = checkAll({ checkedId: () => requireUuid("id", id), fields: () => validateCategoryFields(input) });
+  return writeCategory(pool, checkedId, fields, ifMatch);
+}
+
+/** Changes only the fields in `patch` (AIP-134), validating only those (see `writeCategory`). */
+export async function patchCategory(pool: pg.Pool, id: string, patch: Partial<CategoryFields>, ifMatch?: string | null): Promise<Category> {
+  const { checkedId, fields } = checkAll({ checkedId: () => requireUuid("id", id), fields: () => validateCategoryPatch(patch) });
+  return writeCategory(pool, checkedId, fields, ifMatch);
+}
+
 /**
- * Replaces the writable fields. Giving a parent is a (possible) move: moves take turns on the
- * tree lock and refuse a parent that is the category itself or one of its descendants, so no
- * interleaving of moves can close a cycle. Moving to the root can never make one.
+ * Writes `patch` over the locked row, after checking `ifMatch` (the client's `If-Match`) against
+ * its current ETag. Giving a parent is a (possible) move: moves take turns on the tree lock
+ * (taken before the row, as every move does) and refuse a parent that is the category itself or
+ * one of its descendants, so no interleaving of moves can close a cycle. Moving to the root can
+ * never make one.
  */
-export async function updateCategory(pool: pg.Pool, id: string, input: CategoryFields): Promise<Category> {
-  const checkedId = requireUuid("id", id);
-  const fields = validateCategoryFields(input);
-  if (fields.parentId === checkedId) throw invalidArgument("parentId", "a category cannot be its own parent");
+async function writeCategory(pool: pg.Pool, id: string, patch: Partial<CategoryFields>, ifMatch: string | null | undefined) {
+  if (patch.parentId === id) throw invalidArgument("parentId", "a category cannot be its own parent");
+  let name = patch.name ?? "";
   return inTransaction(pool, async (tx) => {
-    if (fields.parentId) {
-      await repo.lockTreeForMove(tx);
-      await requireParent(tx, fields.parentId);
-      if (await repo.isSelfOrAncestor(tx, checkedId, fields.parentId)) {
+    if (patch.parentId) await repo.lockTreeForMove(tx);
+    const current = await repo.lockCategory(tx, id);
+    if (!current) throw notFound("category", id);
+    requireIfMatch(ifMatch, categoryEtag(current), `category ${id}`);
+    const fields = { name: current.name, description: current.description, parentId: current.parentId, ...patch };
+    name = fields.name;
+    if (patch.parentId) {
+      await requireParent(tx, patch.parentId);
+      if (await repo.isSelfOrAncestor(tx, id, patch.parentId)) {
         throw invalidArgument("parentId", "is a descendant of the category: a category cannot become its own ancestor");
       }
     }
-    const updated = await repo.updateCategory(tx, checkedId, fields);
+    const updated = await repo.updateCategory(tx, id, fields);
     if (!updated) throw notFound("category", id);
     return updated;
-  }).catch(duplicateNameAsConflict(fields.name));
+  }).catch((err: unknown) => duplicateNameAsConflict(name)(err));
 }
 
 /**
@@ -63,10 +89,12 @@ export async function updateCategory(pool: pg.Pool, id: string, input: CategoryF
  * child or link can be added between the check and the delete; the items that lost a link are
  * announced on the link feed.
  */
-export async function deleteCategory(pool: pg.Pool, feed: LinkFeed, id: string): Promise<void> {
+export async function deleteCategory(pool: pg.Pool, feed: LinkFeed, id: string, ifMatch?: string | null): Promise<void> {
   const checkedId = requireUuid("id", id);
   await feed.changeLinks(pool, async (tx) => {
-    if (!(await repo.lockCategoryForDelete(tx, checkedId))) throw notFound("category", id);
+    const current = await repo.lockCategory(tx, checkedId);
+    if (!current) throw notFound("category", id);
+    requireIfMatch(ifMatch, categoryEtag(current), `category ${id}`);
     const children = await repo.countChildren(tx, checkedId);
     if (children > 0) {
       throw failedPrecondition(

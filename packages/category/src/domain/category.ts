@@ -7,6 +7,8 @@ export interface Category {
   parentId: string;
   createdAt: Date;
   updatedAt: Date;
+  /** `updated_at` in microseconds since the epoch (PostgreSQL's precision), the basis of the ETag. */
+  version: string;
 }
 
 /** The writable fields of a category. */

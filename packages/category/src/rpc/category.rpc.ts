@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import type { ServiceImpl } from "@connectrpc/connect";
+import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import {
   BatchGetItemCategoriesResponseSchema,
   BulkAddItemToCategoriesResponseSchema,
@@ -19,7 +19,7 @@ import {
   UpdateItemCategoriesResponseSchema,
   WatchItemLinksResponseSchema,
 } from "@lms/gen/library/category/v1/category_pb";
-import type { AccessTable } from "@lms/platform";
+import { type AccessTable, ETAG_HEADER, IF_MATCH_HEADER, maskedFields, pickFields } from "@lms/platform";
 import type pg from "pg";
 import type { Category } from "../domain/category.js";
 import * as categories from "../domain/category.service.js";
@@ -31,6 +31,7 @@ export const categoryAccess: AccessTable = {
   CreateCategory: "librarian",
   GetCategory: "anyone",
   UpdateCategory: "librarian",
+  PatchCategory: "librarian",
   DeleteCategory: "librarian",
   ListCategories: "anyone",
   UpdateItemCategories: "librarian",
@@ -44,6 +45,18 @@ export const categoryAccess: AccessTable = {
   ListItemLinks: "service",
   WatchItemLinks: "service",
 };
+
+/** Where REST finds what CreateCategory created (answered 201 with this `Location`). */
+export const categoryLocations = { CreateCategory: "/api/v1/categories/{id}" } as const;
+
+/** The fields PatchCategory may change, and the ones it ignores (AIP-134 / AIP-203). */
+const CATEGORY_MASK = { writable: ["name", "description", "parent_id"], outputOnly: ["id", "created_at", "updated_at"] };
+
+/** Answers `category` with its ETag (gRPC response metadata, REST header). */
+function tagged(category: Category, ctx: HandlerContext): CategoryMessage {
+  ctx.responseHeader.set(ETAG_HEADER, categories.categoryEtag(category));
+  return toProto(category);
+}
 
 /** Domain category → proto message (the one mapping at this border). */
 export function toProto(c: Category): CategoryMessage {
@@ -60,17 +73,22 @@ export function toProto(c: Category): CategoryMessage {
 /** The one implementation of CategoryService, mounted on gRPC and REST alike. */
 export function createCategoryRpc(pool: pg.Pool, feed: LinkFeed): ServiceImpl<typeof CategoryService> {
   return {
-    async createCategory(req) {
-      return toProto(await categories.createCategory(pool, req));
+    async createCategory(req, ctx) {
+      return tagged(await categories.createCategory(pool, req), ctx);
     },
-    async getCategory(req) {
-      return toProto(await categories.getCategory(pool, req.id));
+    async getCategory(req, ctx) {
+      return tagged(await categories.getCategory(pool, req.id), ctx);
     },
-    async updateCategory(req) {
-      return toProto(await categories.updateCategory(pool, req.id, req));
+    async updateCategory(req, ctx) {
+      return tagged(await categories.updateCategory(pool, req.id, req, ctx.requestHeader.get(IF_MATCH_HEADER)), ctx);
     },
-    async deleteCategory(req) {
-      await categories.deleteCategory(pool, feed, req.id);
+    async patchCategory(req, ctx) {
+      const names = maskedFields(CategorySchema, req.category, req.updateMask, CATEGORY_MASK);
+      const patch = pickFields(req.category ?? create(CategorySchema), names);
+      return tagged(await categories.patchCategory(pool, req.id, patch, ctx.requestHeader.get(IF_MATCH_HEADER)), ctx);
+    },
+    async deleteCategory(req, ctx) {
+      await categories.deleteCategory(pool, feed, req.id, ctx.requestHeader.get(IF_MATCH_HEADER));
       return create(DeleteCategoryResponseSchema);
     },
     async listCategories(req) {

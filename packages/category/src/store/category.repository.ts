@@ -9,12 +9,14 @@ export interface CategoryRow {
   parent_id: string | null;
   created_at: Date;
   updated_at: Date;
+  version: string;
 }
 
 /** Name of the unique index behind "names are unique among siblings" (migration 0001). */
 export const SIBLING_NAME_KEY = "categories_sibling_name_key";
 
-export const CATEGORY_COLUMNS = "id, name, description, parent_id, created_at, updated_at";
+export const CATEGORY_COLUMNS =
+  "id, name, description, parent_id, created_at, updated_at, (extract(epoch from updated_at) * 1000000)::bigint::text as version";
 
 /** Row → domain category (the one mapping at this border). */
 export function rowToCategory(row: CategoryRow): Category {
@@ -25,6 +27,7 @@ export function rowToCategory(row: CategoryRow): Category {
     parentId: row.parent_id ?? "",
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    version: row.version,
   };
 }
 
@@ -87,12 +90,13 @@ export async function isSelfOrAncestor(db: Executor, id: string, of: string): Pr
 }
 
 /**
- * Locks the category for deletion until the transaction ends: new children and links wait,
- * so "has no children" stays true until it is gone. False when absent.
+ * Locks the category for a write or delete until the transaction ends (FOR UPDATE: new children
+ * and links wait, so "has no children" stays true until it is gone) and returns it; undefined
+ * when absent.
  */
-export async function lockCategoryForDelete(db: Executor, id: string): Promise<boolean> {
-  const { rowCount } = await db.query("select 1 from categories where id = $1 for update", [id]);
-  return (rowCount ?? 0) > 0;
+export async function lockCategory(db: Executor, id: string): Promise<Category | undefined> {
+  const { rows } = await db.query<CategoryRow>(`select ${CATEGORY_COLUMNS} from categories where id = $1 for update`, [id]);
+  return rows[0] && rowToCategory(rows[0]);
 }
 
 /** Number of direct children of the category. */

@@ -151,6 +151,7 @@ describe("buildOpenApiFiles on the real protos", () => {
       "BookService_CreateBook",
       "BookService_DeleteBook",
       "BookService_ListLoans",
+      "BookService_PatchBook",
       "BookService_ReturnBook",
       "BookService_UpdateBook",
     ]);

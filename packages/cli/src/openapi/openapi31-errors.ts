@@ -20,9 +20,16 @@ const EXTRA: Readonly<Record<string, readonly string[]>> = {
   Register: ["409"], // email taken
   Login: ["429"], // failed logins are rate limited (Retry-After)
   CreateBook: ["404", "409"], // unknown author or category; ISBN taken
-  UpdateBook: ["409"], // ISBN taken
+  UpdateBook: ["409", "412"], // ISBN taken; If-Match no longer matches
+  PatchBook: ["409", "412"],
+  DeleteBook: ["412"],
   CreateCategory: ["404", "409"], // unknown parent; name taken among siblings
-  UpdateCategory: ["409"], // name taken among siblings
+  UpdateCategory: ["409", "412"], // name taken among siblings; If-Match no longer matches
+  PatchCategory: ["409", "412"],
+  DeleteCategory: ["412"],
+  UpdateAuthor: ["412"], // If-Match no longer matches
+  PatchAuthor: ["412"],
+  DeleteAuthor: ["412"],
   BulkAddItemToCategories: ["404"], // unknown category ids
 };
 

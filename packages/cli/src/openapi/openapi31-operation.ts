@@ -10,8 +10,13 @@ import type { HttpBinding } from "./proto-http.js";
 /** An operation object (loose: this module is its only writer). */
 export type Operation = { [key: string]: unknown };
 
-/** Methods that answer 201 Created instead of 200: add a create here once it does. */
-export const CREATED_METHODS: ReadonlySet<string> = new Set<string>([]);
+/** Methods that answer 201 Created (with a Location header) instead of 200 (DESIGN.md §2). */
+export const CREATED_METHODS: ReadonlySet<string> = new Set<string>(["Register", "CreateAuthor", "CreateCategory", "CreateBook"]);
+
+/** Methods whose answer carries an `ETag` (a single catalogue resource). */
+const ETAG_METHODS = /^(Get|Create|Update|Patch)(Author|Category|Book)$/;
+/** Methods that take `If-Match` (AIP-154: 412 and nothing changed when it no longer matches). */
+const IF_MATCH_METHODS = /^(Update|Patch|Delete)(Author|Category|Book)$/;
 
 /** The HTTP status of a method's success answer. */
 export function successStatus(method: string): "200" | "201" {
@@ -42,6 +47,7 @@ export function buildOperation({ method, binding, pathFields, schemas }: Operati
   const responses: Record<string, unknown> = {
     [success]: {
       description: success === "201" ? "Created." : "OK.",
+      headers: successHeaders(method.name, success),
       content: { "application/json": { schema: schemas.ref(method.output, "output") } },
     },
   };
@@ -52,11 +58,27 @@ export function buildOperation({ method, binding, pathFields, schemas }: Operati
     description: comment || undefined,
     tags: [method.parent.name],
     security: access === "anyone" ? undefined : [{ bearer: [] }],
-    parameters: parameters(method, binding, pathFields, schemas),
+    parameters: [...parameters(method, binding, pathFields, schemas), ...(IF_MATCH_METHODS.test(method.name) ? [IF_MATCH] : [])],
     requestBody: requestBody(method, binding, pathFields, schemas),
     responses,
   };
   return { operation, errorStatuses: errors };
+}
+
+const IF_MATCH = {
+  name: "If-Match",
+  in: "header",
+  required: false,
+  description: "The ETag the change is based on; when it no longer matches, 412 and nothing changes.",
+  schema: { type: "string" },
+};
+
+/** Location on a 201, ETag on a single catalogue resource; undefined when neither applies. */
+function successHeaders(method: string, status: "200" | "201"): Record<string, unknown> | undefined {
+  const headers: Record<string, unknown> = {};
+  if (status === "201") headers.Location = { description: "Path of the new resource.", schema: { type: "string" } };
+  if (ETAG_METHODS.test(method)) headers.ETag = { description: "Validator for If-Match and If-None-Match.", schema: { type: "string" } };
+  return Object.keys(headers).length ? headers : undefined;
 }
 
 /** Path params, then every field neither the path nor the body binds as a query param (grpc-gateway's rule). */
@@ -90,6 +112,8 @@ function parameters(method: DescMethod, binding: HttpBinding, pathFields: DescFi
 
 // Messages and maps cannot travel in a query string (grpc-gateway skips them too).
 function isQueryable(f: DescField): boolean {
+  // A field mask travels as one string (`?updateMask=a,b`), as grpc-gateway takes it.
+  if (f.fieldKind === "message" && f.message.typeName === "google.protobuf.FieldMask") return true;
   return f.fieldKind === "scalar" || f.fieldKind === "enum" || (f.fieldKind === "list" && f.listKind !== "message");
 }
 

@@ -66,6 +66,11 @@ export function aborted(message: string): ConnectError {
   return new ConnectError(message, Code.Aborted);
 }
 
+/** A write's `If-Match` no longer matches the resource (ABORTED, reason ETAG_MISMATCH, AIP-154; REST 412). */
+export function etagMismatch(message: string, metadata: Record<string, string> = {}): ConnectError {
+  return withErrorInfo(Code.Aborted, "ETAG_MISMATCH", message, metadata);
+}
+
 function withErrorInfo(code: Code, reason: string, message: string, metadata: Record<string, string>): ConnectError {
   const info = create(ErrorInfoSchema, { reason, domain: "", metadata });
   return new ConnectError(message, code, undefined, [{ desc: ErrorInfoSchema, value: info }]);

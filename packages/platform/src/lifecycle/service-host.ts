@@ -35,6 +35,12 @@ export interface ServiceDefinition {
   register(router: ConnectRouter): void;
   /** Access rule per method, per service type name. */
   access: Readonly<Record<string, AccessTable>>;
+  /**
+   * Methods that create a resource and the REST path of what they created (e.g.
+   * `{ CreateAuthor: "/api/v1/authors/{id}" }`, braces naming fields of the JSON answer): REST
+   * answers them 201 with that `Location` (DESIGN.md §2). gRPC is unchanged.
+   */
+  createdLocations?: Readonly<Record<string, string>>;
   /** The OpenAPI document of the service. */
   swagger: Record<string, unknown>;
   /** Plain HTTP routes outside the proto (e.g. the JWKS endpoint). */
@@ -121,7 +127,10 @@ export async function createServiceHost(def: ServiceDefinition, deps: HostDeps):
     corsOrigins: deps.corsOrigins,
   });
   def.extraRoutes?.(rest);
-  registerTranscodedRoutes(rest, httpRoutes, createMethodInvoker(def.register, chain), deps.serverKey, { trustedProxies });
+  registerTranscodedRoutes(rest, httpRoutes, createMethodInvoker(def.register, chain), deps.serverKey, {
+    trustedProxies,
+    createdLocations: def.createdLocations,
+  });
   let stopped: Promise<void> | undefined;
   return {
     transport,

@@ -24,9 +24,9 @@ describe("registerFallbackHandlers", () => {
   });
 
   it("answers a known path with the wrong verb with 405 and the allowed verbs", async () => {
-    const res = await app.inject({ method: "PATCH", url: "/api/v1/books/b1" });
+    const res = await app.inject({ method: "POST", url: "/api/v1/books/b1" });
     expect(res.statusCode).toBe(405);
-    expect(res.headers.allow).toBe("GET, PUT, DELETE");
+    expect(res.headers.allow).toBe("GET, PUT, PATCH, DELETE");
     expect(res.json()).toMatchObject({ code: 12, details: [] });
   });
 

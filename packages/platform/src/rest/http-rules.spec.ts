@@ -17,6 +17,7 @@ describe("httpRoutesOf", () => {
     ["CreateAuthor", "POST", "/api/v1/authors", "*"],
     ["GetAuthor", "GET", "/api/v1/authors/:id", ""],
     ["UpdateAuthor", "PUT", "/api/v1/authors/:id", "*"],
+    ["PatchAuthor", "PATCH", "/api/v1/authors/:id", "author"],
     ["DeleteAuthor", "DELETE", "/api/v1/authors/:id", ""],
     ["ListAuthors", "GET", "/api/v1/authors", ""],
     ["UpdateItemCategories", "PUT", "/api/v1/items/:item_id/categories", "*"],
@@ -40,7 +41,7 @@ describe("httpRoutesOf", () => {
     for (const gRpcOnly of ["BatchGetAuthors", "ListCategoryItems", "BatchGetItemCategories", "RemoveItemLinks", "CountAuthorBooks"]) {
       expect(names).not.toContain(gRpcOnly);
     }
-    expect(routes).toHaveLength(5 + 8 + 9);
+    expect(routes).toHaveLength(6 + 9 + 10);
   });
 
   it("points each route at the method of its service", () => {

@@ -1,6 +1,7 @@
 import { toJson } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { BadRequestSchema, ErrorInfoSchema, RetryInfoSchema } from "@lms/gen/google/rpc/error_details_pb";
+import { isEtagMismatch } from "../conditional/etag.js";
 import { invalidArgument } from "../errors/errors.js";
 import { httpStatusOf } from "../errors/http-status.js";
 import { retryAfterSecondsOf } from "../errors/retry-after.js";
@@ -28,7 +29,9 @@ export function restError(err: unknown): { status: number; body: ErrorBody; retr
       ...(toJson(schema, d, { alwaysEmitImplicit: true }) as Record<string, unknown>),
     })),
   );
-  return { status: httpStatusOf(ce.code), body: { code: ce.code, message, details }, retryAfterSeconds: retryAfterSecondsOf(ce) };
+  // DESIGN.md §3: ABORTED is 409, except a failed `If-Match`, which HTTP calls 412 Precondition Failed.
+  const status = isEtagMismatch(ce) ? 412 : httpStatusOf(ce.code);
+  return { status, body: { code: ce.code, message, details }, retryAfterSeconds: retryAfterSecondsOf(ce) };
 }
 
 /**

@@ -1,11 +1,13 @@
 import { type DescMessage, fromJson, type JsonValue, ScalarType, toJson } from "@bufbuild/protobuf";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { IF_MATCH_HEADER, IF_NONE_MATCH_HEADER } from "../conditional/etag.js";
 import { invalidArgument } from "../errors/errors.js";
 import type { CallInit, MethodInvoker } from "../grpc/method-invoker.js";
 import { CLIENT_ADDRESS_HEADER, resolveClientAddress } from "../net/client-address.js";
 import { clientGoneSignal } from "./client-gone.js";
 import { emitUnpopulated } from "./emit-unpopulated.js";
 import type { HttpRoute } from "./http-rules.js";
+import { answeredNotModified, impliedUpdateMask, locationOf } from "./http-semantics.js";
 import { jsonDecodeError, restError } from "./json-errors.js";
 
 type JsonObject = Record<string, unknown>;
@@ -14,6 +16,12 @@ type JsonObject = Record<string, unknown>;
 export interface TranscoderOptions {
   /** Proxies whose `X-Forwarded-For` names the client (none by default: the socket's address is the client). */
   trustedProxies?: ReadonlySet<string>;
+  /**
+   * Methods that create a resource, each with the path of what it created (fields of the JSON
+   * answer in braces, e.g. `{ CreateAuthor: "/api/v1/authors/{id}" }`): they answer 201 with that
+   * `Location` instead of 200.
+   */
+  createdLocations?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -25,7 +33,10 @@ export interface TranscoderOptions {
  * REST has no logic of its own (STYLE.md rule 1). The call's context carries the client's
  * address (`x-client-address`, never taken from the client) and an abort signal that fires
  * when the client disconnects before its answer; an error with a RetryInfo detail is answered
- * with a `Retry-After` header.
+ * with a `Retry-After` header. HTTP semantics (DESIGN.md §2): creates answer 201 with a
+ * `Location`; `If-Match` / `If-None-Match` travel to the handler as metadata, and a GET whose
+ * `If-None-Match` names the handler's `ETag` answers 304; a PATCH without `updateMask` changes the
+ * fields present in its JSON body.
  */
 export function registerTranscodedRoutes(
   app: FastifyInstance,
@@ -36,6 +47,7 @@ export function registerTranscodedRoutes(
 ): void {
   const trusted = options.trustedProxies ?? new Set<string>();
   for (const route of routes) {
+    const location = options.createdLocations?.[route.method.name];
     app.route({
       method: route.verb,
       url: route.url,
@@ -45,7 +57,10 @@ export function registerTranscodedRoutes(
           const input = decodeInput(route, req);
           const { message: output, header } = await invoker.unary(route.method, callInit(req, reply, serverKey, trusted), input);
           for (const [name, value] of header) reply.header(name, value);
-          return emitUnpopulated(route.method.output, toJson(route.method.output, output, { alwaysEmitImplicit: true }));
+          if (answeredNotModified(req, reply)) return reply.send();
+          const answer = emitUnpopulated(route.method.output, toJson(route.method.output, output, { alwaysEmitImplicit: true }));
+          if (location) reply.code(201).header("location", locationOf(location, answer));
+          return answer;
         } catch (err) {
           return sendError(reply, err);
         }
@@ -77,6 +92,10 @@ function callInit(req: FastifyRequest, reply: FastifyReply, serverKey: string, t
 function forwardHeaders(req: FastifyRequest, serverKey: string, trusted: ReadonlySet<string>): Headers {
   const headers = new Headers({ "x-server-key": serverKey, "x-request-id": String(req.id) });
   if (req.headers.authorization) headers.set("authorization", req.headers.authorization);
+  for (const name of [IF_MATCH_HEADER, IF_NONE_MATCH_HEADER]) {
+    const value = req.headers[name];
+    if (typeof value === "string") headers.set(name, value);
+  }
   const forwarded = req.headers["x-forwarded-for"];
   const chain = Array.isArray(forwarded) ? forwarded.join(",") : forwarded;
   headers.set(CLIENT_ADDRESS_HEADER, resolveClientAddress(req.socket.remoteAddress, chain, trusted));
@@ -90,6 +109,8 @@ function decodeInput(route: HttpRoute, req: FastifyRequest) {
   Object.assign(json, queryFields(route.method.input, req.query as JsonObject, route));
   const params = req.params as Record<string, string>;
   for (const field of route.pathFields) json[field] = params[field.replace(/\./g, "_")];
+  const mask = impliedUpdateMask(route, json);
+  if (mask !== undefined) json.updateMask = mask;
   try {
     return fromJson(route.method.input, json as JsonValue);
   } catch (err) {

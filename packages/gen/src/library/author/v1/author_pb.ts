@@ -6,15 +6,15 @@ import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegen
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_google_api_annotations } from "../../../google/api/annotations_pb.js";
 import { file_google_api_field_behavior } from "../../../google/api/field_behavior_pb.js";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_field_mask, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file library/author/v1/author.proto.
  */
 export const file_library_author_v1_author: GenFile = /*@__PURE__*/
-  fileDesc("Ch5saWJyYXJ5L2F1dGhvci92MS9hdXRob3IucHJvdG8SEWxpYnJhcnkuYXV0aG9yLnYxIr4BCgZBdXRob3ISCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIRCgliaW9ncmFwaHkYAyABKAkSEgoKYmlydGhfZGF0ZRgEIAEoCRITCgtuYXRpb25hbGl0eRgFIAEoCRIuCgpjcmVhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJkChNDcmVhdGVBdXRob3JSZXF1ZXN0EhEKBG5hbWUYASABKAlCA+BBAhIRCgliaW9ncmFwaHkYAiABKAkSEgoKYmlydGhfZGF0ZRgDIAEoCRITCgtuYXRpb25hbGl0eRgEIAEoCSIjChBHZXRBdXRob3JSZXF1ZXN0Eg8KAmlkGAEgASgJQgPgQQIidQoTVXBkYXRlQXV0aG9yUmVxdWVzdBIPCgJpZBgBIAEoCUID4EECEhEKBG5hbWUYAiABKAlCA+BBAhIRCgliaW9ncmFwaHkYAyABKAkSEgoKYmlydGhfZGF0ZRgEIAEoCRITCgtuYXRpb25hbGl0eRgFIAEoCSImChNEZWxldGVBdXRob3JSZXF1ZXN0Eg8KAmlkGAEgASgJQgPgQQIiFgoURGVsZXRlQXV0aG9yUmVzcG9uc2UiRgoSTGlzdEF1dGhvcnNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEgkKAXEYAyABKAkibgoTTGlzdEF1dGhvcnNSZXNwb25zZRIqCgdhdXRob3JzGAEgAygLMhkubGlicmFyeS5hdXRob3IudjEuQXV0aG9yEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCRISCgp0b3RhbF9zaXplGAMgASgFIiUKFkJhdGNoR2V0QXV0aG9yc1JlcXVlc3QSCwoDaWRzGAEgAygJIkUKF0JhdGNoR2V0QXV0aG9yc1Jlc3BvbnNlEioKB2F1dGhvcnMYASADKAsyGS5saWJyYXJ5LmF1dGhvci52MS5BdXRob3IyvQUKDUF1dGhvclNlcnZpY2USbQoMQ3JlYXRlQXV0aG9yEiYubGlicmFyeS5hdXRob3IudjEuQ3JlYXRlQXV0aG9yUmVxdWVzdBoZLmxpYnJhcnkuYXV0aG9yLnYxLkF1dGhvciIagtPkkwIUOgEqIg8vYXBpL3YxL2F1dGhvcnMSaQoJR2V0QXV0aG9yEiMubGlicmFyeS5hdXRob3IudjEuR2V0QXV0aG9yUmVxdWVzdBoZLmxpYnJhcnkuYXV0aG9yLnYxLkF1dGhvciIcgtPkkwIWEhQvYXBpL3YxL2F1dGhvcnMve2lkfRJyCgxVcGRhdGVBdXRob3ISJi5saWJyYXJ5LmF1dGhvci52MS5VcGRhdGVBdXRob3JSZXF1ZXN0GhkubGlicmFyeS5hdXRob3IudjEuQXV0aG9yIh+C0+STAhk6ASoaFC9hcGkvdjEvYXV0aG9ycy97aWR9En0KDERlbGV0ZUF1dGhvchImLmxpYnJhcnkuYXV0aG9yLnYxLkRlbGV0ZUF1dGhvclJlcXVlc3QaJy5saWJyYXJ5LmF1dGhvci52MS5EZWxldGVBdXRob3JSZXNwb25zZSIcgtPkkwIWKhQvYXBpL3YxL2F1dGhvcnMve2lkfRJ1CgtMaXN0QXV0aG9ycxIlLmxpYnJhcnkuYXV0aG9yLnYxLkxpc3RBdXRob3JzUmVxdWVzdBomLmxpYnJhcnkuYXV0aG9yLnYxLkxpc3RBdXRob3JzUmVzcG9uc2UiF4LT5JMCERIPL2FwaS92MS9hdXRob3JzEmgKD0JhdGNoR2V0QXV0aG9ycxIpLmxpYnJhcnkuYXV0aG9yLnYxLkJhdGNoR2V0QXV0aG9yc1JlcXVlc3QaKi5saWJyYXJ5LmF1dGhvci52MS5CYXRjaEdldEF1dGhvcnNSZXNwb25zZWIGcHJvdG8z", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_timestamp]);
+  fileDesc("Ch5saWJyYXJ5L2F1dGhvci92MS9hdXRob3IucHJvdG8SEWxpYnJhcnkuYXV0aG9yLnYxIr4BCgZBdXRob3ISCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIRCgliaW9ncmFwaHkYAyABKAkSEgoKYmlydGhfZGF0ZRgEIAEoCRITCgtuYXRpb25hbGl0eRgFIAEoCRIuCgpjcmVhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJkChNDcmVhdGVBdXRob3JSZXF1ZXN0EhEKBG5hbWUYASABKAlCA+BBAhIRCgliaW9ncmFwaHkYAiABKAkSEgoKYmlydGhfZGF0ZRgDIAEoCRITCgtuYXRpb25hbGl0eRgEIAEoCSIjChBHZXRBdXRob3JSZXF1ZXN0Eg8KAmlkGAEgASgJQgPgQQIidQoTVXBkYXRlQXV0aG9yUmVxdWVzdBIPCgJpZBgBIAEoCUID4EECEhEKBG5hbWUYAiABKAlCA+BBAhIRCgliaW9ncmFwaHkYAyABKAkSEgoKYmlydGhfZGF0ZRgEIAEoCRITCgtuYXRpb25hbGl0eRgFIAEoCSKBAQoSUGF0Y2hBdXRob3JSZXF1ZXN0Eg8KAmlkGAEgASgJQgPgQQISKQoGYXV0aG9yGAIgASgLMhkubGlicmFyeS5hdXRob3IudjEuQXV0aG9yEi8KC3VwZGF0ZV9tYXNrGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzayImChNEZWxldGVBdXRob3JSZXF1ZXN0Eg8KAmlkGAEgASgJQgPgQQIiFgoURGVsZXRlQXV0aG9yUmVzcG9uc2UiRgoSTGlzdEF1dGhvcnNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEgkKAXEYAyABKAkibgoTTGlzdEF1dGhvcnNSZXNwb25zZRIqCgdhdXRob3JzGAEgAygLMhkubGlicmFyeS5hdXRob3IudjEuQXV0aG9yEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCRISCgp0b3RhbF9zaXplGAMgASgFIiUKFkJhdGNoR2V0QXV0aG9yc1JlcXVlc3QSCwoDaWRzGAEgAygJIkUKF0JhdGNoR2V0QXV0aG9yc1Jlc3BvbnNlEioKB2F1dGhvcnMYASADKAsyGS5saWJyYXJ5LmF1dGhvci52MS5BdXRob3IytAYKDUF1dGhvclNlcnZpY2USbQoMQ3JlYXRlQXV0aG9yEiYubGlicmFyeS5hdXRob3IudjEuQ3JlYXRlQXV0aG9yUmVxdWVzdBoZLmxpYnJhcnkuYXV0aG9yLnYxLkF1dGhvciIagtPkkwIUOgEqIg8vYXBpL3YxL2F1dGhvcnMSaQoJR2V0QXV0aG9yEiMubGlicmFyeS5hdXRob3IudjEuR2V0QXV0aG9yUmVxdWVzdBoZLmxpYnJhcnkuYXV0aG9yLnYxLkF1dGhvciIcgtPkkwIWEhQvYXBpL3YxL2F1dGhvcnMve2lkfRJyCgxVcGRhdGVBdXRob3ISJi5saWJyYXJ5LmF1dGhvci52MS5VcGRhdGVBdXRob3JSZXF1ZXN0GhkubGlicmFyeS5hdXRob3IudjEuQXV0aG9yIh+C0+STAhk6ASoaFC9hcGkvdjEvYXV0aG9ycy97aWR9EnUKC1BhdGNoQXV0aG9yEiUubGlicmFyeS5hdXRob3IudjEuUGF0Y2hBdXRob3JSZXF1ZXN0GhkubGlicmFyeS5hdXRob3IudjEuQXV0aG9yIiSC0+STAh46BmF1dGhvcjIUL2FwaS92MS9hdXRob3JzL3tpZH0SfQoMRGVsZXRlQXV0aG9yEiYubGlicmFyeS5hdXRob3IudjEuRGVsZXRlQXV0aG9yUmVxdWVzdBonLmxpYnJhcnkuYXV0aG9yLnYxLkRlbGV0ZUF1dGhvclJlc3BvbnNlIhyC0+STAhYqFC9hcGkvdjEvYXV0aG9ycy97aWR9EnUKC0xpc3RBdXRob3JzEiUubGlicmFyeS5hdXRob3IudjEuTGlzdEF1dGhvcnNSZXF1ZXN0GiYubGlicmFyeS5hdXRob3IudjEuTGlzdEF1dGhvcnNSZXNwb25zZSIXgtPkkwIREg8vYXBpL3YxL2F1dGhvcnMSaAoPQmF0Y2hHZXRBdXRob3JzEikubGlicmFyeS5hdXRob3IudjEuQmF0Y2hHZXRBdXRob3JzUmVxdWVzdBoqLmxpYnJhcnkuYXV0aG9yLnYxLkJhdGNoR2V0QXV0aG9yc1Jlc3BvbnNlYgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_field_mask, file_google_protobuf_timestamp]);
 
 /**
  * A person who wrote books.
@@ -196,6 +196,44 @@ export const UpdateAuthorRequestSchema: GenMessage<UpdateAuthorRequest> = /*@__P
   messageDesc(file_library_author_v1_author, 3);
 
 /**
+ * PatchAuthor input (AIP-134).
+ *
+ * Example: {"biography": "American author of Earthsea and the Hainish Cycle.", "nationality": "American"}
+ *
+ * @generated from message library.author.v1.PatchAuthorRequest
+ */
+export type PatchAuthorRequest = Message<"library.author.v1.PatchAuthorRequest"> & {
+  /**
+   * UUID of the author.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * The new values of the fields named in update_mask; other fields are ignored.
+   *
+   * @generated from field: library.author.v1.Author author = 2;
+   */
+  author?: Author | undefined;
+
+  /**
+   * The fields to change, e.g. "biography,nationality" in
+   * REST (query parameter updateMask); "*" for every writable field.
+   *
+   * @generated from field: google.protobuf.FieldMask update_mask = 3;
+   */
+  updateMask?: FieldMask | undefined;
+};
+
+/**
+ * Describes the message library.author.v1.PatchAuthorRequest.
+ * Use `create(PatchAuthorRequestSchema)` to create a new message.
+ */
+export const PatchAuthorRequestSchema: GenMessage<PatchAuthorRequest> = /*@__PURE__*/
+  messageDesc(file_library_author_v1_author, 4);
+
+/**
  * DeleteAuthor input.
  *
  * @generated from message library.author.v1.DeleteAuthorRequest
@@ -214,7 +252,7 @@ export type DeleteAuthorRequest = Message<"library.author.v1.DeleteAuthorRequest
  * Use `create(DeleteAuthorRequestSchema)` to create a new message.
  */
 export const DeleteAuthorRequestSchema: GenMessage<DeleteAuthorRequest> = /*@__PURE__*/
-  messageDesc(file_library_author_v1_author, 4);
+  messageDesc(file_library_author_v1_author, 5);
 
 /**
  * DeleteAuthor output (empty).
@@ -229,7 +267,7 @@ export type DeleteAuthorResponse = Message<"library.author.v1.DeleteAuthorRespon
  * Use `create(DeleteAuthorResponseSchema)` to create a new message.
  */
 export const DeleteAuthorResponseSchema: GenMessage<DeleteAuthorResponse> = /*@__PURE__*/
-  messageDesc(file_library_author_v1_author, 5);
+  messageDesc(file_library_author_v1_author, 6);
 
 /**
  * ListAuthors input.
@@ -264,7 +302,7 @@ export type ListAuthorsRequest = Message<"library.author.v1.ListAuthorsRequest">
  * Use `create(ListAuthorsRequestSchema)` to create a new message.
  */
 export const ListAuthorsRequestSchema: GenMessage<ListAuthorsRequest> = /*@__PURE__*/
-  messageDesc(file_library_author_v1_author, 6);
+  messageDesc(file_library_author_v1_author, 7);
 
 /**
  * ListAuthors output.
@@ -299,7 +337,7 @@ export type ListAuthorsResponse = Message<"library.author.v1.ListAuthorsResponse
  * Use `create(ListAuthorsResponseSchema)` to create a new message.
  */
 export const ListAuthorsResponseSchema: GenMessage<ListAuthorsResponse> = /*@__PURE__*/
-  messageDesc(file_library_author_v1_author, 7);
+  messageDesc(file_library_author_v1_author, 8);
 
 /**
  * BatchGetAuthors input.
@@ -320,7 +358,7 @@ export type BatchGetAuthorsRequest = Message<"library.author.v1.BatchGetAuthorsR
  * Use `create(BatchGetAuthorsRequestSchema)` to create a new message.
  */
 export const BatchGetAuthorsRequestSchema: GenMessage<BatchGetAuthorsRequest> = /*@__PURE__*/
-  messageDesc(file_library_author_v1_author, 8);
+  messageDesc(file_library_author_v1_author, 9);
 
 /**
  * BatchGetAuthors output.
@@ -341,7 +379,7 @@ export type BatchGetAuthorsResponse = Message<"library.author.v1.BatchGetAuthors
  * Use `create(BatchGetAuthorsResponseSchema)` to create a new message.
  */
 export const BatchGetAuthorsResponseSchema: GenMessage<BatchGetAuthorsResponse> = /*@__PURE__*/
-  messageDesc(file_library_author_v1_author, 9);
+  messageDesc(file_library_author_v1_author, 10);
 
 /**
  * The authors of the catalogue.
@@ -377,6 +415,19 @@ export const AuthorService: GenService<{
   updateAuthor: {
     methodKind: "unary";
     input: typeof UpdateAuthorRequestSchema;
+    output: typeof AuthorSchema;
+  },
+  /**
+   * Changes only the fields named in update_mask (AIP-134): name, biography, birth_date, nationality.
+   * Without a mask, the fields present in the JSON body (REST) or populated in
+   * author (gRPC) change; "*" replaces every writable field. Output-only fields in
+   * the mask are ignored. Librarians and admins only.
+   *
+   * @generated from rpc library.author.v1.AuthorService.PatchAuthor
+   */
+  patchAuthor: {
+    methodKind: "unary";
+    input: typeof PatchAuthorRequestSchema;
     output: typeof AuthorSchema;
   },
   /**

@@ -6,15 +6,15 @@ import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegen
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_google_api_annotations } from "../../../google/api/annotations_pb.js";
 import { file_google_api_field_behavior } from "../../../google/api/field_behavior_pb.js";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_field_mask, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file library/book/v1/book.proto.
  */
 export const file_library_book_v1_book: GenFile = /*@__PURE__*/
-  fileDesc("ChpsaWJyYXJ5L2Jvb2svdjEvYm9vay5wcm90bxIPbGlicmFyeS5ib29rLnYxIroCCgRCb29rEgoKAmlkGAEgASgJEg0KBXRpdGxlGAIgASgJEgwKBGlzYm4YAyABKAkSEQoJYXV0aG9yX2lkGAQgASgJEhQKDGNhdGVnb3J5X2lkcxgFIAMoCRIRCglwdWJsaXNoZXIYBiABKAkSFgoOcHVibGlzaGVkX3llYXIYByABKAUSEAoIbGFuZ3VhZ2UYCCABKAkSEwoLZGVzY3JpcHRpb24YCSABKAkSFAoMdG90YWxfY29waWVzGAogASgFEhgKEGF2YWlsYWJsZV9jb3BpZXMYCyABKAUSLgoKY3JlYXRlZF9hdBgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBgNIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAixwEKBExvYW4SCgoCaWQYASABKAkSDwoHYm9va19pZBgCIAEoCRIPCgd1c2VyX2lkGAMgASgJEi8KC2JvcnJvd2VkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIqCgZkdWVfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjQKC3JldHVybmVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEID4EEBItABChFDcmVhdGVCb29rUmVxdWVzdBISCgV0aXRsZRgBIAEoCUID4EECEhEKBGlzYm4YAiABKAlCA+BBAhIWCglhdXRob3JfaWQYAyABKAlCA+BBAhIUCgxjYXRlZ29yeV9pZHMYBCADKAkSEQoJcHVibGlzaGVyGAUgASgJEhYKDnB1Ymxpc2hlZF95ZWFyGAYgASgFEhAKCGxhbmd1YWdlGAcgASgJEhMKC2Rlc2NyaXB0aW9uGAggASgJEhQKDHRvdGFsX2NvcGllcxgJIAEoBSIhCg5HZXRCb29rUmVxdWVzdBIPCgJpZBgBIAEoCUID4EECIuEBChFVcGRhdGVCb29rUmVxdWVzdBIPCgJpZBgBIAEoCUID4EECEhIKBXRpdGxlGAIgASgJQgPgQQISEQoEaXNibhgDIAEoCUID4EECEhYKCWF1dGhvcl9pZBgEIAEoCUID4EECEhQKDGNhdGVnb3J5X2lkcxgFIAMoCRIRCglwdWJsaXNoZXIYBiABKAkSFgoOcHVibGlzaGVkX3llYXIYByABKAUSEAoIbGFuZ3VhZ2UYCCABKAkSEwoLZGVzY3JpcHRpb24YCSABKAkSFAoMdG90YWxfY29waWVzGAogASgFIiQKEURlbGV0ZUJvb2tSZXF1ZXN0Eg8KAmlkGAEgASgJQgPgQQIiFAoSRGVsZXRlQm9va1Jlc3BvbnNlIqQBChBMaXN0Qm9va3NSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEgkKAXEYAyABKAkSEQoJYXV0aG9yX2lkGAQgASgJEhMKC2NhdGVnb3J5X2lkGAUgASgJEhYKCWF2YWlsYWJsZRgGIAEoCEgAiAEBEhAKCG9yZGVyX2J5GAcgASgJQgwKCl9hdmFpbGFibGUiZgoRTGlzdEJvb2tzUmVzcG9uc2USJAoFYm9va3MYASADKAsyFS5saWJyYXJ5LmJvb2sudjEuQm9vaxIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoBSI1ChFCb3Jyb3dCb29rUmVxdWVzdBIPCgJpZBgBIAEoCUID4EECEg8KB3VzZXJfaWQYAiABKAkiUwoSQm9ycm93Qm9va1Jlc3BvbnNlEiMKBGxvYW4YASABKAsyFS5saWJyYXJ5LmJvb2sudjEuTG9hbhIYChBhdmFpbGFibGVfY29waWVzGAIgASgFIjUKEVJldHVybkJvb2tSZXF1ZXN0Eg8KAmlkGAEgASgJQgPgQQISDwoHdXNlcl9pZBgCIAEoCSJTChJSZXR1cm5Cb29rUmVzcG9uc2USIwoEbG9hbhgBIAEoCzIVLmxpYnJhcnkuYm9vay52MS5Mb2FuEhgKEGF2YWlsYWJsZV9jb3BpZXMYAiABKAUiPwodR2V0Qm9va1JlY29tbWVuZGF0aW9uc1JlcXVlc3QSDwoCaWQYASABKAlCA+BBAhINCgVsaW1pdBgCIAEoBSJGCh5HZXRCb29rUmVjb21tZW5kYXRpb25zUmVzcG9uc2USJAoFYm9va3MYASADKAsyFS5saWJyYXJ5LmJvb2sudjEuQm9vayJrChBMaXN0TG9hbnNSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSDwoHYm9va19pZBgCIAEoCRIOCgZzdGF0dXMYAyABKAkSEQoJcGFnZV9zaXplGAQgASgFEhIKCnBhZ2VfdG9rZW4YBSABKAkiZgoRTGlzdExvYW5zUmVzcG9uc2USJAoFbG9hbnMYASADKAsyFS5saWJyYXJ5LmJvb2sudjEuTG9hbhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoBSIsChdDb3VudEF1dGhvckJvb2tzUmVxdWVzdBIRCglhdXRob3JfaWQYASABKAkiKQoYQ291bnRBdXRob3JCb29rc1Jlc3BvbnNlEg0KBWNvdW50GAEgASgFMosJCgtCb29rU2VydmljZRJhCgpDcmVhdGVCb29rEiIubGlicmFyeS5ib29rLnYxLkNyZWF0ZUJvb2tSZXF1ZXN0GhUubGlicmFyeS5ib29rLnYxLkJvb2siGILT5JMCEjoBKiINL2FwaS92MS9ib29rcxJdCgdHZXRCb29rEh8ubGlicmFyeS5ib29rLnYxLkdldEJvb2tSZXF1ZXN0GhUubGlicmFyeS5ib29rLnYxLkJvb2siGoLT5JMCFBISL2FwaS92MS9ib29rcy97aWR9EmYKClVwZGF0ZUJvb2sSIi5saWJyYXJ5LmJvb2sudjEuVXBkYXRlQm9va1JlcXVlc3QaFS5saWJyYXJ5LmJvb2sudjEuQm9vayIdgtPkkwIXOgEqGhIvYXBpL3YxL2Jvb2tzL3tpZH0ScQoKRGVsZXRlQm9vaxIiLmxpYnJhcnkuYm9vay52MS5EZWxldGVCb29rUmVxdWVzdBojLmxpYnJhcnkuYm9vay52MS5EZWxldGVCb29rUmVzcG9uc2UiGoLT5JMCFCoSL2FwaS92MS9ib29rcy97aWR9EmkKCUxpc3RCb29rcxIhLmxpYnJhcnkuYm9vay52MS5MaXN0Qm9va3NSZXF1ZXN0GiIubGlicmFyeS5ib29rLnYxLkxpc3RCb29rc1Jlc3BvbnNlIhWC0+STAg8SDS9hcGkvdjEvYm9va3MSewoKQm9ycm93Qm9vaxIiLmxpYnJhcnkuYm9vay52MS5Cb3Jyb3dCb29rUmVxdWVzdBojLmxpYnJhcnkuYm9vay52MS5Cb3Jyb3dCb29rUmVzcG9uc2UiJILT5JMCHjoBKiIZL2FwaS92MS9ib29rcy97aWR9L2JvcnJvdxJ7CgpSZXR1cm5Cb29rEiIubGlicmFyeS5ib29rLnYxLlJldHVybkJvb2tSZXF1ZXN0GiMubGlicmFyeS5ib29rLnYxLlJldHVybkJvb2tSZXNwb25zZSIkgtPkkwIeOgEqIhkvYXBpL3YxL2Jvb2tzL3tpZH0vcmV0dXJuEqUBChZHZXRCb29rUmVjb21tZW5kYXRpb25zEi4ubGlicmFyeS5ib29rLnYxLkdldEJvb2tSZWNvbW1lbmRhdGlvbnNSZXF1ZXN0Gi8ubGlicmFyeS5ib29rLnYxLkdldEJvb2tSZWNvbW1lbmRhdGlvbnNSZXNwb25zZSIqgtPkkwIkEiIvYXBpL3YxL2Jvb2tzL3tpZH0vcmVjb21tZW5kYXRpb25zEmkKCUxpc3RMb2FucxIhLmxpYnJhcnkuYm9vay52MS5MaXN0TG9hbnNSZXF1ZXN0GiIubGlicmFyeS5ib29rLnYxLkxpc3RMb2Fuc1Jlc3BvbnNlIhWC0+STAg8SDS9hcGkvdjEvbG9hbnMSZwoQQ291bnRBdXRob3JCb29rcxIoLmxpYnJhcnkuYm9vay52MS5Db3VudEF1dGhvckJvb2tzUmVxdWVzdBopLmxpYnJhcnkuYm9vay52MS5Db3VudEF1dGhvckJvb2tzUmVzcG9uc2ViBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_timestamp]);
+  fileDesc("ChpsaWJyYXJ5L2Jvb2svdjEvYm9vay5wcm90bxIPbGlicmFyeS5ib29rLnYxIroCCgRCb29rEgoKAmlkGAEgASgJEg0KBXRpdGxlGAIgASgJEgwKBGlzYm4YAyABKAkSEQoJYXV0aG9yX2lkGAQgASgJEhQKDGNhdGVnb3J5X2lkcxgFIAMoCRIRCglwdWJsaXNoZXIYBiABKAkSFgoOcHVibGlzaGVkX3llYXIYByABKAUSEAoIbGFuZ3VhZ2UYCCABKAkSEwoLZGVzY3JpcHRpb24YCSABKAkSFAoMdG90YWxfY29waWVzGAogASgFEhgKEGF2YWlsYWJsZV9jb3BpZXMYCyABKAUSLgoKY3JlYXRlZF9hdBgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBgNIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAixwEKBExvYW4SCgoCaWQYASABKAkSDwoHYm9va19pZBgCIAEoCRIPCgd1c2VyX2lkGAMgASgJEi8KC2JvcnJvd2VkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIqCgZkdWVfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjQKC3JldHVybmVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEID4EEBItABChFDcmVhdGVCb29rUmVxdWVzdBISCgV0aXRsZRgBIAEoCUID4EECEhEKBGlzYm4YAiABKAlCA+BBAhIWCglhdXRob3JfaWQYAyABKAlCA+BBAhIUCgxjYXRlZ29yeV9pZHMYBCADKAkSEQoJcHVibGlzaGVyGAUgASgJEhYKDnB1Ymxpc2hlZF95ZWFyGAYgASgFEhAKCGxhbmd1YWdlGAcgASgJEhMKC2Rlc2NyaXB0aW9uGAggASgJEhQKDHRvdGFsX2NvcGllcxgJIAEoBSIhCg5HZXRCb29rUmVxdWVzdBIPCgJpZBgBIAEoCUID4EECIuEBChFVcGRhdGVCb29rUmVxdWVzdBIPCgJpZBgBIAEoCUID4EECEhIKBXRpdGxlGAIgASgJQgPgQQISEQoEaXNibhgDIAEoCUID4EECEhYKCWF1dGhvcl9pZBgEIAEoCUID4EECEhQKDGNhdGVnb3J5X2lkcxgFIAMoCRIRCglwdWJsaXNoZXIYBiABKAkSFgoOcHVibGlzaGVkX3llYXIYByABKAUSEAoIbGFuZ3VhZ2UYCCABKAkSEwoLZGVzY3JpcHRpb24YCSABKAkSFAoMdG90YWxfY29waWVzGAogASgFInkKEFBhdGNoQm9va1JlcXVlc3QSDwoCaWQYASABKAlCA+BBAhIjCgRib29rGAIgASgLMhUubGlicmFyeS5ib29rLnYxLkJvb2sSLwoLdXBkYXRlX21hc2sYAyABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIiQKEURlbGV0ZUJvb2tSZXF1ZXN0Eg8KAmlkGAEgASgJQgPgQQIiFAoSRGVsZXRlQm9va1Jlc3BvbnNlIqQBChBMaXN0Qm9va3NSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEgkKAXEYAyABKAkSEQoJYXV0aG9yX2lkGAQgASgJEhMKC2NhdGVnb3J5X2lkGAUgASgJEhYKCWF2YWlsYWJsZRgGIAEoCEgAiAEBEhAKCG9yZGVyX2J5GAcgASgJQgwKCl9hdmFpbGFibGUiZgoRTGlzdEJvb2tzUmVzcG9uc2USJAoFYm9va3MYASADKAsyFS5saWJyYXJ5LmJvb2sudjEuQm9vaxIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoBSI1ChFCb3Jyb3dCb29rUmVxdWVzdBIPCgJpZBgBIAEoCUID4EECEg8KB3VzZXJfaWQYAiABKAkiUwoSQm9ycm93Qm9va1Jlc3BvbnNlEiMKBGxvYW4YASABKAsyFS5saWJyYXJ5LmJvb2sudjEuTG9hbhIYChBhdmFpbGFibGVfY29waWVzGAIgASgFIjUKEVJldHVybkJvb2tSZXF1ZXN0Eg8KAmlkGAEgASgJQgPgQQISDwoHdXNlcl9pZBgCIAEoCSJTChJSZXR1cm5Cb29rUmVzcG9uc2USIwoEbG9hbhgBIAEoCzIVLmxpYnJhcnkuYm9vay52MS5Mb2FuEhgKEGF2YWlsYWJsZV9jb3BpZXMYAiABKAUiPwodR2V0Qm9va1JlY29tbWVuZGF0aW9uc1JlcXVlc3QSDwoCaWQYASABKAlCA+BBAhINCgVsaW1pdBgCIAEoBSJGCh5HZXRCb29rUmVjb21tZW5kYXRpb25zUmVzcG9uc2USJAoFYm9va3MYASADKAsyFS5saWJyYXJ5LmJvb2sudjEuQm9vayJrChBMaXN0TG9hbnNSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSDwoHYm9va19pZBgCIAEoCRIOCgZzdGF0dXMYAyABKAkSEQoJcGFnZV9zaXplGAQgASgFEhIKCnBhZ2VfdG9rZW4YBSABKAkiZgoRTGlzdExvYW5zUmVzcG9uc2USJAoFbG9hbnMYASADKAsyFS5saWJyYXJ5LmJvb2sudjEuTG9hbhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoBSIsChdDb3VudEF1dGhvckJvb2tzUmVxdWVzdBIRCglhdXRob3JfaWQYASABKAkiKQoYQ291bnRBdXRob3JCb29rc1Jlc3BvbnNlEg0KBWNvdW50GAEgASgFMvQJCgtCb29rU2VydmljZRJhCgpDcmVhdGVCb29rEiIubGlicmFyeS5ib29rLnYxLkNyZWF0ZUJvb2tSZXF1ZXN0GhUubGlicmFyeS5ib29rLnYxLkJvb2siGILT5JMCEjoBKiINL2FwaS92MS9ib29rcxJdCgdHZXRCb29rEh8ubGlicmFyeS5ib29rLnYxLkdldEJvb2tSZXF1ZXN0GhUubGlicmFyeS5ib29rLnYxLkJvb2siGoLT5JMCFBISL2FwaS92MS9ib29rcy97aWR9EmYKClVwZGF0ZUJvb2sSIi5saWJyYXJ5LmJvb2sudjEuVXBkYXRlQm9va1JlcXVlc3QaFS5saWJyYXJ5LmJvb2sudjEuQm9vayIdgtPkkwIXOgEqGhIvYXBpL3YxL2Jvb2tzL3tpZH0SZwoJUGF0Y2hCb29rEiEubGlicmFyeS5ib29rLnYxLlBhdGNoQm9va1JlcXVlc3QaFS5saWJyYXJ5LmJvb2sudjEuQm9vayIggtPkkwIaOgRib29rMhIvYXBpL3YxL2Jvb2tzL3tpZH0ScQoKRGVsZXRlQm9vaxIiLmxpYnJhcnkuYm9vay52MS5EZWxldGVCb29rUmVxdWVzdBojLmxpYnJhcnkuYm9vay52MS5EZWxldGVCb29rUmVzcG9uc2UiGoLT5JMCFCoSL2FwaS92MS9ib29rcy97aWR9EmkKCUxpc3RCb29rcxIhLmxpYnJhcnkuYm9vay52MS5MaXN0Qm9va3NSZXF1ZXN0GiIubGlicmFyeS5ib29rLnYxLkxpc3RCb29rc1Jlc3BvbnNlIhWC0+STAg8SDS9hcGkvdjEvYm9va3MSewoKQm9ycm93Qm9vaxIiLmxpYnJhcnkuYm9vay52MS5Cb3Jyb3dCb29rUmVxdWVzdBojLmxpYnJhcnkuYm9vay52MS5Cb3Jyb3dCb29rUmVzcG9uc2UiJILT5JMCHjoBKiIZL2FwaS92MS9ib29rcy97aWR9L2JvcnJvdxJ7CgpSZXR1cm5Cb29rEiIubGlicmFyeS5ib29rLnYxLlJldHVybkJvb2tSZXF1ZXN0GiMubGlicmFyeS5ib29rLnYxLlJldHVybkJvb2tSZXNwb25zZSIkgtPkkwIeOgEqIhkvYXBpL3YxL2Jvb2tzL3tpZH0vcmV0dXJuEqUBChZHZXRCb29rUmVjb21tZW5kYXRpb25zEi4ubGlicmFyeS5ib29rLnYxLkdldEJvb2tSZWNvbW1lbmRhdGlvbnNSZXF1ZXN0Gi8ubGlicmFyeS5ib29rLnYxLkdldEJvb2tSZWNvbW1lbmRhdGlvbnNSZXNwb25zZSIqgtPkkwIkEiIvYXBpL3YxL2Jvb2tzL3tpZH0vcmVjb21tZW5kYXRpb25zEmkKCUxpc3RMb2FucxIhLmxpYnJhcnkuYm9vay52MS5MaXN0TG9hbnNSZXF1ZXN0GiIubGlicmFyeS5ib29rLnYxLkxpc3RMb2Fuc1Jlc3BvbnNlIhWC0+STAg8SDS9hcGkvdjEvbG9hbnMSZwoQQ291bnRBdXRob3JCb29rcxIoLmxpYnJhcnkuYm9vay52MS5Db3VudEF1dGhvckJvb2tzUmVxdWVzdBopLmxpYnJhcnkuYm9vay52MS5Db3VudEF1dGhvckJvb2tzUmVzcG9uc2ViBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_field_mask, file_google_protobuf_timestamp]);
 
 /**
  * A title in the catalogue, with its copies.
@@ -364,6 +364,44 @@ export const UpdateBookRequestSchema: GenMessage<UpdateBookRequest> = /*@__PURE_
   messageDesc(file_library_book_v1_book, 4);
 
 /**
+ * PatchBook input (AIP-134).
+ *
+ * Example: {"language": "en", "totalCopies": 4}
+ *
+ * @generated from message library.book.v1.PatchBookRequest
+ */
+export type PatchBookRequest = Message<"library.book.v1.PatchBookRequest"> & {
+  /**
+   * UUID of the book.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * The new values of the fields named in update_mask; other fields are ignored.
+   *
+   * @generated from field: library.book.v1.Book book = 2;
+   */
+  book?: Book | undefined;
+
+  /**
+   * The fields to change, e.g. "totalCopies,language" in
+   * REST (query parameter updateMask); "*" for every writable field.
+   *
+   * @generated from field: google.protobuf.FieldMask update_mask = 3;
+   */
+  updateMask?: FieldMask | undefined;
+};
+
+/**
+ * Describes the message library.book.v1.PatchBookRequest.
+ * Use `create(PatchBookRequestSchema)` to create a new message.
+ */
+export const PatchBookRequestSchema: GenMessage<PatchBookRequest> = /*@__PURE__*/
+  messageDesc(file_library_book_v1_book, 5);
+
+/**
  * DeleteBook input.
  *
  * @generated from message library.book.v1.DeleteBookRequest
@@ -382,7 +420,7 @@ export type DeleteBookRequest = Message<"library.book.v1.DeleteBookRequest"> & {
  * Use `create(DeleteBookRequestSchema)` to create a new message.
  */
 export const DeleteBookRequestSchema: GenMessage<DeleteBookRequest> = /*@__PURE__*/
-  messageDesc(file_library_book_v1_book, 5);
+  messageDesc(file_library_book_v1_book, 6);
 
 /**
  * DeleteBook output (empty).
@@ -397,7 +435,7 @@ export type DeleteBookResponse = Message<"library.book.v1.DeleteBookResponse"> &
  * Use `create(DeleteBookResponseSchema)` to create a new message.
  */
 export const DeleteBookResponseSchema: GenMessage<DeleteBookResponse> = /*@__PURE__*/
-  messageDesc(file_library_book_v1_book, 6);
+  messageDesc(file_library_book_v1_book, 7);
 
 /**
  * ListBooks input.
@@ -460,7 +498,7 @@ export type ListBooksRequest = Message<"library.book.v1.ListBooksRequest"> & {
  * Use `create(ListBooksRequestSchema)` to create a new message.
  */
 export const ListBooksRequestSchema: GenMessage<ListBooksRequest> = /*@__PURE__*/
-  messageDesc(file_library_book_v1_book, 7);
+  messageDesc(file_library_book_v1_book, 8);
 
 /**
  * ListBooks output.
@@ -495,7 +533,7 @@ export type ListBooksResponse = Message<"library.book.v1.ListBooksResponse"> & {
  * Use `create(ListBooksResponseSchema)` to create a new message.
  */
 export const ListBooksResponseSchema: GenMessage<ListBooksResponse> = /*@__PURE__*/
-  messageDesc(file_library_book_v1_book, 8);
+  messageDesc(file_library_book_v1_book, 9);
 
 /**
  * BorrowBook input.
@@ -525,7 +563,7 @@ export type BorrowBookRequest = Message<"library.book.v1.BorrowBookRequest"> & {
  * Use `create(BorrowBookRequestSchema)` to create a new message.
  */
 export const BorrowBookRequestSchema: GenMessage<BorrowBookRequest> = /*@__PURE__*/
-  messageDesc(file_library_book_v1_book, 9);
+  messageDesc(file_library_book_v1_book, 10);
 
 /**
  * BorrowBook output.
@@ -553,7 +591,7 @@ export type BorrowBookResponse = Message<"library.book.v1.BorrowBookResponse"> &
  * Use `create(BorrowBookResponseSchema)` to create a new message.
  */
 export const BorrowBookResponseSchema: GenMessage<BorrowBookResponse> = /*@__PURE__*/
-  messageDesc(file_library_book_v1_book, 10);
+  messageDesc(file_library_book_v1_book, 11);
 
 /**
  * ReturnBook input.
@@ -583,7 +621,7 @@ export type ReturnBookRequest = Message<"library.book.v1.ReturnBookRequest"> & {
  * Use `create(ReturnBookRequestSchema)` to create a new message.
  */
 export const ReturnBookRequestSchema: GenMessage<ReturnBookRequest> = /*@__PURE__*/
-  messageDesc(file_library_book_v1_book, 11);
+  messageDesc(file_library_book_v1_book, 12);
 
 /**
  * ReturnBook output.
@@ -611,7 +649,7 @@ export type ReturnBookResponse = Message<"library.book.v1.ReturnBookResponse"> &
  * Use `create(ReturnBookResponseSchema)` to create a new message.
  */
 export const ReturnBookResponseSchema: GenMessage<ReturnBookResponse> = /*@__PURE__*/
-  messageDesc(file_library_book_v1_book, 12);
+  messageDesc(file_library_book_v1_book, 13);
 
 /**
  * GetBookRecommendations input.
@@ -639,7 +677,7 @@ export type GetBookRecommendationsRequest = Message<"library.book.v1.GetBookReco
  * Use `create(GetBookRecommendationsRequestSchema)` to create a new message.
  */
 export const GetBookRecommendationsRequestSchema: GenMessage<GetBookRecommendationsRequest> = /*@__PURE__*/
-  messageDesc(file_library_book_v1_book, 13);
+  messageDesc(file_library_book_v1_book, 14);
 
 /**
  * GetBookRecommendations output.
@@ -660,7 +698,7 @@ export type GetBookRecommendationsResponse = Message<"library.book.v1.GetBookRec
  * Use `create(GetBookRecommendationsResponseSchema)` to create a new message.
  */
 export const GetBookRecommendationsResponseSchema: GenMessage<GetBookRecommendationsResponse> = /*@__PURE__*/
-  messageDesc(file_library_book_v1_book, 14);
+  messageDesc(file_library_book_v1_book, 15);
 
 /**
  * ListLoans input.
@@ -709,7 +747,7 @@ export type ListLoansRequest = Message<"library.book.v1.ListLoansRequest"> & {
  * Use `create(ListLoansRequestSchema)` to create a new message.
  */
 export const ListLoansRequestSchema: GenMessage<ListLoansRequest> = /*@__PURE__*/
-  messageDesc(file_library_book_v1_book, 15);
+  messageDesc(file_library_book_v1_book, 16);
 
 /**
  * ListLoans output.
@@ -744,7 +782,7 @@ export type ListLoansResponse = Message<"library.book.v1.ListLoansResponse"> & {
  * Use `create(ListLoansResponseSchema)` to create a new message.
  */
 export const ListLoansResponseSchema: GenMessage<ListLoansResponse> = /*@__PURE__*/
-  messageDesc(file_library_book_v1_book, 16);
+  messageDesc(file_library_book_v1_book, 17);
 
 /**
  * CountAuthorBooks input.
@@ -765,7 +803,7 @@ export type CountAuthorBooksRequest = Message<"library.book.v1.CountAuthorBooksR
  * Use `create(CountAuthorBooksRequestSchema)` to create a new message.
  */
 export const CountAuthorBooksRequestSchema: GenMessage<CountAuthorBooksRequest> = /*@__PURE__*/
-  messageDesc(file_library_book_v1_book, 17);
+  messageDesc(file_library_book_v1_book, 18);
 
 /**
  * CountAuthorBooks output.
@@ -786,7 +824,7 @@ export type CountAuthorBooksResponse = Message<"library.book.v1.CountAuthorBooks
  * Use `create(CountAuthorBooksResponseSchema)` to create a new message.
  */
 export const CountAuthorBooksResponseSchema: GenMessage<CountAuthorBooksResponse> = /*@__PURE__*/
-  messageDesc(file_library_book_v1_book, 18);
+  messageDesc(file_library_book_v1_book, 19);
 
 /**
  * The catalogue of books, their copies and loans, and recommendations.
@@ -824,6 +862,19 @@ export const BookService: GenService<{
   updateBook: {
     methodKind: "unary";
     input: typeof UpdateBookRequestSchema;
+    output: typeof BookSchema;
+  },
+  /**
+   * Changes only the fields named in update_mask (AIP-134): title, isbn, author_id, category_ids, publisher, published_year, language, description, total_copies (never below the copies on loan).
+   * Without a mask, the fields present in the JSON body (REST) or populated in
+   * book (gRPC) change; "*" replaces every writable field. Output-only fields in
+   * the mask are ignored. Librarians and admins only.
+   *
+   * @generated from rpc library.book.v1.BookService.PatchBook
+   */
+  patchBook: {
+    methodKind: "unary";
+    input: typeof PatchBookRequestSchema;
     output: typeof BookSchema;
   },
   /**

@@ -6,15 +6,15 @@ import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegen
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_google_api_annotations } from "../../../google/api/annotations_pb.js";
 import { file_google_api_field_behavior } from "../../../google/api/field_behavior_pb.js";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_field_mask, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file library/category/v1/category.proto.
  */
 export const file_library_category_v1_category: GenFile = /*@__PURE__*/
-  fileDesc("CiJsaWJyYXJ5L2NhdGVnb3J5L3YxL2NhdGVnb3J5LnByb3RvEhNsaWJyYXJ5LmNhdGVnb3J5LnYxIqwBCghDYXRlZ29yeRIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEhEKCXBhcmVudF9pZBgEIAEoCRIuCgpjcmVhdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJSChVDcmVhdGVDYXRlZ29yeVJlcXVlc3QSEQoEbmFtZRgBIAEoCUID4EECEhMKC2Rlc2NyaXB0aW9uGAIgASgJEhEKCXBhcmVudF9pZBgDIAEoCSIlChJHZXRDYXRlZ29yeVJlcXVlc3QSDwoCaWQYASABKAlCA+BBAiJjChVVcGRhdGVDYXRlZ29yeVJlcXVlc3QSDwoCaWQYASABKAlCA+BBAhIRCgRuYW1lGAIgASgJQgPgQQISEwoLZGVzY3JpcHRpb24YAyABKAkSEQoJcGFyZW50X2lkGAQgASgJIigKFURlbGV0ZUNhdGVnb3J5UmVxdWVzdBIPCgJpZBgBIAEoCUID4EECIhgKFkRlbGV0ZUNhdGVnb3J5UmVzcG9uc2UiXAoVTGlzdENhdGVnb3JpZXNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEgkKAXEYAyABKAkSEQoJcGFyZW50X2lkGAQgASgJIngKFkxpc3RDYXRlZ29yaWVzUmVzcG9uc2USMQoKY2F0ZWdvcmllcxgBIAMoCzIdLmxpYnJhcnkuY2F0ZWdvcnkudjEuQ2F0ZWdvcnkSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEhIKCnRvdGFsX3NpemUYAyABKAUiSQobVXBkYXRlSXRlbUNhdGVnb3JpZXNSZXF1ZXN0EhQKB2l0ZW1faWQYASABKAlCA+BBAhIUCgxjYXRlZ29yeV9pZHMYAiADKAkifwocVXBkYXRlSXRlbUNhdGVnb3JpZXNSZXNwb25zZRIPCgdpdGVtX2lkGAEgASgJEhQKDGNhdGVnb3J5X2lkcxgCIAMoCRIaChJhZGRlZF9jYXRlZ29yeV9pZHMYAyADKAkSHAoUcmVtb3ZlZF9jYXRlZ29yeV9pZHMYBCADKAkiTAoeQnVsa0FkZEl0ZW1Ub0NhdGVnb3JpZXNSZXF1ZXN0EhQKB2l0ZW1faWQYASABKAlCA+BBAhIUCgxjYXRlZ29yeV9pZHMYAiADKAkiTgofQnVsa0FkZEl0ZW1Ub0NhdGVnb3JpZXNSZXNwb25zZRIPCgdpdGVtX2lkGAEgASgJEhoKEmFkZGVkX2NhdGVnb3J5X2lkcxgCIAMoCSIwChhHZXRJdGVtQ2F0ZWdvcmllc1JlcXVlc3QSFAoHaXRlbV9pZBgBIAEoCUID4EECIk4KGUdldEl0ZW1DYXRlZ29yaWVzUmVzcG9uc2USMQoKY2F0ZWdvcmllcxgBIAMoCzIdLmxpYnJhcnkuY2F0ZWdvcnkudjEuQ2F0ZWdvcnkiVwoYTGlzdENhdGVnb3J5SXRlbXNSZXF1ZXN0EhQKDGNhdGVnb3J5X2lkcxgBIAMoCRIRCglwYWdlX3NpemUYAiABKAUSEgoKcGFnZV90b2tlbhgDIAEoCSJGChlMaXN0Q2F0ZWdvcnlJdGVtc1Jlc3BvbnNlEhAKCGl0ZW1faWRzGAEgAygJEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSIxCh1CYXRjaEdldEl0ZW1DYXRlZ29yaWVzUmVxdWVzdBIQCghpdGVtX2lkcxgBIAMoCSI3Cg5JdGVtQ2F0ZWdvcmllcxIPCgdpdGVtX2lkGAEgASgJEhQKDGNhdGVnb3J5X2lkcxgCIAMoCSJUCh5CYXRjaEdldEl0ZW1DYXRlZ29yaWVzUmVzcG9uc2USMgoFaXRlbXMYASADKAsyIy5saWJyYXJ5LmNhdGVnb3J5LnYxLkl0ZW1DYXRlZ29yaWVzIj0KFExpc3RJdGVtTGlua3NSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJImQKFUxpc3RJdGVtTGlua3NSZXNwb25zZRIyCgVpdGVtcxgBIAMoCzIjLmxpYnJhcnkuY2F0ZWdvcnkudjEuSXRlbUNhdGVnb3JpZXMSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIikKFlJlbW92ZUl0ZW1MaW5rc1JlcXVlc3QSDwoHaXRlbV9pZBgBIAEoCSI3ChdSZW1vdmVJdGVtTGlua3NSZXNwb25zZRIcChRyZW1vdmVkX2NhdGVnb3J5X2lkcxgBIAMoCSJUChNTZXRJdGVtTGlua3NSZXF1ZXN0Eg8KB2l0ZW1faWQYASABKAkSFAoMY2F0ZWdvcnlfaWRzGAIgAygJEhYKDmlnbm9yZV9taXNzaW5nGAMgASgIIkoKFFNldEl0ZW1MaW5rc1Jlc3BvbnNlEhQKDGNhdGVnb3J5X2lkcxgBIAMoCRIcChRtaXNzaW5nX2NhdGVnb3J5X2lkcxgCIAMoCSI5ChdMaXN0UmVsYXRlZEl0ZW1zUmVxdWVzdBIPCgdpdGVtX2lkGAEgASgJEg0KBWxpbWl0GAIgASgFIjkKC1JlbGF0ZWRJdGVtEg8KB2l0ZW1faWQYASABKAkSGQoRc2hhcmVkX2NhdGVnb3JpZXMYAiABKAUiSwoYTGlzdFJlbGF0ZWRJdGVtc1Jlc3BvbnNlEi8KBWl0ZW1zGAEgAygLMiAubGlicmFyeS5jYXRlZ29yeS52MS5SZWxhdGVkSXRlbSIXChVXYXRjaEl0ZW1MaW5rc1JlcXVlc3QiRgoWV2F0Y2hJdGVtTGlua3NSZXNwb25zZRINCgVyZWFkeRgBIAEoCBIQCghpdGVtX2lkcxgCIAMoCRILCgNhbGwYAyABKAgyrg8KD0NhdGVnb3J5U2VydmljZRJ6Cg5DcmVhdGVDYXRlZ29yeRIqLmxpYnJhcnkuY2F0ZWdvcnkudjEuQ3JlYXRlQ2F0ZWdvcnlSZXF1ZXN0Gh0ubGlicmFyeS5jYXRlZ29yeS52MS5DYXRlZ29yeSIdgtPkkwIXOgEqIhIvYXBpL3YxL2NhdGVnb3JpZXMSdgoLR2V0Q2F0ZWdvcnkSJy5saWJyYXJ5LmNhdGVnb3J5LnYxLkdldENhdGVnb3J5UmVxdWVzdBodLmxpYnJhcnkuY2F0ZWdvcnkudjEuQ2F0ZWdvcnkiH4LT5JMCGRIXL2FwaS92MS9jYXRlZ29yaWVzL3tpZH0SfwoOVXBkYXRlQ2F0ZWdvcnkSKi5saWJyYXJ5LmNhdGVnb3J5LnYxLlVwZGF0ZUNhdGVnb3J5UmVxdWVzdBodLmxpYnJhcnkuY2F0ZWdvcnkudjEuQ2F0ZWdvcnkiIoLT5JMCHDoBKhoXL2FwaS92MS9jYXRlZ29yaWVzL3tpZH0SigEKDkRlbGV0ZUNhdGVnb3J5EioubGlicmFyeS5jYXRlZ29yeS52MS5EZWxldGVDYXRlZ29yeVJlcXVlc3QaKy5saWJyYXJ5LmNhdGVnb3J5LnYxLkRlbGV0ZUNhdGVnb3J5UmVzcG9uc2UiH4LT5JMCGSoXL2FwaS92MS9jYXRlZ29yaWVzL3tpZH0ShQEKDkxpc3RDYXRlZ29yaWVzEioubGlicmFyeS5jYXRlZ29yeS52MS5MaXN0Q2F0ZWdvcmllc1JlcXVlc3QaKy5saWJyYXJ5LmNhdGVnb3J5LnYxLkxpc3RDYXRlZ29yaWVzUmVzcG9uc2UiGoLT5JMCFBISL2FwaS92MS9jYXRlZ29yaWVzEqoBChRVcGRhdGVJdGVtQ2F0ZWdvcmllcxIwLmxpYnJhcnkuY2F0ZWdvcnkudjEuVXBkYXRlSXRlbUNhdGVnb3JpZXNSZXF1ZXN0GjEubGlicmFyeS5jYXRlZ29yeS52MS5VcGRhdGVJdGVtQ2F0ZWdvcmllc1Jlc3BvbnNlIi2C0+STAic6ASoaIi9hcGkvdjEvaXRlbXMve2l0ZW1faWR9L2NhdGVnb3JpZXMSsQEKF0J1bGtBZGRJdGVtVG9DYXRlZ29yaWVzEjMubGlicmFyeS5jYXRlZ29yeS52MS5CdWxrQWRkSXRlbVRvQ2F0ZWdvcmllc1JlcXVlc3QaNC5saWJyYXJ5LmNhdGVnb3J5LnYxLkJ1bGtBZGRJdGVtVG9DYXRlZ29yaWVzUmVzcG9uc2UiK4LT5JMCJToBKiIgL2FwaS92MS9jYXRlZ29yaWVzL2J1bGstYWRkLWl0ZW0SngEKEUdldEl0ZW1DYXRlZ29yaWVzEi0ubGlicmFyeS5jYXRlZ29yeS52MS5HZXRJdGVtQ2F0ZWdvcmllc1JlcXVlc3QaLi5saWJyYXJ5LmNhdGVnb3J5LnYxLkdldEl0ZW1DYXRlZ29yaWVzUmVzcG9uc2UiKoLT5JMCJBIiL2FwaS92MS9pdGVtcy97aXRlbV9pZH0vY2F0ZWdvcmllcxJyChFMaXN0Q2F0ZWdvcnlJdGVtcxItLmxpYnJhcnkuY2F0ZWdvcnkudjEuTGlzdENhdGVnb3J5SXRlbXNSZXF1ZXN0Gi4ubGlicmFyeS5jYXRlZ29yeS52MS5MaXN0Q2F0ZWdvcnlJdGVtc1Jlc3BvbnNlEoEBChZCYXRjaEdldEl0ZW1DYXRlZ29yaWVzEjIubGlicmFyeS5jYXRlZ29yeS52MS5CYXRjaEdldEl0ZW1DYXRlZ29yaWVzUmVxdWVzdBozLmxpYnJhcnkuY2F0ZWdvcnkudjEuQmF0Y2hHZXRJdGVtQ2F0ZWdvcmllc1Jlc3BvbnNlEmwKD1JlbW92ZUl0ZW1MaW5rcxIrLmxpYnJhcnkuY2F0ZWdvcnkudjEuUmVtb3ZlSXRlbUxpbmtzUmVxdWVzdBosLmxpYnJhcnkuY2F0ZWdvcnkudjEuUmVtb3ZlSXRlbUxpbmtzUmVzcG9uc2USYwoMU2V0SXRlbUxpbmtzEigubGlicmFyeS5jYXRlZ29yeS52MS5TZXRJdGVtTGlua3NSZXF1ZXN0GikubGlicmFyeS5jYXRlZ29yeS52MS5TZXRJdGVtTGlua3NSZXNwb25zZRJvChBMaXN0UmVsYXRlZEl0ZW1zEiwubGlicmFyeS5jYXRlZ29yeS52MS5MaXN0UmVsYXRlZEl0ZW1zUmVxdWVzdBotLmxpYnJhcnkuY2F0ZWdvcnkudjEuTGlzdFJlbGF0ZWRJdGVtc1Jlc3BvbnNlEmYKDUxpc3RJdGVtTGlua3MSKS5saWJyYXJ5LmNhdGVnb3J5LnYxLkxpc3RJdGVtTGlua3NSZXF1ZXN0GioubGlicmFyeS5jYXRlZ29yeS52MS5MaXN0SXRlbUxpbmtzUmVzcG9uc2USawoOV2F0Y2hJdGVtTGlua3MSKi5saWJyYXJ5LmNhdGVnb3J5LnYxLldhdGNoSXRlbUxpbmtzUmVxdWVzdBorLmxpYnJhcnkuY2F0ZWdvcnkudjEuV2F0Y2hJdGVtTGlua3NSZXNwb25zZTABYgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_timestamp]);
+  fileDesc("CiJsaWJyYXJ5L2NhdGVnb3J5L3YxL2NhdGVnb3J5LnByb3RvEhNsaWJyYXJ5LmNhdGVnb3J5LnYxIqwBCghDYXRlZ29yeRIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEhEKCXBhcmVudF9pZBgEIAEoCRIuCgpjcmVhdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJSChVDcmVhdGVDYXRlZ29yeVJlcXVlc3QSEQoEbmFtZRgBIAEoCUID4EECEhMKC2Rlc2NyaXB0aW9uGAIgASgJEhEKCXBhcmVudF9pZBgDIAEoCSIlChJHZXRDYXRlZ29yeVJlcXVlc3QSDwoCaWQYASABKAlCA+BBAiJjChVVcGRhdGVDYXRlZ29yeVJlcXVlc3QSDwoCaWQYASABKAlCA+BBAhIRCgRuYW1lGAIgASgJQgPgQQISEwoLZGVzY3JpcHRpb24YAyABKAkSEQoJcGFyZW50X2lkGAQgASgJIokBChRQYXRjaENhdGVnb3J5UmVxdWVzdBIPCgJpZBgBIAEoCUID4EECEi8KCGNhdGVnb3J5GAIgASgLMh0ubGlicmFyeS5jYXRlZ29yeS52MS5DYXRlZ29yeRIvCgt1cGRhdGVfbWFzaxgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2siKAoVRGVsZXRlQ2F0ZWdvcnlSZXF1ZXN0Eg8KAmlkGAEgASgJQgPgQQIiGAoWRGVsZXRlQ2F0ZWdvcnlSZXNwb25zZSJcChVMaXN0Q2F0ZWdvcmllc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSCQoBcRgDIAEoCRIRCglwYXJlbnRfaWQYBCABKAkieAoWTGlzdENhdGVnb3JpZXNSZXNwb25zZRIxCgpjYXRlZ29yaWVzGAEgAygLMh0ubGlicmFyeS5jYXRlZ29yeS52MS5DYXRlZ29yeRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoBSJJChtVcGRhdGVJdGVtQ2F0ZWdvcmllc1JlcXVlc3QSFAoHaXRlbV9pZBgBIAEoCUID4EECEhQKDGNhdGVnb3J5X2lkcxgCIAMoCSJ/ChxVcGRhdGVJdGVtQ2F0ZWdvcmllc1Jlc3BvbnNlEg8KB2l0ZW1faWQYASABKAkSFAoMY2F0ZWdvcnlfaWRzGAIgAygJEhoKEmFkZGVkX2NhdGVnb3J5X2lkcxgDIAMoCRIcChRyZW1vdmVkX2NhdGVnb3J5X2lkcxgEIAMoCSJMCh5CdWxrQWRkSXRlbVRvQ2F0ZWdvcmllc1JlcXVlc3QSFAoHaXRlbV9pZBgBIAEoCUID4EECEhQKDGNhdGVnb3J5X2lkcxgCIAMoCSJOCh9CdWxrQWRkSXRlbVRvQ2F0ZWdvcmllc1Jlc3BvbnNlEg8KB2l0ZW1faWQYASABKAkSGgoSYWRkZWRfY2F0ZWdvcnlfaWRzGAIgAygJIjAKGEdldEl0ZW1DYXRlZ29yaWVzUmVxdWVzdBIUCgdpdGVtX2lkGAEgASgJQgPgQQIiTgoZR2V0SXRlbUNhdGVnb3JpZXNSZXNwb25zZRIxCgpjYXRlZ29yaWVzGAEgAygLMh0ubGlicmFyeS5jYXRlZ29yeS52MS5DYXRlZ29yeSJXChhMaXN0Q2F0ZWdvcnlJdGVtc1JlcXVlc3QSFAoMY2F0ZWdvcnlfaWRzGAEgAygJEhEKCXBhZ2Vfc2l6ZRgCIAEoBRISCgpwYWdlX3Rva2VuGAMgASgJIkYKGUxpc3RDYXRlZ29yeUl0ZW1zUmVzcG9uc2USEAoIaXRlbV9pZHMYASADKAkSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIjEKHUJhdGNoR2V0SXRlbUNhdGVnb3JpZXNSZXF1ZXN0EhAKCGl0ZW1faWRzGAEgAygJIjcKDkl0ZW1DYXRlZ29yaWVzEg8KB2l0ZW1faWQYASABKAkSFAoMY2F0ZWdvcnlfaWRzGAIgAygJIlQKHkJhdGNoR2V0SXRlbUNhdGVnb3JpZXNSZXNwb25zZRIyCgVpdGVtcxgBIAMoCzIjLmxpYnJhcnkuY2F0ZWdvcnkudjEuSXRlbUNhdGVnb3JpZXMiPQoUTGlzdEl0ZW1MaW5rc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkiZAoVTGlzdEl0ZW1MaW5rc1Jlc3BvbnNlEjIKBWl0ZW1zGAEgAygLMiMubGlicmFyeS5jYXRlZ29yeS52MS5JdGVtQ2F0ZWdvcmllcxIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiKQoWUmVtb3ZlSXRlbUxpbmtzUmVxdWVzdBIPCgdpdGVtX2lkGAEgASgJIjcKF1JlbW92ZUl0ZW1MaW5rc1Jlc3BvbnNlEhwKFHJlbW92ZWRfY2F0ZWdvcnlfaWRzGAEgAygJIlQKE1NldEl0ZW1MaW5rc1JlcXVlc3QSDwoHaXRlbV9pZBgBIAEoCRIUCgxjYXRlZ29yeV9pZHMYAiADKAkSFgoOaWdub3JlX21pc3NpbmcYAyABKAgiSgoUU2V0SXRlbUxpbmtzUmVzcG9uc2USFAoMY2F0ZWdvcnlfaWRzGAEgAygJEhwKFG1pc3NpbmdfY2F0ZWdvcnlfaWRzGAIgAygJIjkKF0xpc3RSZWxhdGVkSXRlbXNSZXF1ZXN0Eg8KB2l0ZW1faWQYASABKAkSDQoFbGltaXQYAiABKAUiOQoLUmVsYXRlZEl0ZW0SDwoHaXRlbV9pZBgBIAEoCRIZChFzaGFyZWRfY2F0ZWdvcmllcxgCIAEoBSJLChhMaXN0UmVsYXRlZEl0ZW1zUmVzcG9uc2USLwoFaXRlbXMYASADKAsyIC5saWJyYXJ5LmNhdGVnb3J5LnYxLlJlbGF0ZWRJdGVtIhcKFVdhdGNoSXRlbUxpbmtzUmVxdWVzdCJGChZXYXRjaEl0ZW1MaW5rc1Jlc3BvbnNlEg0KBXJlYWR5GAEgASgIEhAKCGl0ZW1faWRzGAIgAygJEgsKA2FsbBgDIAEoCDK1EAoPQ2F0ZWdvcnlTZXJ2aWNlEnoKDkNyZWF0ZUNhdGVnb3J5EioubGlicmFyeS5jYXRlZ29yeS52MS5DcmVhdGVDYXRlZ29yeVJlcXVlc3QaHS5saWJyYXJ5LmNhdGVnb3J5LnYxLkNhdGVnb3J5Ih2C0+STAhc6ASoiEi9hcGkvdjEvY2F0ZWdvcmllcxJ2CgtHZXRDYXRlZ29yeRInLmxpYnJhcnkuY2F0ZWdvcnkudjEuR2V0Q2F0ZWdvcnlSZXF1ZXN0Gh0ubGlicmFyeS5jYXRlZ29yeS52MS5DYXRlZ29yeSIfgtPkkwIZEhcvYXBpL3YxL2NhdGVnb3JpZXMve2lkfRJ/Cg5VcGRhdGVDYXRlZ29yeRIqLmxpYnJhcnkuY2F0ZWdvcnkudjEuVXBkYXRlQ2F0ZWdvcnlSZXF1ZXN0Gh0ubGlicmFyeS5jYXRlZ29yeS52MS5DYXRlZ29yeSIigtPkkwIcOgEqGhcvYXBpL3YxL2NhdGVnb3JpZXMve2lkfRKEAQoNUGF0Y2hDYXRlZ29yeRIpLmxpYnJhcnkuY2F0ZWdvcnkudjEuUGF0Y2hDYXRlZ29yeVJlcXVlc3QaHS5saWJyYXJ5LmNhdGVnb3J5LnYxLkNhdGVnb3J5IimC0+STAiM6CGNhdGVnb3J5MhcvYXBpL3YxL2NhdGVnb3JpZXMve2lkfRKKAQoORGVsZXRlQ2F0ZWdvcnkSKi5saWJyYXJ5LmNhdGVnb3J5LnYxLkRlbGV0ZUNhdGVnb3J5UmVxdWVzdBorLmxpYnJhcnkuY2F0ZWdvcnkudjEuRGVsZXRlQ2F0ZWdvcnlSZXNwb25zZSIfgtPkkwIZKhcvYXBpL3YxL2NhdGVnb3JpZXMve2lkfRKFAQoOTGlzdENhdGVnb3JpZXMSKi5saWJyYXJ5LmNhdGVnb3J5LnYxLkxpc3RDYXRlZ29yaWVzUmVxdWVzdBorLmxpYnJhcnkuY2F0ZWdvcnkudjEuTGlzdENhdGVnb3JpZXNSZXNwb25zZSIagtPkkwIUEhIvYXBpL3YxL2NhdGVnb3JpZXMSqgEKFFVwZGF0ZUl0ZW1DYXRlZ29yaWVzEjAubGlicmFyeS5jYXRlZ29yeS52MS5VcGRhdGVJdGVtQ2F0ZWdvcmllc1JlcXVlc3QaMS5saWJyYXJ5LmNhdGVnb3J5LnYxLlVwZGF0ZUl0ZW1DYXRlZ29yaWVzUmVzcG9uc2UiLYLT5JMCJzoBKhoiL2FwaS92MS9pdGVtcy97aXRlbV9pZH0vY2F0ZWdvcmllcxKxAQoXQnVsa0FkZEl0ZW1Ub0NhdGVnb3JpZXMSMy5saWJyYXJ5LmNhdGVnb3J5LnYxLkJ1bGtBZGRJdGVtVG9DYXRlZ29yaWVzUmVxdWVzdBo0LmxpYnJhcnkuY2F0ZWdvcnkudjEuQnVsa0FkZEl0ZW1Ub0NhdGVnb3JpZXNSZXNwb25zZSIrgtPkkwIlOgEqIiAvYXBpL3YxL2NhdGVnb3JpZXMvYnVsay1hZGQtaXRlbRKeAQoRR2V0SXRlbUNhdGVnb3JpZXMSLS5saWJyYXJ5LmNhdGVnb3J5LnYxLkdldEl0ZW1DYXRlZ29yaWVzUmVxdWVzdBouLmxpYnJhcnkuY2F0ZWdvcnkudjEuR2V0SXRlbUNhdGVnb3JpZXNSZXNwb25zZSIqgtPkkwIkEiIvYXBpL3YxL2l0ZW1zL3tpdGVtX2lkfS9jYXRlZ29yaWVzEnIKEUxpc3RDYXRlZ29yeUl0ZW1zEi0ubGlicmFyeS5jYXRlZ29yeS52MS5MaXN0Q2F0ZWdvcnlJdGVtc1JlcXVlc3QaLi5saWJyYXJ5LmNhdGVnb3J5LnYxLkxpc3RDYXRlZ29yeUl0ZW1zUmVzcG9uc2USgQEKFkJhdGNoR2V0SXRlbUNhdGVnb3JpZXMSMi5saWJyYXJ5LmNhdGVnb3J5LnYxLkJhdGNoR2V0SXRlbUNhdGVnb3JpZXNSZXF1ZXN0GjMubGlicmFyeS5jYXRlZ29yeS52MS5CYXRjaEdldEl0ZW1DYXRlZ29yaWVzUmVzcG9uc2USbAoPUmVtb3ZlSXRlbUxpbmtzEisubGlicmFyeS5jYXRlZ29yeS52MS5SZW1vdmVJdGVtTGlua3NSZXF1ZXN0GiwubGlicmFyeS5jYXRlZ29yeS52MS5SZW1vdmVJdGVtTGlua3NSZXNwb25zZRJjCgxTZXRJdGVtTGlua3MSKC5saWJyYXJ5LmNhdGVnb3J5LnYxLlNldEl0ZW1MaW5rc1JlcXVlc3QaKS5saWJyYXJ5LmNhdGVnb3J5LnYxLlNldEl0ZW1MaW5rc1Jlc3BvbnNlEm8KEExpc3RSZWxhdGVkSXRlbXMSLC5saWJyYXJ5LmNhdGVnb3J5LnYxLkxpc3RSZWxhdGVkSXRlbXNSZXF1ZXN0Gi0ubGlicmFyeS5jYXRlZ29yeS52MS5MaXN0UmVsYXRlZEl0ZW1zUmVzcG9uc2USZgoNTGlzdEl0ZW1MaW5rcxIpLmxpYnJhcnkuY2F0ZWdvcnkudjEuTGlzdEl0ZW1MaW5rc1JlcXVlc3QaKi5saWJyYXJ5LmNhdGVnb3J5LnYxLkxpc3RJdGVtTGlua3NSZXNwb25zZRJrCg5XYXRjaEl0ZW1MaW5rcxIqLmxpYnJhcnkuY2F0ZWdvcnkudjEuV2F0Y2hJdGVtTGlua3NSZXF1ZXN0GisubGlicmFyeS5jYXRlZ29yeS52MS5XYXRjaEl0ZW1MaW5rc1Jlc3BvbnNlMAFiBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_field_mask, file_google_protobuf_timestamp]);
 
 /**
  * A node of the category tree.
@@ -175,6 +175,44 @@ export const UpdateCategoryRequestSchema: GenMessage<UpdateCategoryRequest> = /*
   messageDesc(file_library_category_v1_category, 3);
 
 /**
+ * PatchCategory input (AIP-134).
+ *
+ * Example: {"description": "Novels and stories of speculative science."}
+ *
+ * @generated from message library.category.v1.PatchCategoryRequest
+ */
+export type PatchCategoryRequest = Message<"library.category.v1.PatchCategoryRequest"> & {
+  /**
+   * UUID of the category.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * The new values of the fields named in update_mask; other fields are ignored.
+   *
+   * @generated from field: library.category.v1.Category category = 2;
+   */
+  category?: Category | undefined;
+
+  /**
+   * The fields to change, e.g. "description" in
+   * REST (query parameter updateMask); "*" for every writable field.
+   *
+   * @generated from field: google.protobuf.FieldMask update_mask = 3;
+   */
+  updateMask?: FieldMask | undefined;
+};
+
+/**
+ * Describes the message library.category.v1.PatchCategoryRequest.
+ * Use `create(PatchCategoryRequestSchema)` to create a new message.
+ */
+export const PatchCategoryRequestSchema: GenMessage<PatchCategoryRequest> = /*@__PURE__*/
+  messageDesc(file_library_category_v1_category, 4);
+
+/**
  * DeleteCategory input.
  *
  * @generated from message library.category.v1.DeleteCategoryRequest
@@ -193,7 +231,7 @@ export type DeleteCategoryRequest = Message<"library.category.v1.DeleteCategoryR
  * Use `create(DeleteCategoryRequestSchema)` to create a new message.
  */
 export const DeleteCategoryRequestSchema: GenMessage<DeleteCategoryRequest> = /*@__PURE__*/
-  messageDesc(file_library_category_v1_category, 4);
+  messageDesc(file_library_category_v1_category, 5);
 
 /**
  * DeleteCategory output (empty).
@@ -208,7 +246,7 @@ export type DeleteCategoryResponse = Message<"library.category.v1.DeleteCategory
  * Use `create(DeleteCategoryResponseSchema)` to create a new message.
  */
 export const DeleteCategoryResponseSchema: GenMessage<DeleteCategoryResponse> = /*@__PURE__*/
-  messageDesc(file_library_category_v1_category, 5);
+  messageDesc(file_library_category_v1_category, 6);
 
 /**
  * ListCategories input.
@@ -250,7 +288,7 @@ export type ListCategoriesRequest = Message<"library.category.v1.ListCategoriesR
  * Use `create(ListCategoriesRequestSchema)` to create a new message.
  */
 export const ListCategoriesRequestSchema: GenMessage<ListCategoriesRequest> = /*@__PURE__*/
-  messageDesc(file_library_category_v1_category, 6);
+  messageDesc(file_library_category_v1_category, 7);
 
 /**
  * ListCategories output.
@@ -285,7 +323,7 @@ export type ListCategoriesResponse = Message<"library.category.v1.ListCategories
  * Use `create(ListCategoriesResponseSchema)` to create a new message.
  */
 export const ListCategoriesResponseSchema: GenMessage<ListCategoriesResponse> = /*@__PURE__*/
-  messageDesc(file_library_category_v1_category, 7);
+  messageDesc(file_library_category_v1_category, 8);
 
 /**
  * UpdateItemCategories input.
@@ -315,7 +353,7 @@ export type UpdateItemCategoriesRequest = Message<"library.category.v1.UpdateIte
  * Use `create(UpdateItemCategoriesRequestSchema)` to create a new message.
  */
 export const UpdateItemCategoriesRequestSchema: GenMessage<UpdateItemCategoriesRequest> = /*@__PURE__*/
-  messageDesc(file_library_category_v1_category, 8);
+  messageDesc(file_library_category_v1_category, 9);
 
 /**
  * UpdateItemCategories output.
@@ -357,7 +395,7 @@ export type UpdateItemCategoriesResponse = Message<"library.category.v1.UpdateIt
  * Use `create(UpdateItemCategoriesResponseSchema)` to create a new message.
  */
 export const UpdateItemCategoriesResponseSchema: GenMessage<UpdateItemCategoriesResponse> = /*@__PURE__*/
-  messageDesc(file_library_category_v1_category, 9);
+  messageDesc(file_library_category_v1_category, 10);
 
 /**
  * BulkAddItemToCategories input.
@@ -387,7 +425,7 @@ export type BulkAddItemToCategoriesRequest = Message<"library.category.v1.BulkAd
  * Use `create(BulkAddItemToCategoriesRequestSchema)` to create a new message.
  */
 export const BulkAddItemToCategoriesRequestSchema: GenMessage<BulkAddItemToCategoriesRequest> = /*@__PURE__*/
-  messageDesc(file_library_category_v1_category, 10);
+  messageDesc(file_library_category_v1_category, 11);
 
 /**
  * BulkAddItemToCategories output.
@@ -415,7 +453,7 @@ export type BulkAddItemToCategoriesResponse = Message<"library.category.v1.BulkA
  * Use `create(BulkAddItemToCategoriesResponseSchema)` to create a new message.
  */
 export const BulkAddItemToCategoriesResponseSchema: GenMessage<BulkAddItemToCategoriesResponse> = /*@__PURE__*/
-  messageDesc(file_library_category_v1_category, 11);
+  messageDesc(file_library_category_v1_category, 12);
 
 /**
  * GetItemCategories input.
@@ -436,7 +474,7 @@ export type GetItemCategoriesRequest = Message<"library.category.v1.GetItemCateg
  * Use `create(GetItemCategoriesRequestSchema)` to create a new message.
  */
 export const GetItemCategoriesRequestSchema: GenMessage<GetItemCategoriesRequest> = /*@__PURE__*/
-  messageDesc(file_library_category_v1_category, 12);
+  messageDesc(file_library_category_v1_category, 13);
 
 /**
  * GetItemCategories output.
@@ -457,7 +495,7 @@ export type GetItemCategoriesResponse = Message<"library.category.v1.GetItemCate
  * Use `create(GetItemCategoriesResponseSchema)` to create a new message.
  */
 export const GetItemCategoriesResponseSchema: GenMessage<GetItemCategoriesResponse> = /*@__PURE__*/
-  messageDesc(file_library_category_v1_category, 13);
+  messageDesc(file_library_category_v1_category, 14);
 
 /**
  * ListCategoryItems input.
@@ -492,7 +530,7 @@ export type ListCategoryItemsRequest = Message<"library.category.v1.ListCategory
  * Use `create(ListCategoryItemsRequestSchema)` to create a new message.
  */
 export const ListCategoryItemsRequestSchema: GenMessage<ListCategoryItemsRequest> = /*@__PURE__*/
-  messageDesc(file_library_category_v1_category, 14);
+  messageDesc(file_library_category_v1_category, 15);
 
 /**
  * ListCategoryItems output.
@@ -520,7 +558,7 @@ export type ListCategoryItemsResponse = Message<"library.category.v1.ListCategor
  * Use `create(ListCategoryItemsResponseSchema)` to create a new message.
  */
 export const ListCategoryItemsResponseSchema: GenMessage<ListCategoryItemsResponse> = /*@__PURE__*/
-  messageDesc(file_library_category_v1_category, 15);
+  messageDesc(file_library_category_v1_category, 16);
 
 /**
  * BatchGetItemCategories input.
@@ -541,7 +579,7 @@ export type BatchGetItemCategoriesRequest = Message<"library.category.v1.BatchGe
  * Use `create(BatchGetItemCategoriesRequestSchema)` to create a new message.
  */
 export const BatchGetItemCategoriesRequestSchema: GenMessage<BatchGetItemCategoriesRequest> = /*@__PURE__*/
-  messageDesc(file_library_category_v1_category, 16);
+  messageDesc(file_library_category_v1_category, 17);
 
 /**
  * The categories of one item.
@@ -569,7 +607,7 @@ export type ItemCategories = Message<"library.category.v1.ItemCategories"> & {
  * Use `create(ItemCategoriesSchema)` to create a new message.
  */
 export const ItemCategoriesSchema: GenMessage<ItemCategories> = /*@__PURE__*/
-  messageDesc(file_library_category_v1_category, 17);
+  messageDesc(file_library_category_v1_category, 18);
 
 /**
  * BatchGetItemCategories output.
@@ -590,7 +628,7 @@ export type BatchGetItemCategoriesResponse = Message<"library.category.v1.BatchG
  * Use `create(BatchGetItemCategoriesResponseSchema)` to create a new message.
  */
 export const BatchGetItemCategoriesResponseSchema: GenMessage<BatchGetItemCategoriesResponse> = /*@__PURE__*/
-  messageDesc(file_library_category_v1_category, 18);
+  messageDesc(file_library_category_v1_category, 19);
 
 /**
  * ListItemLinks input.
@@ -618,7 +656,7 @@ export type ListItemLinksRequest = Message<"library.category.v1.ListItemLinksReq
  * Use `create(ListItemLinksRequestSchema)` to create a new message.
  */
 export const ListItemLinksRequestSchema: GenMessage<ListItemLinksRequest> = /*@__PURE__*/
-  messageDesc(file_library_category_v1_category, 19);
+  messageDesc(file_library_category_v1_category, 20);
 
 /**
  * ListItemLinks output.
@@ -646,7 +684,7 @@ export type ListItemLinksResponse = Message<"library.category.v1.ListItemLinksRe
  * Use `create(ListItemLinksResponseSchema)` to create a new message.
  */
 export const ListItemLinksResponseSchema: GenMessage<ListItemLinksResponse> = /*@__PURE__*/
-  messageDesc(file_library_category_v1_category, 20);
+  messageDesc(file_library_category_v1_category, 21);
 
 /**
  * RemoveItemLinks input.
@@ -667,7 +705,7 @@ export type RemoveItemLinksRequest = Message<"library.category.v1.RemoveItemLink
  * Use `create(RemoveItemLinksRequestSchema)` to create a new message.
  */
 export const RemoveItemLinksRequestSchema: GenMessage<RemoveItemLinksRequest> = /*@__PURE__*/
-  messageDesc(file_library_category_v1_category, 21);
+  messageDesc(file_library_category_v1_category, 22);
 
 /**
  * RemoveItemLinks output.
@@ -688,7 +726,7 @@ export type RemoveItemLinksResponse = Message<"library.category.v1.RemoveItemLin
  * Use `create(RemoveItemLinksResponseSchema)` to create a new message.
  */
 export const RemoveItemLinksResponseSchema: GenMessage<RemoveItemLinksResponse> = /*@__PURE__*/
-  messageDesc(file_library_category_v1_category, 22);
+  messageDesc(file_library_category_v1_category, 23);
 
 /**
  * SetItemLinks input.
@@ -723,7 +761,7 @@ export type SetItemLinksRequest = Message<"library.category.v1.SetItemLinksReque
  * Use `create(SetItemLinksRequestSchema)` to create a new message.
  */
 export const SetItemLinksRequestSchema: GenMessage<SetItemLinksRequest> = /*@__PURE__*/
-  messageDesc(file_library_category_v1_category, 23);
+  messageDesc(file_library_category_v1_category, 24);
 
 /**
  * SetItemLinks output.
@@ -751,7 +789,7 @@ export type SetItemLinksResponse = Message<"library.category.v1.SetItemLinksResp
  * Use `create(SetItemLinksResponseSchema)` to create a new message.
  */
 export const SetItemLinksResponseSchema: GenMessage<SetItemLinksResponse> = /*@__PURE__*/
-  messageDesc(file_library_category_v1_category, 24);
+  messageDesc(file_library_category_v1_category, 25);
 
 /**
  * ListRelatedItems input.
@@ -779,7 +817,7 @@ export type ListRelatedItemsRequest = Message<"library.category.v1.ListRelatedIt
  * Use `create(ListRelatedItemsRequestSchema)` to create a new message.
  */
 export const ListRelatedItemsRequestSchema: GenMessage<ListRelatedItemsRequest> = /*@__PURE__*/
-  messageDesc(file_library_category_v1_category, 25);
+  messageDesc(file_library_category_v1_category, 26);
 
 /**
  * An item related to another through shared categories.
@@ -807,7 +845,7 @@ export type RelatedItem = Message<"library.category.v1.RelatedItem"> & {
  * Use `create(RelatedItemSchema)` to create a new message.
  */
 export const RelatedItemSchema: GenMessage<RelatedItem> = /*@__PURE__*/
-  messageDesc(file_library_category_v1_category, 26);
+  messageDesc(file_library_category_v1_category, 27);
 
 /**
  * ListRelatedItems output.
@@ -828,7 +866,7 @@ export type ListRelatedItemsResponse = Message<"library.category.v1.ListRelatedI
  * Use `create(ListRelatedItemsResponseSchema)` to create a new message.
  */
 export const ListRelatedItemsResponseSchema: GenMessage<ListRelatedItemsResponse> = /*@__PURE__*/
-  messageDesc(file_library_category_v1_category, 27);
+  messageDesc(file_library_category_v1_category, 28);
 
 /**
  * WatchItemLinks input (nothing to choose: every change is announced).
@@ -843,7 +881,7 @@ export type WatchItemLinksRequest = Message<"library.category.v1.WatchItemLinksR
  * Use `create(WatchItemLinksRequestSchema)` to create a new message.
  */
 export const WatchItemLinksRequestSchema: GenMessage<WatchItemLinksRequest> = /*@__PURE__*/
-  messageDesc(file_library_category_v1_category, 28);
+  messageDesc(file_library_category_v1_category, 29);
 
 /**
  * One message of the WatchItemLinks stream.
@@ -878,7 +916,7 @@ export type WatchItemLinksResponse = Message<"library.category.v1.WatchItemLinks
  * Use `create(WatchItemLinksResponseSchema)` to create a new message.
  */
 export const WatchItemLinksResponseSchema: GenMessage<WatchItemLinksResponse> = /*@__PURE__*/
-  messageDesc(file_library_category_v1_category, 29);
+  messageDesc(file_library_category_v1_category, 30);
 
 /**
  * Categories form a tree; items (books) are linked to categories here, and
@@ -917,6 +955,19 @@ export const CategoryService: GenService<{
   updateCategory: {
     methodKind: "unary";
     input: typeof UpdateCategoryRequestSchema;
+    output: typeof CategorySchema;
+  },
+  /**
+   * Changes only the fields named in update_mask (AIP-134): name, description, parent_id (a move: the same ancestry rules as UpdateCategory).
+   * Without a mask, the fields present in the JSON body (REST) or populated in
+   * category (gRPC) change; "*" replaces every writable field. Output-only fields in
+   * the mask are ignored. Librarians and admins only.
+   *
+   * @generated from rpc library.category.v1.CategoryService.PatchCategory
+   */
+  patchCategory: {
+    methodKind: "unary";
+    input: typeof PatchCategoryRequestSchema;
     output: typeof CategorySchema;
   },
   /**

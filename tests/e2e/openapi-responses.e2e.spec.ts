@@ -75,6 +75,9 @@ describe("OpenAPI 3.1 documents against real answers", { timeout: 120_000 }, () 
     const authorUpdate = { params: { id: authorId }, body: api.example("AuthorService_UpdateAuthor"), token: admin };
     expect((await api.call("AuthorService_UpdateAuthor", authorUpdate)).status).toBe(200);
     expect((await api.call("AuthorService_UpdateAuthor", { ...authorUpdate, body: { name: "" } })).status).toBe(400);
+    const authorPatch = { params: { id: authorId }, body: api.example("AuthorService_PatchAuthor"), token: admin };
+    expect((await api.call("AuthorService_PatchAuthor", authorPatch)).status).toBe(200);
+    expect((await api.call("AuthorService_PatchAuthor", { ...authorPatch, query: { updateMask: "noSuchField" } })).status).toBe(400);
     expect((await api.call("AuthorService_ListAuthors", { query: { pageSize: "5" } })).status).toBe(200);
     expect((await api.call("AuthorService_ListAuthors", { query: { pageSize: "101" } })).status).toBe(400);
 
@@ -91,6 +94,9 @@ describe("OpenAPI 3.1 documents against real answers", { timeout: 120_000 }, () 
     const categoryUpdate = { params: { id: categoryId }, body: api.example("CategoryService_UpdateCategory"), token: admin };
     expect((await api.call("CategoryService_UpdateCategory", categoryUpdate)).status).toBe(200);
     expect((await api.call("CategoryService_UpdateCategory", { ...categoryUpdate, params: { id: unknownId } })).status).toBe(404);
+    const categoryPatch = { params: { id: categoryId }, body: api.example("CategoryService_PatchCategory"), token: admin };
+    expect((await api.call("CategoryService_PatchCategory", categoryPatch)).status).toBe(200);
+    expect((await api.call("CategoryService_PatchCategory", { ...categoryPatch, params: { id: unknownId } })).status).toBe(404);
     expect((await api.call("CategoryService_ListCategories", { query: { q: "science" } })).status).toBe(200);
     expect((await api.call("CategoryService_ListCategories", { query: { pageSize: "0x" } })).status).toBe(400);
 
@@ -104,6 +110,9 @@ describe("OpenAPI 3.1 documents against real answers", { timeout: 120_000 }, () 
     const bookUpdate = { params: { id: bookId }, body: { ...api.example("BookService_UpdateBook"), authorId, categoryIds: [categoryId] } };
     expect((await api.call("BookService_UpdateBook", { ...bookUpdate, token: admin })).status).toBe(200);
     expect((await api.call("BookService_UpdateBook", bookUpdate)).status).toBe(401);
+    const bookPatch = { params: { id: bookId }, body: api.example("BookService_PatchBook") };
+    expect((await api.call("BookService_PatchBook", { ...bookPatch, token: admin })).status).toBe(200);
+    expect((await api.call("BookService_PatchBook", bookPatch)).status).toBe(401);
     expect((await api.call("BookService_ListBooks", { query: { available: "true", orderBy: "title" } })).status).toBe(200);
     expect((await api.call("BookService_ListBooks", { query: { pageSize: "101" } })).status).toBe(400);
 

@@ -71,7 +71,8 @@ describe("OpenAPI 3.1 from the real protos", () => {
     expect(Object.keys(at(role, "responses") as Json)).toEqual(["200", "400", "401", "403", "404", "503"]);
     const register = at(auth, "paths", "/api/v1/auth/register", "post");
     expect(at(register, "security")).toBeUndefined();
-    expect(Object.keys(at(register, "responses") as Json)).toEqual(["200", "400", "401", "409", "503"]);
+    expect(Object.keys(at(register, "responses") as Json)).toEqual(["201", "400", "401", "409", "503"]);
+    expect(at(register, "responses", "201", "headers", "Location")).toBeDefined();
     const login = at(auth, "paths", "/api/v1/auth/login", "post", "responses");
     expect(Object.keys(login as Json)).toEqual(["200", "400", "401", "429", "503"]);
     expect(at(auth, "components", "responses", "TooManyRequests", "headers", "Retry-After")).toBeDefined();
@@ -84,8 +85,17 @@ describe("OpenAPI 3.1 from the real protos", () => {
     expect(pageSize?.schema).toMatchObject({ type: "integer", minimum: 1, maximum: 100, default: 20 });
   });
 
-  it("answers 200 unless a method is listed as a create", () => {
-    expect(successStatus("CreateBook")).toBe("200");
+  it("answers 201 for the creates of DESIGN.md §2 and 200 for the rest, circulation included", () => {
+    for (const create of ["Register", "CreateAuthor", "CreateCategory", "CreateBook"]) expect(successStatus(create)).toBe("201");
+    for (const other of ["UpdateBook", "PatchBook", "BorrowBook", "Login"]) expect(successStatus(other)).toBe("200");
+  });
+
+  it("documents If-Match and 412 on catalogue writes, and ETag on their answers", () => {
+    const patch = at(book, "paths", "/api/v1/books/{id}", "patch");
+    expect((at(patch, "parameters") as Json[]).map((p) => p.name)).toEqual(["id", "updateMask", "If-Match"]);
+    expect(Object.keys(at(patch, "responses") as Json)).toContain("412");
+    expect(at(patch, "responses", "200", "headers", "ETag")).toBeDefined();
+    expect(at(book, "paths", "/api/v1/books/{id}", "get", "responses", "200", "headers", "ETag")).toBeDefined();
   });
 });
 

@@ -1,5 +1,6 @@
 import { fromBinary, fromJson, type JsonValue, toBinary, toJson } from "@bufbuild/protobuf";
 import * as grpc from "@grpc/grpc-js";
+import * as protoLoader from "@grpc/proto-loader";
 import { type ReflectionVersion, reflect, registryOf } from "@lms/platform/testing/reflection-client";
 import { rest } from "@lms/platform/testing/rest-client";
 import { GrpcReflection } from "grpc-js-reflection-client";
@@ -110,7 +111,18 @@ describe("gRPC server reflection end to end", () => {
       // It wraps the call's error in its own, whose message keeps grpc-js's "<code> <NAME>: <details>".
       await expect(reflection.listServices("*", keyMetadata("wrong"))).rejects.toThrow("16 UNAUTHENTICATED: wrong server key");
       const descriptor = await reflection.getDescriptorBySymbol(SERVICES.author, keyMetadata());
-      const pkg = descriptor.getPackageObject({ longs: String, enums: String, defaults: true }) as unknown as {
+      // Its own getPackageObject() round-trips the files through protobufjs's toDescriptor, which
+      // writes every extension a second time as a plain field of the options message it extends
+      // (FieldOptions gets ".google.api.fieldBehavior" = 1052), and then refuses its own output
+      // ("duplicate id 1052"). The protobufjs root it built from our answer is right, so the
+      // client is loaded from that root with @grpc/proto-loader, as its users do.
+      // (protobufjs names fields in lowerCamelCase when it reads descriptors.)
+      const definition = protoLoader.fromJSON(descriptor.getProtobufJsRoot().toJSON(), {
+        longs: String,
+        enums: String,
+        defaults: true,
+      });
+      const pkg = grpc.loadPackageDefinition(definition) as unknown as {
         library: { author: { v1: { AuthorService: grpc.ServiceClientConstructor } } };
       };
       const client = new pkg.library.author.v1.AuthorService(address, grpc.credentials.createInsecure()) as unknown as grpc.Client & {
@@ -118,9 +130,9 @@ describe("gRPC server reflection end to end", () => {
       };
       try {
         const reply = await new Promise<Body>((resolve, reject) =>
-          client.ListAuthors({ page_size: 10, q: "reflected" }, keyMetadata(), (err, res) => (err ? reject(err) : resolve(res))),
+          client.ListAuthors({ pageSize: 10, q: "reflected" }, keyMetadata(), (err, res) => (err ? reject(err) : resolve(res))),
         );
-        expect(reply).toMatchObject({ total_size: 1, authors: [{ name: "Reflected Author" }] });
+        expect(reply).toMatchObject({ totalSize: 1, authors: [{ name: "Reflected Author" }] });
       } finally {
         client.close();
       }

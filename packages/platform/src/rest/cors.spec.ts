@@ -126,7 +126,7 @@ describe("CORS preflight over real HTTP", () => {
   it("leaves OPTIONS without an Origin to the 404/405 fallbacks", async () => {
     const known = await preflight(server.base, "/api/v1/authors/a1", undefined, "GET");
     expect(known.status).toBe(405);
-    expect(known.headers.allow).toBe("GET, PUT, DELETE");
+    expect(known.headers.allow).toBe("GET, PUT, PATCH, DELETE");
     expect(corsHeaders(known)).toEqual([]);
     const unknown = await preflight(server.base, "/api/v1/nowhere", undefined);
     expect(unknown.status).toBe(404);

@@ -74,12 +74,12 @@ export async function walk(urls: ServerUrls, admin: { email: string; password: s
 
   // 5. Borrow and return as the member, their loans, then recommendations.
   const path = { id: books[0] };
-  const borrowed = await book.POST("/api/v1/books/{id}/borrow", { headers: bearer(memberToken), params: { path }, body: {} });
+  const borrowed = await book.POST("/api/v1/books/{id}/borrow", { headers: bearer(memberToken), params: { path } });
   expect(borrowed.response.status).toBe(200);
   expect(borrowed.data).toMatchObject({ availableCopies: 1, loan: { bookId: books[0], userId: registered.data?.user.id } });
   const open = await book.GET("/api/v1/loans", { headers: bearer(memberToken), params: { query: { status: "open" } } });
   expect(open.data?.loans.map((l) => l.id)).toEqual([borrowed.data?.loan.id]);
-  const returned = await book.POST("/api/v1/books/{id}/return", { headers: bearer(memberToken), params: { path }, body: {} });
+  const returned = await book.POST("/api/v1/books/{id}/return", { headers: bearer(memberToken), params: { path } });
   expect(returned.response.status).toBe(200);
   expect(returned.data?.availableCopies).toBe(2);
   expect(returned.data?.loan.returnedAt).toEqual(expect.any(String));

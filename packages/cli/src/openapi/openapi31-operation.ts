@@ -133,7 +133,10 @@ function requestBody(method: DescMethod, binding: HttpBinding, pathFields: DescF
   if (example === undefined)
     throw new Error(`${method.toString()}: a write needs an "Example:" body in the comment of ${method.input.typeName}`);
   checkExampleKeys(method, binding, pathFields, example);
-  return { required: true, content: { "application/json": { schema, example } } };
+  // A body of optional fields only (e.g. BorrowBook's `{userId?}`) may be left out, as the service allows.
+  const bodyFields = binding.body === "*" ? method.input.fields.filter((f) => !pathFields.includes(f)) : [];
+  const required = binding.body !== "*" || bodyFields.some((f) => schemas.isRequired(f));
+  return { required, content: { "application/json": { schema, example } } };
 }
 
 /** An example naming a field the body does not have would mislead every reader of the document. */

@@ -2,6 +2,7 @@
 // of grpc-gateway's protoc-gen-openapiv2, for every service with
 // google.api.http rules. Pure: descriptors in, file names and JSON text out,
 // so it is unit-testable without running buf.
+
 import {
   type DescEnum,
   type DescExtension,
@@ -16,6 +17,7 @@ import {
 import { nestedTypes } from "@bufbuild/protobuf/reflect";
 import { apiVersion, commentOf, requiresToken, serviceShortName, summaryOf } from "./proto-comments.js";
 import { HTTP_RULE_EXTENSION, type HttpBinding, httpBinding } from "./proto-http.js";
+import type { GeneratedFile } from "./run-openapi-plugin.js";
 
 export { requiresToken, summaryOf };
 
@@ -47,11 +49,6 @@ interface Operation {
   parameters: Parameter[];
   tags: string[];
   security?: Record<string, string[]>[];
-}
-
-export interface GeneratedFile {
-  name: string;
-  content: string;
 }
 
 type Ref = (desc: DescMessage | DescEnum) => Schema;

@@ -2,6 +2,7 @@
 // google.api.http rules, for generated clients: servers, an http bearer scheme,
 // required fields, null types, every error answer typed, and an example body
 // for every write. Pure: descriptors in, file names and JSON text out.
+
 import type { DescExtension, DescField, DescMethod, DescService, FileRegistry } from "@bufbuild/protobuf";
 import { SERVICES } from "../services.js";
 import { ERROR_SCHEMAS, errorResponses } from "./openapi31-errors.js";
@@ -9,12 +10,7 @@ import { buildOperation, type Operation } from "./openapi31-operation.js";
 import { ComponentSchemas } from "./openapi31-schemas.js";
 import { apiVersion, commentOf, serviceShortName } from "./proto-comments.js";
 import { HTTP_RULE_EXTENSION, httpBinding } from "./proto-http.js";
-
-/** One generated file: its name under the plugin's `out` and its text. */
-export interface GeneratedFile {
-  name: string;
-  content: string;
-}
+import type { GeneratedFile } from "./run-openapi-plugin.js";
 
 const FIELD_BEHAVIOR_EXTENSION = "google.api.field_behavior";
 

@@ -1,5 +1,5 @@
 // Static rules of deploy/Dockerfile that the start-command spec cannot see.
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "@lms/platform";
 import { describe, expect, it } from "vitest";
@@ -46,5 +46,21 @@ describe("deploy/Dockerfile", () => {
   it("runs as a numeric non-root user", () => {
     const [uid] = (argsOf("USER").at(-1) ?? "0").split(":").map(Number);
     expect(uid).toBeGreaterThan(0);
+  });
+});
+
+/** The patterns of an ignore file: its lines without comments and blanks. */
+function ignorePatterns(path: string): string[] {
+  return readFileSync(join(REPO_ROOT, path), "utf8")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith("#"));
+}
+
+describe("the build context", () => {
+  it("leaves out the same paths for every builder: the root .dockerignore (classic builder, docker-compose v1) and BuildKit's", () => {
+    const root = ignorePatterns(".dockerignore");
+    expect(root).toEqual(ignorePatterns("deploy/Dockerfile.dockerignore"));
+    for (const heavy of ["**/node_modules", ".git", "data", "test-results", "dist"]) expect(root).toContain(heavy);
   });
 });

@@ -14,9 +14,12 @@ describe("the CHECKPOINT after seeding", () => {
     const admin = new pg.Client({ connectionString: TEST_SERVER_URL });
     await admin.connect();
     try {
-      await admin.query(`create role ${role} login`);
+      // With a password: the embedded test server asks for one over TCP (a trust server ignores it).
+      const password = randomBytes(12).toString("hex");
+      await admin.query(`create role ${role} login password '${password}'`);
       const url = new URL(TEST_SERVER_URL);
       url.username = role;
+      url.password = password;
       const refused = await checkpoint(url.toString());
       expect(refused).toEqual({ refused: expect.stringMatching(/permission|superuser|pg_checkpoint/i) });
     } finally {

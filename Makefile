@@ -7,7 +7,7 @@ COMPOSE  := docker compose -f deploy/docker-compose.yml
 INSTALLED := node_modules/.package-lock.json
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test build up down migrate-up migrate-down proto-generate create-table bench check lint
+.PHONY: help install run test test-unit test-integration test-e2e build up down migrate-up migrate-down proto-generate create-table bench check lint
 
 # Wrong variables fail before anything runs.
 ifneq ($(filter create-table,$(MAKECMDGOALS)),)
@@ -26,7 +26,7 @@ endif
 
 help: ## List the targets
 	@echo "Targets (SVC=<$(subst $() ,|,$(SERVICES))> where shown):"
-	@awk 'BEGIN { FS = ":.*## " } /^[a-z-]+:.*## / { printf "  %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@awk 'BEGIN { FS = ":.*## " } /^[a-z0-9-]+:.*## / { printf "  %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 install: $(INSTALLED) ## Install dependencies (npm ci) if node_modules is missing or older than package-lock.json
 
@@ -39,6 +39,15 @@ run: install ## Start every service (one embedded PostgreSQL under ./data/postgr
 
 test: install ## Run the whole suite (PostgreSQL at TEST_DATABASE_URL when it answers, else embedded)
 	npm test
+
+test-unit: install ## Only the unit specs next to the code (packages/*/src, bench/)
+	npm run test:unit
+
+test-integration: install ## Only the integration specs on a real database (packages/*/test)
+	npm run test:integration
+
+test-e2e: install ## Only the end-to-end specs on real processes (tests/e2e, tests/deploy)
+	npm run test:e2e
 
 build: install ## Regenerate code from the protos, lint them, type-check
 	npm run build

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import * as grpc from "@grpc/grpc-js";
+import type { ServiceProcess } from "@lms/cli/service-process";
 import { BookSchema, BookService, GetBookRequestSchema } from "@lms/gen/library/book/v1/book_pb";
 import { migrateUp, migrationsDirOf, REPO_ROOT } from "@lms/platform";
 import { createTestDatabase, type TestDatabase } from "@lms/platform/testing/test-database";
@@ -10,7 +11,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../tests/e2e/support/ports.js";
 import { callMetadata, grpcCallers } from "./grpc-load.js";
-import { NodeProcess } from "./process.js";
+import { startLogged } from "./process.js";
 
 const BOOK = "6e14b18c-f935-4549-909e-49c91c363265";
 const MISSING = "0b7e3f5e-7d1a-4c3e-9a57-1f6f3b1e2a10";
@@ -38,7 +39,7 @@ function getBook(address: string, id: string): Promise<{ title: string; availabl
 // service's schema, one seeded book, all three faces answering GetBook by primary key.
 describe("the baseline server", () => {
   let database: TestDatabase;
-  let baseline: NodeProcess;
+  let baseline: ServiceProcess | undefined;
   let logDir = "";
   const ports = { http: 0, grpc: 0, grpcJs: 0 };
 
@@ -59,19 +60,19 @@ describe("the baseline server", () => {
     ports.grpc = await freePort();
     ports.grpcJs = await freePort();
     logDir = await mkdtemp(join(tmpdir(), "bench-baseline-spec-"));
-    baseline = new NodeProcess(
-      "baseline",
-      join(REPO_ROOT, "bench", "baseline-server.ts"),
-      {
+    baseline = await startLogged({
+      name: "baseline",
+      entry: join(REPO_ROOT, "bench", "baseline-server.ts"),
+      env: {
         DATABASE_URL: database.url as string,
         HTTP_PORT: String(ports.http),
         GRPC_PORT: String(ports.grpc),
         GRPCJS_PORT: String(ports.grpcJs),
         DB_MAX_OPEN_CONNS: "2",
       },
-      join(logDir, "baseline.log"),
-    );
-    await baseline.start(`http://127.0.0.1:${ports.http}/readyz`);
+      logFile: join(logDir, "baseline.log"),
+      readyUrl: `http://127.0.0.1:${ports.http}/readyz`,
+    });
   }, 60_000);
 
   afterAll(async () => {

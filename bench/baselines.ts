@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { ServiceProcess } from "@lms/cli/service-process";
 import { BookService } from "@lms/gen/library/book/v1/book_pb";
 import { REPO_ROOT } from "@lms/platform";
 import pg from "pg";
@@ -10,7 +11,7 @@ import { borrowTransaction, returnTransaction } from "./circulation-sql.js";
 import { grpcCallers } from "./grpc-load.js";
 import { runHttp } from "./http-load.js";
 import { checkInvariants, returnOpenLoans } from "./invariants.js";
-import { NodeProcess } from "./process.js";
+import { startLogged } from "./process.js";
 import { type BaselineName, type BenchContext, pickRandom } from "./scenario.js";
 import { hotBookIndexes } from "./seed.js";
 import type { RunResult } from "./stats.js";
@@ -20,7 +21,7 @@ const POOL_SIZE = 10;
 
 /** The baseline server process (bench/baseline-server.ts) and the raw-SQL pool. */
 export interface Baselines {
-  process: NodeProcess;
+  process: ServiceProcess;
   /** One measured run of `name` at `clients` for `durationMs`; `afterRun` checks and cleans up circulation. */
   run(name: BaselineName, clients: number, durationMs: number): Promise<RunResult>;
   afterRun(name: BaselineName, label: string): Promise<void>;
@@ -32,19 +33,19 @@ export async function startBaselines(ctx: BenchContext, logDir: string): Promise
   const httpPort = await freePort();
   const grpcPort = await freePort();
   const grpcJsPort = await freePort();
-  const server = new NodeProcess(
-    "baseline",
-    join(REPO_ROOT, "bench", "baseline-server.ts"),
-    {
+  const server = await startLogged({
+    name: "baseline",
+    entry: join(REPO_ROOT, "bench", "baseline-server.ts"),
+    env: {
       DATABASE_URL: ctx.stack.databaseUrl.book,
       HTTP_PORT: String(httpPort),
       GRPC_PORT: String(grpcPort),
       GRPCJS_PORT: String(grpcJsPort),
       DB_MAX_OPEN_CONNS: String(POOL_SIZE),
     },
-    join(logDir, "baseline.log"),
-  );
-  await server.start(`http://127.0.0.1:${httpPort}/readyz`);
+    logFile: join(logDir, "baseline.log"),
+    readyUrl: `http://127.0.0.1:${httpPort}/readyz`,
+  });
   const sqlPool = new pg.Pool({ connectionString: ctx.stack.databaseUrl.book, max: POOL_SIZE });
   // Raw-SQL borrowers are made-up users: the baseline needs no accounts, only distinct ids.
   const sqlUsers = Array.from({ length: Math.max(...ctx.config.clients) }, () => randomUUID());

@@ -2,9 +2,10 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { answers200 } from "@lms/cli/service-process";
 import { REPO_ROOT } from "@lms/platform";
 import { freePort } from "../tests/e2e/support/ports.js";
-import { answers, NodeProcess } from "./process.js";
+import { spawnLogged } from "./process.js";
 import { SERVICES } from "./stack.js";
 
 /** How long `make run` took from a fresh DATA_DIR to four ready services, and how long it took to stop. */
@@ -39,23 +40,23 @@ export async function measureColdStart(logDir: string): Promise<ColdStart> {
     readyUrls.push(`http://127.0.0.1:${http}/readyz`);
   }
   env.DATABASE_URL = "";
-  const launcher = new NodeProcess(
-    "make run",
-    join(REPO_ROOT, "packages", "cli", "src", "run-all.ts"),
-    env,
-    join(logDir, "cold-start.log"),
-  );
   const start = performance.now();
+  const launcher = spawnLogged({
+    name: "make run",
+    entry: join(REPO_ROOT, "packages", "cli", "src", "run-all.ts"),
+    env,
+    logFile: join(logDir, "cold-start.log"),
+  });
   try {
-    await launcher.start();
     const deadline = start + 300_000;
     while (!(await allAnswer(readyUrls))) {
-      if (performance.now() > deadline) throw new Error(`make run not ready after 300 s:\n${launcher.tail()}`);
+      if (!launcher.running) throw new Error(`make run exited before its services were ready:\n${launcher.output()}`);
+      if (performance.now() > deadline) throw new Error(`make run not ready after 300 s:\n${launcher.output()}`);
       await sleep(100);
     }
     const readySeconds = (performance.now() - start) / 1000;
     const stopStart = performance.now();
-    const exitCode = await launcher.stop("SIGINT");
+    const { code: exitCode } = await launcher.stop({ signal: "SIGINT" });
     return { readySeconds, stopSeconds: (performance.now() - stopStart) / 1000, exitCode };
   } finally {
     await launcher.stop();
@@ -64,6 +65,6 @@ export async function measureColdStart(logDir: string): Promise<ColdStart> {
 }
 
 async function allAnswer(urls: readonly string[]): Promise<boolean> {
-  const results = await Promise.all(urls.map(answers));
+  const results = await Promise.all(urls.map(answers200));
   return results.every(Boolean);
 }

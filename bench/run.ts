@@ -12,6 +12,7 @@ import { measureColdStart } from "./cold-start.js";
 import { loadBenchConfig, selected } from "./config.js";
 import { holds } from "./invariants.js";
 import { baselineWorkload, measureInterleaved, measureRow, processesOf, progress } from "./measure.js";
+import { peakRssMiBOf } from "./process.js";
 import type { Row } from "./report.js";
 import { machineInfo, renderReport } from "./report-text.js";
 import { BASELINE_NAMES, type BaselineName, type BenchContext, type Scenario, transportsOf } from "./scenario.js";
@@ -95,7 +96,7 @@ try {
       for (const clients of config.clients) rows.push(await measureRow(ctx, baselines, shared, scenario, transport, clients));
     }
   }
-  const rss = [...Object.values(stack.services), baselines.process].map((p) => ({ name: p.name, mib: p.peakRssMiB() }));
+  const rss = [...Object.values(stack.services), baselines.process].map((p) => ({ name: p.name, mib: peakRssMiBOf(p.pid) }));
   await baselines.stop();
   baselines = undefined;
   await bookDb.end();

@@ -1,9 +1,11 @@
 import { join } from "node:path";
-import { migrateUp, migrationsDirOf, REPO_ROOT } from "@lms/platform";
+import type { ServiceProcess } from "@lms/cli/service-process";
+import { entryOf } from "@lms/cli/services";
+import { migrateUp, migrationsDirOf } from "@lms/platform";
 import { createTestDatabase, type TestDatabase } from "@lms/platform/testing/test-database";
 import pg from "pg";
 import { freePort } from "../tests/e2e/support/ports.js";
-import { NodeProcess } from "./process.js";
+import { READY_TIMEOUT_MS, spawnLogged } from "./process.js";
 import { checkpoint, type SeedSizes, seedAll } from "./seed.js";
 
 export const SERVICES = ["auth", "author", "category", "book"] as const;
@@ -14,7 +16,7 @@ export const ADMIN = { email: "admin@bench.test", password: "admin-password-benc
 
 /** The four services as real processes on seeded throwaway databases. */
 export interface BenchStack {
-  services: Record<ServiceName, NodeProcess>;
+  services: Record<ServiceName, ServiceProcess>;
   /** `http://127.0.0.1:<port>` of each REST face. */
   http: Record<ServiceName, string>;
   /** `127.0.0.1:<port>` of each gRPC face. */
@@ -33,7 +35,7 @@ export interface BenchStack {
  */
 export async function startBenchStack(sizes: SeedSizes, logDir: string, log: (line: string) => void): Promise<BenchStack> {
   const databases: TestDatabase[] = [];
-  const started: NodeProcess[] = [];
+  const started: ServiceProcess[] = [];
   try {
     for (const name of SERVICES) databases.push(await createTestDatabase(`bench_${name}`));
     const databaseUrl = Object.fromEntries(SERVICES.map((s, i) => [s, databases[i].url ?? ""])) as Record<ServiceName, string>;
@@ -77,19 +79,15 @@ export async function startBenchStack(sizes: SeedSizes, logDir: string, log: (li
       // Tokens taken at the start must outlive a full run (~15 min); the default is 15 min.
       ACCESS_TOKEN_TTL: "3600",
     };
-    const services = {} as Record<ServiceName, NodeProcess>;
-    for (const s of SERVICES) {
+    const services = {} as Record<ServiceName, ServiceProcess>;
+    const start = (s: ServiceName) => {
       const env = { ...shared, DATABASE_URL: databaseUrl[s], HTTP_PORT: String(ports[s].http), GRPC_PORT: String(ports[s].grpc) };
-      services[s] = new NodeProcess(s, join(REPO_ROOT, "packages", s, "src", "main.ts"), env, join(logDir, `${s}.log`));
-    }
-    await services.auth.start(`${http.auth}/readyz`);
-    started.push(services.auth);
-    await Promise.all(
-      (["author", "category", "book"] as const).map(async (s) => {
-        started.push(services[s]);
-        await services[s].start(`${http[s]}/readyz`);
-      }),
-    );
+      services[s] = spawnLogged({ name: s, entry: entryOf(s), env, logFile: join(logDir, `${s}.log`) });
+      started.push(services[s]);
+      return services[s].waitReady(`${http[s]}/readyz`, READY_TIMEOUT_MS);
+    };
+    await start("auth");
+    await Promise.all((["author", "category", "book"] as const).map(start));
     return {
       services,
       http,

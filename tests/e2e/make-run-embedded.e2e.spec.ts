@@ -1,45 +1,28 @@
 // `make run` with no <SERVICE>_DATABASE_URL (DESIGN.md §1): the real launcher starts one embedded
 // PostgreSQL server under $DATA_DIR/postgres, a database and role per service, and stops it last.
-import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type ServiceProcess, spawnService } from "@lms/cli/service-process";
 import { SERVICES } from "@lms/cli/services";
-import { REPO_ROOT } from "@lms/platform";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "./support/ports.js";
 
 const ADMIN = { email: "root@library.test", password: "admin-secret-123" };
 
-/** The launcher as `make run` starts it, its output kept. */
-class Launcher {
-  readonly child: ChildProcess;
-  output = "";
-  readonly exited: Promise<number | null>;
+/** The launcher as `make run` starts it, all its output kept. */
+function startLauncher(env: Record<string, string>): ServiceProcess {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.endsWith("DATABASE_URL")));
+  const entry = join("packages", "cli", "src", "run-all.ts");
+  return spawnService({ name: "make run", entry, env: { ...base, ...env }, output: { keep: Number.POSITIVE_INFINITY } });
+}
 
-  constructor(env: Record<string, string>) {
-    const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.endsWith("DATABASE_URL")));
-    this.child = spawn(process.execPath, ["--import", "tsx", join("packages", "cli", "src", "run-all.ts")], {
-      cwd: REPO_ROOT,
-      env: { ...base, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    this.child.stdout?.on("data", (c: Buffer) => {
-      this.output += c.toString();
-    });
-    this.child.stderr?.on("data", (c: Buffer) => {
-      this.output += c.toString();
-    });
-    this.exited = once(this.child, "exit").then(([code]) => code as number | null);
-  }
-
-  async stop(signal: NodeJS.Signals = "SIGINT"): Promise<number | null> {
-    if (this.child.exitCode === null) this.child.kill(signal);
-    return this.exited;
-  }
+/** Ctrl-C, and the launcher's exit code once it has stopped everything. */
+async function interrupt(launcher: ServiceProcess): Promise<number | null> {
+  return (await launcher.stop({ signal: "SIGINT", graceMs: 120_000 })).code;
 }
 
 /** Fields of `postmaster.pid`: the server's pid, port and socket directory. */
@@ -71,7 +54,7 @@ describe("make run on the embedded PostgreSQL", { timeout: 240_000 }, () => {
   let dataDir: string;
   const env: Record<string, string> = {};
   const bases: string[] = [];
-  let launcher: Launcher | undefined;
+  let launcher: ServiceProcess | undefined;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "lms-make-run-"));
@@ -96,35 +79,24 @@ describe("make run on the embedded PostgreSQL", { timeout: 240_000 }, () => {
   });
 
   afterAll(async () => {
-    await launcher?.stop("SIGKILL");
+    await launcher?.stop({ signal: "SIGKILL" });
     // After a failure, leave no server behind either.
     const left = await postmaster(dataDir).catch(() => undefined);
     if (left && alive(left.pid)) process.kill(left.pid, "SIGQUIT");
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function startAndAwait(): Promise<Launcher> {
-    launcher = new Launcher(env);
+  async function startAndAwait(): Promise<ServiceProcess> {
+    launcher = startLauncher(env);
     const deadline = Date.now() + 180_000;
-    for (const base of bases) {
-      for (;;) {
-        if (launcher.child.exitCode !== null) throw new Error(`make run exited:\n${launcher.output}`);
-        if (Date.now() > deadline) throw new Error(`not ready after 180 s:\n${launcher.output}`);
-        const ok = await fetch(`${base}/readyz`).then(
-          (r) => r.ok,
-          () => false,
-        );
-        if (ok) break;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
+    for (const base of bases) await launcher.waitReady(`${base}/readyz`, deadline - Date.now());
     return launcher;
   }
 
   it("starts every service on one server, answers 60 concurrent logins, and stops the server with the services", async () => {
     const run = await startAndAwait();
-    expect(run.output).toContain(`initialising the embedded PostgreSQL under ${join(dataDir, "postgres")}`);
-    for (const s of SERVICES) expect(run.output).toContain(`creating database ${s.name}_db (role ${s.name})`);
+    expect(run.output()).toContain(`initialising the embedded PostgreSQL under ${join(dataDir, "postgres")}`);
+    for (const s of SERVICES) expect(run.output()).toContain(`creating database ${s.name}_db (role ${s.name})`);
 
     const statuses = await Promise.all(Array.from({ length: 60 }, () => login(bases[0])));
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
@@ -155,31 +127,31 @@ describe("make run on the embedded PostgreSQL", { timeout: 240_000 }, () => {
       await notifier.end();
     }
 
-    expect(await run.stop("SIGINT")).toBe(0);
+    expect(await interrupt(run)).toBe(0);
     expect(alive(server.pid)).toBe(false);
     await expect(readFile(join(dataDir, "postgres", "postmaster.pid"))).rejects.toMatchObject({ code: "ENOENT" });
   });
 
   it("reuses the data on a second start: nothing initialised or created, the admin still logs in", async () => {
     const run = await startAndAwait();
-    expect(run.output).not.toContain("initialising");
-    expect(run.output).not.toContain("creating database");
+    expect(run.output()).not.toContain("initialising");
+    expect(run.output()).not.toContain("creating database");
     expect(await login(bases[0])).toBe(200);
 
-    const second = new Launcher({ ...env, AUTH_HTTP_PORT: String(await freePort()) });
-    expect(await second.exited).toBe(1);
-    expect(second.output).toMatch(/the embedded PostgreSQL under .* is already running \(pid \d+\)/);
+    const second = startLauncher({ ...env, AUTH_HTTP_PORT: String(await freePort()) });
+    expect((await second.exited).code).toBe(1);
+    expect(second.output()).toMatch(/the embedded PostgreSQL under .* is already running \(pid \d+\)/);
 
-    expect(await run.stop("SIGINT")).toBe(0);
+    expect(await interrupt(run)).toBe(0);
   });
 
   it("refuses in one line when the port of the embedded server is taken", async () => {
     const holder: Server = createServer();
     await new Promise<void>((done) => holder.listen(Number(env.EMBEDDED_PG_PORT), "127.0.0.1", done));
     try {
-      const run = new Launcher(env);
-      expect(await run.exited).toBe(1);
-      expect(run.output).toContain(
+      const run = startLauncher(env);
+      expect((await run.exited).code).toBe(1);
+      expect(run.output()).toContain(
         `port ${env.EMBEDDED_PG_PORT} on 127.0.0.1 is taken by another program: set EMBEDDED_PG_PORT to a free port`,
       );
     } finally {

@@ -5,7 +5,6 @@
 import { REPO_ROOT } from "@lms/platform/repo-paths";
 import { isEntryPoint, runCli } from "./entry-point.js";
 import { embeddedDataDirOf, embeddedServiceEnv, type LocalPostgres, servicesOnEmbedded, startLocalPostgres } from "./local-postgres.js";
-import { waitUntilReady } from "./readiness.js";
 import { describeExit, type ServiceProcess, spawnService } from "./service-process.js";
 import { entryOf, envPrefixOf, getService, presentServices, SERVICE_NAMES, SERVICES, type ServiceSpec } from "./services.js";
 
@@ -120,7 +119,7 @@ class Launcher {
     const label = `[${spec.name}]`.padEnd(this.labelWidth);
     const embeddedUrl = this.database?.urls.get(spec.name);
     const env = { ...childEnv(spec, this.env), ...(embeddedUrl ? embeddedServiceEnv(embeddedUrl, this.env) : {}) };
-    const proc = spawnService({ name: spec.name, entry: entryOf(spec.name), cwd: REPO_ROOT, env, label });
+    const proc = spawnService({ name: spec.name, entry: entryOf(spec.name), cwd: REPO_ROOT, env, output: { relay: label } });
     this.running.push(proc);
     void proc.exited.then((status) => this.fail(`${spec.name} exited unexpectedly (${describeExit(status)})`));
     return proc;
@@ -128,7 +127,7 @@ class Launcher {
 
   private async awaitReady(spec: ServiceSpec, proc: ServiceProcess): Promise<void> {
     const url = `http://${localHost(this.env)}:${portsOf(spec, this.env).http}/readyz`;
-    await waitUntilReady(url, READY_TIMEOUT_MS, proc.exited).catch((err: Error) => this.fail(`${spec.name} is not ready: ${err.message}`));
+    await proc.waitReady(url, READY_TIMEOUT_MS).catch((err: Error) => this.fail(err.message));
   }
 
   /** Stops the services, then the embedded server, and exits 0 (Ctrl-C, SIGTERM). Repeated signals change nothing. */
@@ -152,8 +151,8 @@ class Launcher {
 
   private async stopAll(): Promise<void> {
     const timeoutMs = (Number(this.env.SHUTDOWN_TIMEOUT_MS) || 10_000) + 5_000;
-    const results = await Promise.all(this.running.map(async (p) => ({ name: p.name, outcome: await p.stop(timeoutMs) })));
-    for (const { name } of results.filter((r) => r.outcome === "killed")) {
+    const results = await Promise.all(this.running.map(async (p) => ({ name: p.name, outcome: await p.stop({ graceMs: timeoutMs }) })));
+    for (const { name } of results.filter((r) => r.outcome.killed)) {
       process.stderr.write(`${LAUNCHER} ${name} did not stop within ${timeoutMs / 1000} s and was killed\n`);
     }
     if (!this.database) return;

@@ -1,20 +1,15 @@
 import { errorReasonOf, violatedFields } from "@lms/platform/testing/error-details";
 import { rest } from "@lms/platform/testing/rest-client";
 import { holdRowLock } from "@lms/platform/testing/row-lock";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Body, type BookTestApp, nextIsbn, startBookTestApp } from "./book-test-app.js";
+import { describe, expect, it } from "vitest";
+import { type Body, type BookTestApp, nextIsbn } from "./book-test-app.js";
+import { useCatalogueSuite } from "./catalogue-suite.js";
 
 // DESIGN.md §2/§3 HTTP semantics on the book service, REST through the real app on real PostgreSQL (fake peers).
 describe("book HTTP semantics", () => {
   let t: BookTestApp;
   let authorId: string;
-  beforeAll(async () => {
-    t = await startBookTestApp();
-    authorId = t.authors.add();
-  });
-  afterAll(async () => {
-    await t?.stop();
-  });
+  useCatalogueSuite((suite) => ({ t, author: authorId } = suite));
 
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
     rest<Body>(t.base, method, path, { body, token: t.librarian, headers });

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type BookTestApp, isbn10Of, nextIsbn, startBookTestApp } from "./book-test-app.js";
-import { ABSENT, catalogueOf, expectRefusal, FAIL_AT_COMMIT, sorted } from "./catalogue-helpers.js";
+import { describe, expect, it } from "vitest";
+import { type BookTestApp, isbn10Of, nextIsbn } from "./book-test-app.js";
+import { ABSENT, type Catalogue, expectRefusal, sorted } from "./catalogue-helpers.js";
+import { useCatalogueSuite } from "./catalogue-suite.js";
 
 // UpdateBook and DeleteBook through REST, with fake author and category services, on both databases.
 describe("book catalogue changes", () => {
@@ -8,21 +9,8 @@ describe("book catalogue changes", () => {
   let author: string;
   let fantasy: string;
   let classics: string;
-  let c: ReturnType<typeof catalogueOf>;
-
-  beforeAll(async () => {
-    t = await startBookTestApp();
-    await t.sql(FAIL_AT_COMMIT);
-    author = t.authors.add();
-    c = catalogueOf(t, author);
-    fantasy = t.categories.add();
-    classics = t.categories.add();
-  });
-  afterAll(async () => t?.stop());
-  beforeEach(() => {
-    t.authors.down = false;
-    t.categories.down = false;
-  });
+  let c: Catalogue;
+  useCatalogueSuite((suite) => ({ t, author, fantasy, classics, c } = suite), { failAtCommit: true });
 
   describe("UpdateBook", () => {
     const update = (id: string, over: Record<string, unknown> = {}, token?: string) =>

@@ -38,7 +38,7 @@ export function expectRefusal(res: { status: number; body: Body }, reason: strin
   });
 }
 
-/** Request bodies and SQL shortcuts for books of `author` on one test app. */
+/** Request bodies, listings and SQL shortcuts for books of `author` on one test app. */
 export function catalogueOf(t: BookTestApp, author: string) {
   const draft = (over: Record<string, unknown> = {}) => ({
     title: "Dune",
@@ -52,15 +52,47 @@ export function catalogueOf(t: BookTestApp, author: string) {
     totalCopies: 3,
     ...over,
   });
+  const list = (query: string) => t.call("GET", `/api/v1/books?${query}`, undefined, "");
+  const idsOf = (res: { body: Body }) => (res.body.books as Body[]).map((b) => String(b.id));
   return {
     draft,
+    /** ListBooks over REST, anonymous, and the ids of a page. */
+    list,
+    idsOf,
     async createBook(over: Record<string, unknown> = {}) {
       const res = await t.call("POST", "/api/v1/books", draft(over));
       if (res.status !== 201) throw new Error(`create: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body as Body & { id: string; isbn: string; createdAt: string };
     },
+    /** Creates a book from the fewest fields a create needs ("A Book", no copies) plus `over`. */
+    async createBare(over: Record<string, unknown> = {}) {
+      const res = await t.call("POST", "/api/v1/books", { title: "A Book", isbn: nextIsbn(), authorId: author, ...over });
+      if (res.status !== 201) throw new Error(`create: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body as Body & { id: string; isbn: string };
+    },
     async booksWithIsbn(isbn: string) {
       return (await t.sql<{ n: number }>("select count(*)::int as n from books where isbn = $1", [isbn]))[0].n;
+    },
+    /** Inserts books of `authorId` in one statement (one shared created_at, unless given). */
+    async insertBooks(authorId: string, rows: { title: string; year: number; createdAt?: string }[]) {
+      await t.sql(
+        `insert into books (title, isbn, author_id, published_year, total_copies, available_copies, created_at)
+         select title, isbn, $1, year, 1, 1, coalesce(at, now()) from unnest($2::text[], $3::text[], $4::int[], $5::timestamptz[]) as r(title, isbn, year, at)`,
+        [authorId, rows.map((r) => r.title), rows.map(() => nextIsbn()), rows.map((r) => r.year), rows.map((r) => r.createdAt ?? null)],
+      );
+    },
+    /** Every id of a query, following nextPageToken; fails on a page that repeats an id. */
+    async pageThrough(query: string, pageSize: number) {
+      const ids: string[] = [];
+      let token = "";
+      for (let page = 0; page < 100; page++) {
+        const res = await list(`${query}&pageSize=${pageSize}${token ? `&pageToken=${token}` : ""}`);
+        expect(res.status).toBe(200);
+        ids.push(...idsOf(res));
+        token = String(res.body.nextPageToken);
+        if (!token) return ids;
+      }
+      throw new Error("paging never ended");
     },
     /** Lends `n` copies the way a borrow does, straight in SQL. */
     async lendByHand(bookId: string, n: number) {
@@ -74,3 +106,5 @@ export function catalogueOf(t: BookTestApp, author: string) {
     },
   };
 }
+
+export type Catalogue = ReturnType<typeof catalogueOf>;

@@ -1,16 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BookTestApp, nextIsbn, startBookTestApp } from "./book-test-app.js";
+import { describe, expect, it } from "vitest";
+import { type BookTestApp, nextIsbn } from "./book-test-app.js";
+import type { Catalogue } from "./catalogue-helpers.js";
+import { useCatalogueSuite } from "./catalogue-suite.js";
 
 // Copy counts under racing UpdateBook calls and borrows/returns, with 20 real connections.
 describe("book catalogue under concurrency (real PostgreSQL)", () => {
   let t: BookTestApp;
   let author: string;
-
-  beforeAll(async () => {
-    t = await startBookTestApp({ DB_MAX_OPEN_CONNS: "20" });
-    author = t.authors.add();
-  });
-  afterAll(async () => t?.stop());
+  let c: Catalogue;
+  useCatalogueSuite((suite) => ({ t, author, c } = suite), { env: { DB_MAX_OPEN_CONNS: "20" } });
 
   const counts = async (id: string) =>
     (
@@ -21,13 +19,6 @@ describe("book catalogue under concurrency (real PostgreSQL)", () => {
         [id],
       )
     )[0];
-  /** A borrow as circulation does it: take a copy only if one is on the shelf, open the loan. */
-  const borrowBySql = (id: string) =>
-    t.sql(
-      `with took as (update books set available_copies = available_copies - 1 where id = $1 and available_copies > 0 returning id)
-       insert into loans (book_id, user_id, due_at) select id, gen_random_uuid(), now() + interval '14 days' from took`,
-      [id],
-    );
   /** A return: close one open loan, give its copy back. */
   const returnBySql = (id: string) =>
     t.sql(
@@ -48,7 +39,7 @@ describe("book catalogue under concurrency (real PostgreSQL)", () => {
       const updates = totals.map((totalCopies) =>
         t.call("PUT", `/api/v1/books/${id}`, { title: "Contested", isbn, authorId: author, totalCopies }),
       );
-      const borrows = Array.from({ length: 15 }, () => borrowBySql(id));
+      const borrows = Array.from({ length: 15 }, () => c.lendByHand(id, 1));
       const returns = Array.from({ length: 5 }, () => returnBySql(id));
       const results = await Promise.all(updates);
       await Promise.all([...borrows, ...returns]);

@@ -1,7 +1,8 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type BookTestApp, isbn10Of, nextIsbn, startBookTestApp, WITH_SERVER_KEY } from "./book-test-app.js";
-import { ABSENT, catalogueOf, expectInvalid, FAIL_AT_COMMIT, sorted } from "./catalogue-helpers.js";
+import { describe, expect, it } from "vitest";
+import { type BookTestApp, isbn10Of, nextIsbn, WITH_SERVER_KEY } from "./book-test-app.js";
+import { ABSENT, type Catalogue, expectInvalid, sorted } from "./catalogue-helpers.js";
+import { useCatalogueSuite } from "./catalogue-suite.js";
 
 // CreateBook, GetBook, access rules and CountAuthorBooks through REST, with fake author and category services, on both databases.
 describe("book catalogue", () => {
@@ -9,21 +10,8 @@ describe("book catalogue", () => {
   let author: string;
   let fantasy: string;
   let classics: string;
-  let c: ReturnType<typeof catalogueOf>;
-
-  beforeAll(async () => {
-    t = await startBookTestApp();
-    await t.sql(FAIL_AT_COMMIT);
-    author = t.authors.add();
-    c = catalogueOf(t, author);
-    fantasy = t.categories.add();
-    classics = t.categories.add();
-  });
-  afterAll(async () => t?.stop());
-  beforeEach(() => {
-    t.authors.down = false;
-    t.categories.down = false;
-  });
+  let c: Catalogue;
+  useCatalogueSuite((suite) => ({ t, author, fantasy, classics, c } = suite), { failAtCommit: true });
 
   describe("CreateBook", () => {
     it("creates a book with every field, stores an ISBN-10 as ISBN-13 and links its categories", async () => {

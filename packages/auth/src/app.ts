@@ -7,7 +7,7 @@ import { registerHashingMetrics } from "./domain/password-queue.metrics.js";
 import type { SessionDeps } from "./domain/session.service.js";
 import { loadSigningKeys } from "./domain/signing-keys.js";
 import { ensureAdmin } from "./domain/user.service.js";
-import { authAccess, authLocations, createAuthRpc } from "./rpc/auth.rpc.js";
+import { authLocations, createAuthRpc } from "./rpc/auth.rpc.js";
 
 /** Parts a test may replace. */
 export interface AuthOverrides {
@@ -35,7 +35,6 @@ export async function buildAuthApp(config: AuthConfig, overrides: AuthOverrides 
       name: "auth",
       services: [AuthService],
       register: (router) => router.service(AuthService, createAuthRpc(basics.db.pool, deps)),
-      access: { [AuthService.typeName]: authAccess },
       createdLocations: authLocations,
       swagger: basics.swagger,
       extraRoutes: (app) =>

@@ -3,7 +3,7 @@ import { bootstrapService, createJwksVerifier, createServiceApp, type Database, 
 import { createBookCatalogClient } from "./clients/book.client.js";
 import type { AuthorConfig } from "./config.js";
 import type { BookCatalog } from "./domain/author.service.js";
-import { authorAccess, authorLocations, createAuthorRpc } from "./rpc/author.rpc.js";
+import { authorLocations, createAuthorRpc } from "./rpc/author.rpc.js";
 
 /** Parts a test may replace. */
 export interface AuthorOverrides {
@@ -25,7 +25,6 @@ export async function buildAuthorApp(config: AuthorConfig, overrides: AuthorOver
       name: "author",
       services: [AuthorService],
       register: (router) => router.service(AuthorService, createAuthorRpc(basics.db.pool, books)),
-      access: { [AuthorService.typeName]: authorAccess },
       createdLocations: authorLocations,
       swagger: basics.swagger,
     },

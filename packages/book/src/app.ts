@@ -6,7 +6,7 @@ import { createCategoryDirectoryClient } from "./clients/category.client.js";
 import type { BookConfig } from "./config.js";
 import { createLinkReconciler, type ReconcilerTiming } from "./domain/link-reconciler.js";
 import type { AuthorDirectory, CategoryDirectory } from "./domain/ports.js";
-import { bookAccess, bookLocations, createBookRpc } from "./rpc/book.rpc.js";
+import { bookLocations, createBookRpc } from "./rpc/book.rpc.js";
 
 /** Parts a test may replace. */
 export interface BookOverrides {
@@ -41,7 +41,6 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
       name: "book",
       services: [BookService],
       register: (router) => router.service(BookService, createBookRpc(basics.db.pool, deps)),
-      access: { [BookService.typeName]: bookAccess },
       createdLocations: bookLocations,
       swagger: basics.swagger,
       onDrain: () => {

@@ -2,7 +2,7 @@ import { CategoryService } from "@lms/gen/library/category/v1/category_pb";
 import { bootstrapService, createJwksVerifier, createServiceApp, type Database, type Logger, type TokenVerifier } from "@lms/platform";
 import type { CategoryConfig } from "./config.js";
 import { createLinkFeed, type ListenToLinks } from "./domain/link-feed.js";
-import { categoryAccess, categoryLocations, createCategoryRpc } from "./rpc/category.rpc.js";
+import { categoryLocations, createCategoryRpc } from "./rpc/category.rpc.js";
 import { listenToLinkChanges } from "./store/link-channel.js";
 
 /** Parts a test may replace. */
@@ -23,7 +23,6 @@ export async function buildCategoryApp(config: CategoryConfig, overrides: Catego
       name: "category",
       services: [CategoryService],
       register: (router) => router.service(CategoryService, createCategoryRpc(basics.db.pool, feed)),
-      access: { [CategoryService.typeName]: categoryAccess },
       createdLocations: categoryLocations,
       swagger: basics.swagger,
       onDrain: () => feed.endWatches(),

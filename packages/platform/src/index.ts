@@ -1,3 +1,4 @@
+export * from "./auth/access-rule.js";
 export * from "./auth/principal.js";
 export * from "./auth/token-claims.js";
 export * from "./auth/token-verifier.js";

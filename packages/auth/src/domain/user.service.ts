@@ -48,7 +48,7 @@ export function isRoleName(role: string): role is RoleName {
 }
 
 /**
- * Changes a user's role (admins only, enforced by the access table). The last admin keeps the
+ * Changes a user's role (admins only: the rpc's access rule in auth.proto). The last admin keeps the
  * role: demoting it is FAILED_PRECONDITION `LAST_ADMIN`, decided under a lock on every admin row
  * so that concurrent demotions can never leave none.
  */

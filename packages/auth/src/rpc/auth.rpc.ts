@@ -13,7 +13,7 @@ import {
   UserSchema,
   VerifyTokenResponseSchema,
 } from "@lms/gen/library/auth/v1/auth_pb";
-import { type AccessTable, clientAddressOf, type RoleName } from "@lms/platform";
+import { clientAddressOf, type RoleName } from "@lms/platform";
 import type pg from "pg";
 import type { Introspection } from "../domain/access-token.js";
 import * as sessions from "../domain/session.service.js";
@@ -25,16 +25,6 @@ import * as users from "../domain/user.service.js";
  * GetUser path, which names the user even before that method is served.
  */
 export const authLocations = { Register: "/api/v1/users/{user.id}" } as const;
-
-/** Who may call each method (DESIGN.md §4, Auth): the refresh-token holder needs no access token. */
-export const authAccess: AccessTable = {
-  Register: "anyone",
-  Login: "anyone",
-  RefreshToken: "anyone",
-  VerifyToken: "anyone",
-  Logout: "anyone",
-  SetUserRole: "admin",
-};
 
 const ROLE_TO_PROTO: Record<RoleName, Role> = {
   ROLE_MEMBER: Role.MEMBER,

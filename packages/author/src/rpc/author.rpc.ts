@@ -9,21 +9,10 @@ import {
   DeleteAuthorResponseSchema,
   ListAuthorsResponseSchema,
 } from "@lms/gen/library/author/v1/author_pb";
-import { type AccessTable, ETAG_HEADER, IF_MATCH_HEADER, maskedFields, pickFields } from "@lms/platform";
+import { ETAG_HEADER, IF_MATCH_HEADER, maskedFields, pickFields } from "@lms/platform";
 import type pg from "pg";
 import type { Author } from "../domain/author.js";
 import * as authors from "../domain/author.service.js";
-
-/** Who may call each method (DESIGN.md §4, Author). */
-export const authorAccess: AccessTable = {
-  CreateAuthor: "librarian",
-  GetAuthor: "anyone",
-  UpdateAuthor: "librarian",
-  PatchAuthor: "librarian",
-  DeleteAuthor: "librarian",
-  ListAuthors: "anyone",
-  BatchGetAuthors: "service",
-};
 
 /** Where REST finds what CreateAuthor created (answered 201 with this `Location`). */
 export const authorLocations = { CreateAuthor: "/api/v1/authors/{id}" } as const;

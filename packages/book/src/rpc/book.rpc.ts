@@ -16,7 +16,6 @@ import {
   ReturnBookResponseSchema,
 } from "@lms/gen/library/book/v1/book_pb";
 import {
-  type AccessTable,
   bearerTokenKey,
   ETAG_HEADER,
   IF_MATCH_HEADER,
@@ -33,21 +32,6 @@ import type { MaybeDegraded } from "../domain/book-categories.js";
 import * as queries from "../domain/book-query.service.js";
 import type { Loan, LoanOutcome, LoanRules } from "../domain/loan.js";
 import * as loans from "../domain/loan.service.js";
-
-/** Who may call each method (DESIGN.md §4, Book); `service` methods are gRPC-only. */
-export const bookAccess: AccessTable = {
-  CreateBook: "librarian",
-  GetBook: "anyone",
-  UpdateBook: "librarian",
-  PatchBook: "librarian",
-  DeleteBook: "librarian",
-  ListBooks: "anyone",
-  BorrowBook: "member",
-  ReturnBook: "member",
-  GetBookRecommendations: "anyone",
-  ListLoans: "member",
-  CountAuthorBooks: "service",
-};
 
 /** What the handlers need besides the pool: the peers, the circulation rules, the recommendation bound. */
 export interface BookRpcDeps extends books.CatalogueDeps {

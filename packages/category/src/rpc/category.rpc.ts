@@ -19,32 +19,12 @@ import {
   UpdateItemCategoriesResponseSchema,
   WatchItemLinksResponseSchema,
 } from "@lms/gen/library/category/v1/category_pb";
-import { type AccessTable, ETAG_HEADER, IF_MATCH_HEADER, maskedFields, pickFields } from "@lms/platform";
+import { ETAG_HEADER, IF_MATCH_HEADER, maskedFields, pickFields } from "@lms/platform";
 import type pg from "pg";
 import type { Category } from "../domain/category.js";
 import * as categories from "../domain/category.service.js";
 import * as itemLinks from "../domain/item-links.service.js";
 import type { LinkFeed } from "../domain/link-feed.js";
-
-/** Who may call each method (DESIGN.md §4, Category); `service` methods are gRPC-only. */
-export const categoryAccess: AccessTable = {
-  CreateCategory: "librarian",
-  GetCategory: "anyone",
-  UpdateCategory: "librarian",
-  PatchCategory: "librarian",
-  DeleteCategory: "librarian",
-  ListCategories: "anyone",
-  UpdateItemCategories: "librarian",
-  BulkAddItemToCategories: "librarian",
-  GetItemCategories: "anyone",
-  ListCategoryItems: "service",
-  BatchGetItemCategories: "service",
-  RemoveItemLinks: "service",
-  SetItemLinks: "service",
-  ListRelatedItems: "service",
-  ListItemLinks: "service",
-  WatchItemLinks: "service",
-};
 
 /** Where REST finds what CreateCategory created (answered 201 with this `Location`). */
 export const categoryLocations = { CreateCategory: "/api/v1/categories/{id}" } as const;

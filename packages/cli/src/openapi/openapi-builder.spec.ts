@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { createFileRegistry, fromBinary } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { describe, expect, it } from "vitest";
-import { buildOpenApiFiles, requiresToken, type Schema, summaryOf } from "./openapi-builder.js";
+import { buildOpenApiFiles, type Schema, summaryOf } from "./openapi-builder.js";
 
 interface Param extends Schema {
   name: string;
@@ -138,25 +138,6 @@ describe("buildOpenApiFiles on the real protos", () => {
     });
   });
 
-  it("protects exactly the operations whose comment says so", () => {
-    const secured = (name: string) =>
-      Object.values(doc(name).paths)
-        .flatMap((item) => Object.values(item))
-        .filter((o) => o.security)
-        .map((o) => o.operationId)
-        .sort();
-    expect(secured("auth.swagger.json")).toEqual(["AuthService_SetUserRole"]);
-    expect(secured("book.swagger.json")).toEqual([
-      "BookService_BorrowBook",
-      "BookService_CreateBook",
-      "BookService_DeleteBook",
-      "BookService_ListLoans",
-      "BookService_PatchBook",
-      "BookService_ReturnBook",
-      "BookService_UpdateBook",
-    ]);
-  });
-
   it("has a definition for every $ref, and no unused definitions", () => {
     for (const [name, d] of docs) {
       const targets = new Set(refsIn(d).map((r) => r.replace("#/definitions/", "")));
@@ -203,22 +184,6 @@ describe("buildOpenApiFiles on the real protos", () => {
       properties: { "@type": { type: "string" } },
       additionalProperties: {},
     });
-  });
-});
-
-describe("requiresToken", () => {
-  it.each([
-    ["Adds a book. Librarians and admins only.", true],
-    ["Changes a user's role. Admins only.", true],
-    ["Deletes a category. Librarians and admins\nonly.", true],
-    ["Lends one copy of a book to the caller (or, for librarians, to user_id).", true],
-    ["Closes the caller's (or, for librarians, user_id's) open loan of a book.", true],
-    ["Lists loans, newest first. Members see their own; librarians anyone's.", true],
-    ["Creates a member account. Anyone may call it.", false],
-    ["Returns one book by id, with its category ids.", false],
-    ["", false],
-  ])("%j → %s", (comment, expected) => {
-    expect(requiresToken(comment)).toBe(expected);
   });
 });
 

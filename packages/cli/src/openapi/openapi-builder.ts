@@ -3,7 +3,7 @@
 // google.api.http rules. Pure: descriptors in, file names and JSON text out,
 // so it is unit-testable without running buf.
 
-import type { DescExtension, DescField, DescMessage, DescMethod, DescService, FileRegistry } from "@bufbuild/protobuf";
+import type { DescField, DescMessage, DescMethod, DescService, FileRegistry } from "@bufbuild/protobuf";
 import {
   Definitions,
   definitionNames,
@@ -14,12 +14,12 @@ import {
   type Ref,
   type Schema,
 } from "./openapi2-schemas.js";
-import { apiVersion, commentOf, requiresToken, serviceShortName, summaryOf } from "./proto-comments.js";
-import { HTTP_RULE_EXTENSION, type HttpBinding, httpBinding } from "./proto-http.js";
+import { apiVersion, commentOf, methodDescription, serviceShortName, summaryOf } from "./proto-comments.js";
+import { type BoundMethod, boundMethods, type Extensions, extensionsOf } from "./proto-http.js";
 import type { GeneratedFile } from "./run-openapi-plugin.js";
 
 export type { Schema };
-export { requiresToken, summaryOf };
+export { summaryOf };
 
 interface Parameter extends Schema {
   name: string;
@@ -43,7 +43,7 @@ interface Operation {
 export function buildOpenApiFiles(registry: FileRegistry, fileNames: readonly string[]): GeneratedFile[] {
   // Resolved dynamically so the plugin needs no generated code (buf runs
   // plugins in parallel, and a clean checkout has none yet).
-  const ext = registry.getExtension(HTTP_RULE_EXTENSION);
+  const ext = extensionsOf(registry);
   if (!ext) return [];
   const out = new Map<string, string>();
   for (const file of fileNames.map((n) => registry.getFile(n))) {
@@ -58,20 +58,16 @@ export function buildOpenApiFiles(registry: FileRegistry, fileNames: readonly st
   return [...out].map(([name, content]) => ({ name, content }));
 }
 
-function buildServiceDoc(service: DescService, ext: DescExtension) {
-  const bound = service.methods.flatMap((m) => {
-    const http = httpBinding(m, ext);
-    return http ? [{ method: m, http }] : [];
-  });
+function buildServiceDoc(service: DescService, ext: Extensions) {
+  const bound = boundMethods(service, ext);
   if (bound.length === 0) return undefined;
   const defs = new Definitions(definitionNames(service.file));
   const paths: Record<string, Record<string, Operation>> = {};
-  for (const { method, http } of bound) {
-    const { path, params } = parsePath(http.path, method);
-    const item = paths[path] ?? {};
-    paths[path] = item;
-    if (item[http.verb]) throw new Error(`${method.toString()}: ${http.verb.toUpperCase()} ${path} is bound twice`);
-    item[http.verb] = buildOperation(method, http, params, defs);
+  for (const b of bound) {
+    const item = paths[b.path] ?? {};
+    paths[b.path] = item;
+    if (item[b.binding.verb]) throw new Error(`${b.method.toString()}: ${b.binding.verb.toUpperCase()} ${b.path} is bound twice`);
+    item[b.binding.verb] = buildOperation(b, defs);
   }
   const description = commentOf(service) || undefined;
   return {
@@ -93,42 +89,31 @@ function buildServiceDoc(service: DescService, ext: DescExtension) {
   };
 }
 
-/** Path variables become JSON (lowerCamelCase) names: our REST layer speaks JSON names. */
-function parsePath(template: string, method: DescMethod): { path: string; params: DescField[] } {
-  const params: DescField[] = [];
-  const path = template.replace(/\{([^}=]+)(?:=[^}]*)?\}/g, (_, name: string) => {
-    const field = method.input.fields.find((f) => f.name === name);
-    if (!field) throw new Error(`${method.toString()}: path variable {${name}} is not a top-level field of ${method.input.typeName}`);
-    params.push(field);
-    return `{${field.jsonName}}`;
-  });
-  return { path, params };
-}
-
-function buildOperation(method: DescMethod, http: HttpBinding, pathFields: DescField[], defs: Definitions): Operation {
+function buildOperation({ method, binding, rule, pathFields }: BoundMethod, defs: Definitions): Operation {
   const comment = commentOf(method);
   return {
     summary: summaryOf(comment) || undefined,
-    description: comment || undefined,
+    description: methodDescription(comment, rule) || undefined,
     operationId: `${method.parent.name}_${method.name}`,
     responses: {
       "200": { description: "A successful response.", schema: messageRef(method.output, defs.ref) },
       default: { description: "An unexpected error response.", schema: { $ref: "#/definitions/rpcStatus" } },
     },
-    parameters: buildParameters(method, http, pathFields, defs.ref),
+    parameters: buildParameters(method, binding.body, pathFields, defs.ref),
     tags: [method.parent.name],
-    security: requiresToken(comment) ? [{ bearer: [] }] : undefined,
+    // A lock in Swagger UI exactly where the access rule needs a token.
+    security: rule === "anyone" ? undefined : [{ bearer: [] }],
   };
 }
 
 /** Path params first, then the body; every field left over becomes a query param (grpc-gateway's rule). */
-function buildParameters(method: DescMethod, http: HttpBinding, pathFields: DescField[], ref: Ref): Parameter[] {
+function buildParameters(method: DescMethod, body: string, pathFields: DescField[], ref: Ref): Parameter[] {
   const bound = new Set(pathFields.map((f) => f.name));
   const params = pathFields.map(pathParameter);
-  if (http.body === "*") return [...params, wholeBodyParameter(method.input, bound, ref)];
-  if (http.body !== "") {
-    const field = method.input.fields.find((f) => f.name === http.body);
-    if (!field) throw new Error(`${method.toString()}: body "${http.body}" is not a field of ${method.input.typeName}`);
+  if (body === "*") return [...params, wholeBodyParameter(method.input, bound, ref)];
+  if (body !== "") {
+    const field = method.input.fields.find((f) => f.name === body);
+    if (!field) throw new Error(`${method.toString()}: body "${body}" is not a field of ${method.input.typeName}`);
     bound.add(field.name);
     params.push({ name: field.jsonName, in: "body", required: true, schema: fieldSchema(field, ref) });
   }

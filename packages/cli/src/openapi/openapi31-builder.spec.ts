@@ -33,12 +33,14 @@ function generate(dir: string): Map<string, Json> {
   return new Map(files.map((f) => [f.name, JSON.parse(f.content) as Json]));
 }
 
-/** A one-service proto module beside our google/api files. */
+/** A one-service proto module beside our google/api and access rule files. */
 function generateFrom(service: string): Map<string, Json> {
   const dir = join(scratch, String(Math.random()).slice(2));
   cpSync(join(repoRoot, "api/proto/google"), join(dir, "google"), { recursive: true });
+  cpSync(join(repoRoot, "api/proto/library/access"), join(dir, "library/access"), { recursive: true });
   mkdirSync(join(dir, "t/v1"), { recursive: true });
-  const header = 'syntax = "proto3";\npackage t.v1;\nimport "google/api/annotations.proto";\nimport "google/api/field_behavior.proto";\n';
+  const header =
+    'syntax = "proto3";\npackage t.v1;\nimport "google/api/annotations.proto";\nimport "google/api/field_behavior.proto";\nimport "library/access/v1/access.proto";\n';
   writeFileSync(join(dir, "t/v1/t.proto"), header + service);
   return generate(dir);
 }
@@ -105,7 +107,7 @@ describe("OpenAPI 3.1 generation rules", () => {
 
   it("documents a PATCH binding with its body and example", () => {
     const docs = generateFrom(
-      `service TService {\n  // Changes a thing. Librarians and admins only.\n  rpc Patch(In) returns (Out) { option (google.api.http) = {patch: "/v1/things/{id}" body: "*"}; }\n}\n${message("In", '{"name": "x"}')}`,
+      `service TService {\n  // Changes a thing.\n  rpc Patch(In) returns (Out) { option (library.access.v1.rule) = RULE_LIBRARIAN; option (google.api.http) = {patch: "/v1/things/{id}" body: "*"}; }\n}\n${message("In", '{"name": "x"}')}`,
     );
     const patch = at(docs.get("t.json"), "paths", "/v1/things/{id}", "patch");
     expect(at(patch, "requestBody", "content", "application/json")).toMatchObject({
@@ -113,10 +115,13 @@ describe("OpenAPI 3.1 generation rules", () => {
       schema: { properties: { name: {} } },
     });
     expect(at(patch, "operationId")).toBe("TService_Patch");
+    expect(at(patch, "description")).toBe("Changes a thing. Librarians and admins only.");
+    expect(at(patch, "security")).toEqual([{ bearer: [] }]);
   });
 
   it("refuses a write without an example, or with an example naming no field", () => {
-    const svc = 'service TService { rpc Create(In) returns (Out) { option (google.api.http) = {post: "/v1/things" body: "*"}; } }\n';
+    const svc =
+      'service TService { rpc Create(In) returns (Out) { option (library.access.v1.rule) = RULE_ANYONE; option (google.api.http) = {post: "/v1/things" body: "*"}; } }\n';
     expect(() => generateFrom(svc + message("In"))).toThrow(/needs an "Example:" body/);
     expect(() => generateFrom(svc + message("In", '{"nmae": "x"}'))).toThrow(/names nmae/);
   });

@@ -3,26 +3,26 @@
 // required fields, null types, every error answer typed, and an example body
 // for every write. Pure: descriptors in, file names and JSON text out.
 
-import type { DescExtension, DescField, DescMethod, DescService, FileRegistry } from "@bufbuild/protobuf";
+import type { DescExtension, DescService, FileRegistry } from "@bufbuild/protobuf";
 import { SERVICES } from "../services.js";
 import { ERROR_SCHEMAS, errorResponses } from "./openapi31-errors.js";
 import { buildOperation, type Operation } from "./openapi31-operation.js";
 import { ComponentSchemas } from "./openapi31-schemas.js";
 import { apiVersion, commentOf, serviceShortName } from "./proto-comments.js";
-import { HTTP_RULE_EXTENSION, httpBinding } from "./proto-http.js";
+import { boundMethods, type Extensions, extensionsOf } from "./proto-http.js";
 import type { GeneratedFile } from "./run-openapi-plugin.js";
 
 const FIELD_BEHAVIOR_EXTENSION = "google.api.field_behavior";
 
 /** `<service>.json` for every service that has at least one google.api.http rule. */
 export function buildOpenApi31Files(registry: FileRegistry, fileNames: readonly string[]): GeneratedFile[] {
-  const http = registry.getExtension(HTTP_RULE_EXTENSION);
-  if (!http) return [];
+  const ext = extensionsOf(registry);
+  if (!ext) return [];
   const behavior = registry.getExtension(FIELD_BEHAVIOR_EXTENSION);
   const out = new Map<string, string>();
   for (const file of fileNames.map((n) => registry.getFile(n))) {
     for (const service of file?.services ?? []) {
-      const doc = buildServiceDoc(service, http, behavior);
+      const doc = buildServiceDoc(service, ext, behavior);
       if (!doc) continue;
       const name = `${serviceShortName(service)}.json`;
       if (out.has(name)) throw new Error(`two services would both write ${name}`);
@@ -43,11 +43,8 @@ export function serversOf(shortName: string): { url: string; description: string
   return [...local, { url: "/", description: "The origin this document was loaded from" }];
 }
 
-function buildServiceDoc(service: DescService, http: DescExtension, behavior: DescExtension | undefined) {
-  const bound = service.methods.flatMap((m) => {
-    const binding = httpBinding(m, http);
-    return binding ? [{ method: m, binding }] : [];
-  });
+function buildServiceDoc(service: DescService, ext: Extensions, behavior: DescExtension | undefined) {
+  const bound = boundMethods(service, ext);
   if (bound.length === 0) return undefined;
   const schemas = new ComponentSchemas(
     behavior,
@@ -55,14 +52,13 @@ function buildServiceDoc(service: DescService, http: DescExtension, behavior: De
   );
   const paths: Record<string, Record<string, Operation>> = {};
   const statuses = new Set<string>();
-  for (const { method, binding } of bound) {
-    const { path, params } = parsePath(binding.path, method);
-    const item = paths[path] ?? {};
-    paths[path] = item;
-    if (item[binding.verb]) throw new Error(`${method.toString()}: ${binding.verb.toUpperCase()} ${path} is bound twice`);
-    const op = buildOperation({ method, binding, pathFields: params, schemas });
+  for (const b of bound) {
+    const item = paths[b.path] ?? {};
+    paths[b.path] = item;
+    if (item[b.binding.verb]) throw new Error(`${b.method.toString()}: ${b.binding.verb.toUpperCase()} ${b.path} is bound twice`);
+    const op = buildOperation(b, schemas);
     for (const s of op.errorStatuses) statuses.add(s);
-    item[binding.verb] = op.operation;
+    item[b.binding.verb] = op.operation;
   }
   const description = commentOf(service) || undefined;
   return {
@@ -84,16 +80,4 @@ function buildServiceDoc(service: DescService, http: DescExtension, behavior: De
       },
     },
   };
-}
-
-/** Path variables become JSON (lowerCamelCase) names. */
-function parsePath(template: string, method: DescMethod): { path: string; params: DescField[] } {
-  const params: DescField[] = [];
-  const path = template.replace(/\{([^}=]+)(?:=[^}]*)?\}/g, (_, name: string) => {
-    const field = method.input.fields.find((f) => f.name === name);
-    if (!field) throw new Error(`${method.toString()}: path variable {${name}} is not a top-level field of ${method.input.typeName}`);
-    params.push(field);
-    return `{${field.jsonName}}`;
-  });
-  return { path, params };
 }

@@ -3,14 +3,13 @@
 // its typed details.
 
 import type { JsonSchema } from "./openapi31-schemas.js";
-import type { DeclaredAccess } from "./proto-comments.js";
+import type { AccessRule } from "./proto-http.js";
 
 /** What decides a method's error statuses. */
 export interface ErrorFacts {
   method: string;
-  access: DeclaredAccess;
-  /** The method comment names librarians or admins as the only ones allowed some variant. */
-  mentionsStaff: boolean;
+  /** The method's (library.access.v1.rule). */
+  rule: AccessRule;
   /** The path names a resource (`{id}`), so an unknown one is 404. */
   hasPathResource: boolean;
 }
@@ -35,12 +34,13 @@ const EXTRA: Readonly<Record<string, readonly string[]>> = {
 
 /**
  * The error statuses of one method: 400 (validation), 401 (a bad token is refused even on
- * open methods) and 503 (a database or peer down) always; 403 when a role is needed; 404 when
- * the path names a resource; the rest from the table above.
+ * open methods) and 503 (a database or peer down) always; 403 whenever a token is needed (a
+ * member method may refuse a member some variants, e.g. another user's loans: RULE_MEMBER);
+ * 404 when the path names a resource; the rest from the table above.
  */
 export function errorStatuses(f: ErrorFacts): string[] {
   const out = new Set(["400", "401", "503", ...(EXTRA[f.method] ?? [])]);
-  if (f.access === "librarian" || f.access === "admin" || (f.access === "member" && f.mentionsStaff)) out.add("403");
+  if (f.rule !== "anyone") out.add("403");
   if (f.hasPathResource) out.add("404");
   return [...out].sort();
 }

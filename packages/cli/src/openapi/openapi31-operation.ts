@@ -4,8 +4,8 @@
 import type { DescField, DescMethod } from "@bufbuild/protobuf";
 import { ERROR_RESPONSES, errorStatuses } from "./openapi31-errors.js";
 import type { ComponentSchemas, JsonSchema } from "./openapi31-schemas.js";
-import { commentOf, declaredAccess, exampleOf, summaryOf } from "./proto-comments.js";
-import type { HttpBinding } from "./proto-http.js";
+import { commentOf, exampleOf, methodDescription, summaryOf } from "./proto-comments.js";
+import type { BoundMethod, HttpBinding } from "./proto-http.js";
 
 /** An operation object (loose: this module is its only writer). */
 export type Operation = { [key: string]: unknown };
@@ -23,26 +23,16 @@ export function successStatus(method: string): "200" | "201" {
   return CREATED_METHODS.has(method) ? "201" : "200";
 }
 
-interface OperationInput {
-  method: DescMethod;
-  binding: HttpBinding;
-  pathFields: DescField[];
-  schemas: ComponentSchemas;
-}
-
 /** The operation, and the error statuses it refers to (for components.responses). */
-export function buildOperation({ method, binding, pathFields, schemas }: OperationInput): {
+export function buildOperation(
+  { method, binding, rule, pathFields }: BoundMethod,
+  schemas: ComponentSchemas,
+): {
   operation: Operation;
   errorStatuses: string[];
 } {
   const comment = commentOf(method);
-  const access = declaredAccess(comment);
-  const errors = errorStatuses({
-    method: method.name,
-    access,
-    mentionsStaff: /\blibrarians?\b|\badmins?\b/i.test(comment),
-    hasPathResource: pathFields.length > 0,
-  });
+  const errors = errorStatuses({ method: method.name, rule, hasPathResource: pathFields.length > 0 });
   const success = successStatus(method.name);
   const responses: Record<string, unknown> = {
     [success]: {
@@ -55,9 +45,9 @@ export function buildOperation({ method, binding, pathFields, schemas }: Operati
   const operation: Operation = {
     operationId: `${method.parent.name}_${method.name}`,
     summary: summaryOf(comment) || undefined,
-    description: comment || undefined,
+    description: methodDescription(comment, rule) || undefined,
     tags: [method.parent.name],
-    security: access === "anyone" ? undefined : [{ bearer: [] }],
+    security: rule === "anyone" ? undefined : [{ bearer: [] }],
     parameters: [...parameters(method, binding, pathFields, schemas), ...(IF_MATCH_METHODS.test(method.name) ? [IF_MATCH] : [])],
     requestBody: requestBody(method, binding, pathFields, schemas),
     responses,

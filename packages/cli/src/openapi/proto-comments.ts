@@ -1,10 +1,8 @@
-// What the generators read from proto comments: descriptions, summaries, the
-// access a method declares, and `Example:` request bodies.
+// What the generators read from proto comments: descriptions, summaries and `Example:`
+// request bodies. Access comes from the (library.access.v1.rule) option, never from wording.
 import type { DescFile, DescService } from "@bufbuild/protobuf";
 import { getComments } from "@bufbuild/protoplugin";
-
-/** Who may call a method, as its comment declares it (DESIGN.md §4 "who"). */
-export type DeclaredAccess = "anyone" | "member" | "librarian" | "admin";
+import type { AccessRule } from "@lms/platform/auth/access-rule";
 
 // An `Example:` paragraph holds a JSON request body for the 3.1 documents; it is not prose.
 const EXAMPLE = /(?:^|\n)Example:\s*([\s\S]*)$/;
@@ -40,22 +38,16 @@ export function summaryOf(comment: string): string {
   return /^(.+?[.!?])(?=\s|$)/.exec(flat)?.[1] ?? flat;
 }
 
-/**
- * The access a method comment declares. The access table in code is the real enforcement;
- * the documents only say what the comment declares: "Admins only." / "Librarians and admins
- * only.", acting as "the caller" (Borrow/Return), or "Members see their own" (ListLoans).
- */
-export function declaredAccess(comment: string): DeclaredAccess {
-  const flat = comment.replace(/\s+/g, " ");
-  if (/\blibrarians and admins only\b/i.test(flat)) return "librarian";
-  if (/\badmins only\b/i.test(flat)) return "admin";
-  if ([/\bthe caller\b/i, /\bmembers see their own\b/i].some((re) => re.test(flat))) return "member";
-  return "anyone";
+/** The sentence the documents add to a method's description for its access rule (the proto option). */
+export function accessSentence(rule: AccessRule): string {
+  if (rule === "librarian") return "Librarians and admins only.";
+  if (rule === "admin") return "Admins only.";
+  return "";
 }
 
-/** Whether the documents mark an operation as needing a bearer token. */
-export function requiresToken(comment: string): boolean {
-  return declaredAccess(comment) !== "anyone";
+/** A method's description: its comment, then what its access rule requires in words. */
+export function methodDescription(comment: string, rule: AccessRule): string {
+  return [comment, accessSentence(rule)].filter((s) => s !== "").join(" ");
 }
 
 /** The API version of a file's package: library.book.v1 → v1. */

@@ -11,9 +11,6 @@ export interface Principal {
   role: RoleName;
 }
 
-/** Who may call a method (DESIGN.md §5): `service` methods have no REST route and need only the server key. */
-export type AccessRule = "anyone" | "member" | "librarian" | "admin" | "service";
-
 /** Where the auth interceptor leaves the caller; undefined for an anonymous call. */
 export const principalKey = createContextKey<Principal | undefined>(undefined, { description: "principal" });
 

@@ -1,23 +1,45 @@
+import { clearExtension, type DescService, setExtension } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, createRouterTransport, type HandlerContext } from "@connectrpc/connect";
 import { Health, HealthCheckResponse_ServingStatus } from "@lms/gen/grpc/health/v1/health_pb";
-import { AuthorService } from "@lms/gen/library/author/v1/author_pb";
+import { Rule, rule } from "@lms/gen/library/access/v1/access_pb";
+import { AuthService } from "@lms/gen/library/auth/v1/auth_pb";
+import { AuthorService, file_library_author_v1_author } from "@lms/gen/library/author/v1/author_pb";
+import { BookService } from "@lms/gen/library/book/v1/book_pb";
+import { CategoryService } from "@lms/gen/library/category/v1/category_pb";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Principal, principalKey } from "../auth/principal.js";
+import { registryWithEditedMethod } from "../testing/edited-protos.js";
 import { createTestIssuer, type TestIssuer } from "../testing/test-tokens.js";
-import { type AccessTable, createAccessInterceptor } from "./access.interceptor.js";
+import { createAccessInterceptor } from "./access.interceptor.js";
 
-// UpdateAuthor is deliberately missing: the interceptor must fail closed.
-const table: AccessTable = {
-  GetAuthor: "anyone",
-  ListAuthors: "member",
-  CreateAuthor: "librarian",
-  DeleteAuthor: "admin",
-  BatchGetAuthors: "service",
-};
+// The rules are the protos' (library.access.v1.rule) options: GetAuthor anyone, CreateAuthor and
+// DeleteAuthor librarian, BatchGetAuthors service, SetUserRole admin, ListLoans member.
+// CategoryService is served but not handed to the interceptor: it must fail closed.
+
+/** AuthorService as the proto declares it, but with `method`'s access rule removed. */
+function authorServiceWithoutRule(method: string): DescService {
+  const registry = registryWithEditedMethod(file_library_author_v1_author, `AuthorService.${method}`, (o) => clearExtension(o, rule));
+  const service = registry.getService(AuthorService.typeName);
+  if (!service) throw new Error("no AuthorService");
+  return service;
+}
+
+/** AuthorService with `method` made service-only, though it keeps its REST binding. */
+function authorServiceWithServiceRuleOn(method: string): DescService {
+  const registry = registryWithEditedMethod(file_library_author_v1_author, `AuthorService.${method}`, (o) =>
+    setExtension(o, rule, Rule.SERVICE),
+  );
+  const service = registry.getService(AuthorService.typeName);
+  if (!service) throw new Error("no AuthorService");
+  return service;
+}
 
 let issuer: TestIssuer;
 let seen: (Principal | undefined)[] = [];
 let client: ReturnType<typeof createClient<typeof AuthorService>>;
+let auth: ReturnType<typeof createClient<typeof AuthService>>;
+let book: ReturnType<typeof createClient<typeof BookService>>;
+let category: ReturnType<typeof createClient<typeof CategoryService>>;
 let health: ReturnType<typeof createClient<typeof Health>>;
 
 beforeAll(async () => {
@@ -36,11 +58,17 @@ beforeAll(async () => {
         deleteAuthor: record,
         batchGetAuthors: record,
       });
+      router.service(AuthService, { setUserRole: record });
+      router.service(BookService, { listLoans: record });
+      router.service(CategoryService, { getCategory: record });
       router.service(Health, { check: () => ({ status: HealthCheckResponse_ServingStatus.SERVING }) });
     },
-    { router: { interceptors: [createAccessInterceptor({ "library.author.v1.AuthorService": table }, issuer.verifier)] } },
+    { router: { interceptors: [createAccessInterceptor([AuthorService, AuthService, BookService], issuer.verifier)] } },
   );
   client = createClient(AuthorService, transport);
+  auth = createClient(AuthService, transport);
+  book = createClient(BookService, transport);
+  category = createClient(CategoryService, transport);
   health = createClient(Health, transport);
 });
 
@@ -105,15 +133,16 @@ describe("createAccessInterceptor", () => {
 
   it("lets an admin call a librarian method, and only an admin call an admin method", async () => {
     await client.createAuthor({ name: "n" }, bearer(await issuer.token("ROLE_ADMIN")));
-    await client.deleteAuthor({ id: "a1" }, bearer(await issuer.token("ROLE_ADMIN")));
-    expect(await codeOf(client.deleteAuthor({ id: "a1" }, bearer(await issuer.token("ROLE_LIBRARIAN"))))).toBe(Code.PermissionDenied);
+    await auth.setUserRole({ userId: "u1" }, bearer(await issuer.token("ROLE_ADMIN")));
+    expect(await codeOf(auth.setUserRole({ userId: "u1" }, bearer(await issuer.token("ROLE_LIBRARIAN"))))).toBe(Code.PermissionDenied);
+    expect(await codeOf(auth.setUserRole({ userId: "u1" }))).toBe(Code.Unauthenticated);
     expect(seen).toHaveLength(2);
   });
 
   it("lets any valid token call a member method but not an anonymous caller", async () => {
-    await client.listAuthors({}, bearer(await issuer.token("ROLE_MEMBER")));
+    await book.listLoans({}, bearer(await issuer.token("ROLE_MEMBER")));
     expect(seen).toHaveLength(1);
-    expect(await codeOf(client.listAuthors({}))).toBe(Code.Unauthenticated);
+    expect(await codeOf(book.listLoans({}))).toBe(Code.Unauthenticated);
   });
 
   it("lets a service method through with no token (the server key guards it)", async () => {
@@ -121,9 +150,23 @@ describe("createAccessInterceptor", () => {
     expect(seen).toEqual([undefined]);
   });
 
-  it("fails closed for a method missing from the table, even for an admin", async () => {
-    expect(await codeOf(client.updateAuthor({ id: "a1" }, bearer(await issuer.token("ROLE_ADMIN"))))).toBe(Code.PermissionDenied);
+  it("fails closed for a method of a service it was not given, even for an admin", async () => {
+    expect(await codeOf(category.getCategory({ id: "c1" }, bearer(await issuer.token("ROLE_ADMIN"))))).toBe(Code.PermissionDenied);
     expect(seen).toEqual([]);
+  });
+
+  it("refuses to be built, naming the method, when a method declares no rule", () => {
+    const stripped = authorServiceWithoutRule("UpdateAuthor");
+    expect(() => createAccessInterceptor([stripped], issuer.verifier)).toThrow(
+      "no (library.access.v1.rule) option on: library.author.v1.AuthorService/UpdateAuthor",
+    );
+    expect(() => createAccessInterceptor([authorServiceWithoutRule("GetAuthor")], issuer.verifier)).toThrow(/AuthorService\/GetAuthor$/);
+  });
+
+  it("refuses to be built when a service-only method has a REST binding (REST calls with the server key)", () => {
+    expect(() => createAccessInterceptor([authorServiceWithServiceRuleOn("GetAuthor")], issuer.verifier)).toThrow(
+      "library.author.v1.AuthorService/GetAuthor: a RULE_SERVICE method cannot have a REST binding",
+    );
   });
 
   it.each(["Basic dXNlcjpwYXNz", "Bearer", "Bearer a b", "token-without-scheme"])(
@@ -153,7 +196,7 @@ describe("createAccessInterceptor", () => {
     expect(await codeOf(client.deleteAuthor({ id: "a1" }, bearer(token)))).toBe(Code.Unauthenticated);
   });
 
-  it("lets the health check through without a table entry or token", async () => {
+  it("lets the health check through without a rule or token", async () => {
     expect((await health.check({})).status).toBe(HealthCheckResponse_ServingStatus.SERVING);
   });
 });

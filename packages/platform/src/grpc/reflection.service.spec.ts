@@ -130,7 +130,8 @@ describe.each<ReflectionVersion>(["v1", "v1alpha"])("addReflectionService over %
     expect(registryOf(file).getExtension("google.api.http")).toBeDefined();
     expect(numbers.messageResponse).toMatchObject({
       case: "allExtensionNumbersResponse",
-      value: { baseTypeName: "google.protobuf.MethodOptions", extensionNumber: [72295728] },
+      // (library.access.v1.rule) and (google.api.http).
+      value: { baseTypeName: "google.protobuf.MethodOptions", extensionNumber: [50601, 72295728] },
     });
     expect(none.messageResponse).toMatchObject({ case: "errorResponse", value: { errorCode: grpc.status.NOT_FOUND } });
     expect(noType.messageResponse).toMatchObject({ case: "errorResponse", value: { errorCode: grpc.status.NOT_FOUND } });

@@ -5,7 +5,7 @@ import type { TokenVerifier } from "../auth/token-verifier.js";
 import type { BaseConfig } from "../config/config.js";
 import type { Database } from "../db/database.js";
 import { createErrorInterceptor } from "../errors/error.interceptor.js";
-import { type AccessTable, createAccessInterceptor } from "../grpc/access.interceptor.js";
+import { createAccessInterceptor } from "../grpc/access.interceptor.js";
 import { createGrpcServer } from "../grpc/grpc-server.js";
 import { registerHealthService } from "../grpc/health.service.js";
 import { createMethodInvoker } from "../grpc/method-invoker.js";
@@ -25,16 +25,14 @@ import { asPortInUse } from "./port-in-use.js";
 /** How long /readyz and the gRPC health check wait for the database before they say "not ready". */
 const READY_TIMEOUT_MS = 2000;
 
-/** Everything a service hands the host: its implementations, access tables and REST extras. */
+/** Everything a service hands the host: its implementations and REST extras (access rules are proto options). */
 export interface ServiceDefinition {
   /** Short name: auth, author, category, book. */
   name: string;
-  /** The proto services implemented, for REST routes and health names. */
+  /** The proto services implemented, for REST routes, access rules and health names. */
   services: DescService[];
   /** Mounts the ServiceImpl objects (one implementation for every transport). */
   register(router: ConnectRouter): void;
-  /** Access rule per method, per service type name. */
-  access: Readonly<Record<string, AccessTable>>;
   /**
    * Methods that create a resource and the REST path of what they created (e.g.
    * `{ CreateAuthor: "/api/v1/authors/{id}" }`, braces naming fields of the JSON answer): REST
@@ -101,7 +99,7 @@ export async function createServiceHost(def: ServiceDefinition, deps: HostDeps):
   const chain: Interceptor[] = [
     createErrorInterceptor(deps.log),
     createServerKeyInterceptor(deps.serverKey),
-    createAccessInterceptor(def.access, deps.verifier),
+    createAccessInterceptor(def.services, deps.verifier),
     createTextInterceptor(),
   ];
   const trustedProxies = trustedProxySet(deps.trustedProxies ?? []);

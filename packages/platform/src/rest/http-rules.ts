@@ -1,5 +1,6 @@
-import { type DescMethodUnary, type DescService, getOption, hasOption } from "@bufbuild/protobuf";
+import type { DescMethodUnary, DescService } from "@bufbuild/protobuf";
 import { http } from "@lms/gen/google/api/annotations_pb";
+import { fillTemplate, httpBindingOf, templatePattern } from "./http-rule.js";
 
 /** One REST route derived from a method's `google.api.http` annotation. */
 export interface HttpRoute {
@@ -17,28 +18,22 @@ export interface HttpRoute {
   pattern: RegExp;
 }
 
-const VARIABLE = /\{([^}=]+)(?:=[^}]*)?\}/g;
-
-/** Every unary method of `services` that carries an http rule; the others stay gRPC-only. */
+/** Every method of `services` that carries an http rule (read by `rest/http-rule.ts`); the others stay gRPC-only. */
 export function httpRoutesOf(services: DescService[]): HttpRoute[] {
   const routes: HttpRoute[] = [];
   for (const service of services) {
     for (const method of service.methods) {
-      if (method.methodKind !== "unary") continue;
-      if (!hasOption(method, http)) continue;
-      const rule = getOption(method, http);
-      const { case: verb, value } = rule.pattern;
-      if (verb === undefined || verb === "custom") continue;
-      const template = value;
-      const pathFields = [...template.matchAll(VARIABLE)].map((m) => m[1]);
+      const binding = httpBindingOf(method, http);
+      if (!binding) continue;
       routes.push({
+        // httpBindingOf refuses a rule on any other kind of method.
         method: method as DescMethodUnary,
-        verb: verb.toUpperCase() as HttpRoute["verb"],
-        template,
-        url: template.replace(VARIABLE, (_s, v: string) => `:${v.replace(/\./g, "_")}`),
-        pathFields,
-        body: rule.body,
-        pattern: new RegExp(`^${template.replace(VARIABLE, "[^/]+")}/?$`),
+        verb: binding.verb.toUpperCase() as HttpRoute["verb"],
+        template: binding.template,
+        url: fillTemplate(binding.template, (field) => `:${field.replace(/\./g, "_")}`),
+        pathFields: binding.pathFields,
+        body: binding.body,
+        pattern: templatePattern(binding.template),
       });
     }
   }

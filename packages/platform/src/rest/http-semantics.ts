@@ -1,6 +1,7 @@
 import type { DescMessage } from "@bufbuild/protobuf";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { ETAG_HEADER, IF_NONE_MATCH_HEADER, ifNoneMatchHits } from "../conditional/etag.js";
+import { fillTemplate } from "./http-rule.js";
 import type { HttpRoute } from "./http-rules.js";
 
 type JsonObject = Record<string, unknown>;
@@ -37,7 +38,7 @@ function jsonNameOf(message: DescMessage, key: string): string {
  * `{path}` replaced by that (dotted) field of the JSON answer, URL-encoded.
  */
 export function locationOf(template: string, answer: unknown): string {
-  return template.replace(/\{([^}]+)\}/g, (_m, path: string) => {
+  return fillTemplate(template, (path) => {
     let value: unknown = answer;
     for (const part of path.split(".")) value = value && typeof value === "object" ? (value as JsonObject)[part] : undefined;
     return encodeURIComponent(String(value ?? ""));

@@ -141,7 +141,7 @@ describe("category service (link change log)", () => {
     expect(ConnectError.from(err).code).toBe(Code.Unauthenticated);
   });
 
-  it("ends running watches at stop, which does not wait for them, and refuses new ones", async () => {
+  it("ends running watches at stop, which does not wait for them, and refuses new ones", { timeout: 60_000 }, async () => {
     // A drain that waited for open streams would hang until this timeout, far past the spec's.
     const s = await startCategoryTestApp({ SHUTDOWN_TIMEOUT_MS: "600000" });
     const overGrpc = watch(createClient(CategoryService, createGrpcTransport({ baseUrl: s.grpcBase })), 0n);

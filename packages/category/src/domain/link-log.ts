@@ -64,7 +64,7 @@ export function createLinkLog(pool: pg.Pool, log: Logger, timing: Partial<LinkLo
     });
     await Promise.race([Promise.all(waits.map((w) => w.sentThrough(seq))), late]);
     clearTimeout(timer);
-    for (const w of waits.filter((w) => w.sent < seq)) {
+    for (const w of waits.filter((w) => w.sent < seq && watchers.has(w))) {
       log.warn({ seq: seq.toString() }, "a link watch did not take a change in time; ending it (it resumes from its seq)");
       w.end(fellBehind());
     }

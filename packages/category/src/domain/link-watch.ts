@@ -67,7 +67,7 @@ export class LinkWatcher {
         } else if (!this.caughtUp) {
           this.caughtUp = true;
           yield { changes: [], caughtUp: true };
-        } else await new Promise<void>((resolve) => (this.wake = resolve));
+        } else if (!this.ended) await new Promise<void>((resolve) => (this.wake = resolve)); // ended during the read: the loop stops
       }
     } finally {
       signal.removeEventListener("abort", onAbort);

@@ -80,6 +80,10 @@ describe("book service while the category service is frozen or down", () => {
     const shown = await createdBook([poetry]);
     stack.services.category.signal("SIGKILL");
     try {
+      await stack.services.category.exited();
+      // The book service answers from its replica of the links until its watch drops (the
+      // connection's close, milliseconds later): from then on it answers from its own record.
+      await untilDegraded(`/api/v1/books/${shown}`);
       const one = await timed(rest<Body>(book, "GET", `/api/v1/books/${shown}`));
       const all = await timed(rest<Body>(book, "GET", "/api/v1/books?pageSize=100"));
       const filtered = await timed(rest<Body>(book, "GET", `/api/v1/books?categoryId=${poetry}&pageSize=100`));
@@ -101,6 +105,15 @@ describe("book service while the category service is frozen or down", () => {
     const fresh = await rest<Body>(book, "GET", `/api/v1/books/${shown}`);
     expect(fresh.headers.get("x-degraded")).toBeNull();
   }, 90_000);
+
+  /** Polls (bounded) until a read of `path` is marked degraded. */
+  async function untilDegraded(path: string): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while ((await rest<Body>(book, "GET", path)).headers.get("x-degraded") !== "categories") {
+      expect(Date.now()).toBeLessThan(deadline);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
 
   /** Polls (bounded) until every linked item in the category service is a book with exactly those links, and back. */
   async function expectEveryLinkToMatchItsBook(): Promise<void> {

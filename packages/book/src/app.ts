@@ -1,8 +1,8 @@
 import { BookService } from "@lms/gen/library/book/v1/book_pb";
 import { bootstrapService, createJwksVerifier, createServiceApp, type Database, type Logger, type TokenVerifier } from "@lms/platform";
+import { type CategoryReplica, createCategoryReplica } from "./category-replica/category-replica.js";
 import { createAuthorDirectoryClient } from "./clients/author.client.js";
-import { type CachedCategoryDirectory, createCachedCategoryDirectory } from "./clients/cached-category.client.js";
-import { createCategoryDirectoryClient } from "./clients/category.client.js";
+import { createCategoryClient } from "./clients/category.client.js";
 import type { BookConfig } from "./config.js";
 import { createLinkReconciler, type ReconcilerTiming } from "./domain/link-reconciler.js";
 import type { AuthorDirectory, CategoryDirectory } from "./domain/ports.js";
@@ -24,8 +24,8 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
   const basics = await bootstrapService("book", config, overrides, warnings);
   const peer = { serverKey: config.SERVER_KEY, timeoutMs: config.RPC_TIMEOUT_MS };
   const authors = overrides.authors ?? createAuthorDirectoryClient({ ...peer, address: config.AUTHOR_GRPC_ADDR });
-  const cached = overrides.categories ? undefined : cachedCategories(config, peer, basics);
-  const categories = overrides.categories ?? (cached as CategoryDirectory);
+  const replica = overrides.categories ? undefined : categoryReplica(config, peer, basics);
+  const categories = overrides.categories ?? (replica as CategoryDirectory);
   const verifier = overrides.verifier ?? createJwksVerifier(config.AUTH_JWKS_URL, config.JWT_ISSUER, config.JWT_AUDIENCE);
   const reconciler = createLinkReconciler(basics.db.pool, categories, basics.log, overrides.reconcilerTiming);
   const deps = {
@@ -45,7 +45,7 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
       swagger: basics.swagger,
       onDrain: () => {
         reconciler.stop();
-        cached?.close();
+        replica?.close();
       },
     },
     basics,
@@ -53,19 +53,12 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
     verifier,
   );
   reconciler.start();
-  return Object.assign(app, { reconciler });
+  replica?.start();
+  return Object.assign(app, { reconciler, replica });
 }
 
-/** The category service behind a cache of books' category ids, kept current by its change feed. */
-function cachedCategories(
-  config: BookConfig,
-  peer: { serverKey: string; timeoutMs: number },
-  { log }: { log: Logger },
-): CachedCategoryDirectory {
-  const client = createCategoryDirectoryClient({ ...peer, address: config.CATEGORY_GRPC_ADDR });
-  return createCachedCategoryDirectory(client, client.watchLinks, {
-    maxEntries: config.CATEGORY_CACHE_SIZE,
-    log,
-    listLinks: client.listLinks,
-  });
+/** The category service's links, replicated here and kept in step with its change log. */
+function categoryReplica(config: BookConfig, peer: { serverKey: string; timeoutMs: number }, { log }: { log: Logger }): CategoryReplica {
+  const client = createCategoryClient({ ...peer, address: config.CATEGORY_GRPC_ADDR });
+  return createCategoryReplica({ source: client, owner: client, log });
 }

@@ -8,8 +8,6 @@ const schema = baseConfigSchema({ httpPort: 8084, grpcPort: 50054 }).extend({
   LOAN_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
   /** Most candidate books a recommendation considers (bounds its work per call). */
   RECOMMENDATION_CANDIDATES: z.coerce.number().int().min(1).max(100_000).default(500),
-  /** Books whose category ids are kept in memory while the category service's change feed is watched (0 = no cache). */
-  CATEGORY_CACHE_SIZE: z.coerce.number().int().min(0).max(10_000_000).default(250_000),
 });
 
 /** The book service's configuration (DESIGN.md §1, §6): the shared variables and the circulation rules. */

@@ -140,7 +140,7 @@ describe("book listing", () => {
         ["Poem 2", [poetry]],
       ]);
       expect(t.categories.calls.categoriesOf - before.categoriesOf).toBe(1);
-      expect(t.categories.calls.itemsInCategories - before.itemsInCategories).toBe(1);
+      expect(t.categories.calls.itemsIn - before.itemsIn).toBe(1);
       const second = await c.list(`categoryId=${poetry}&orderBy=title&pageSize=3&pageToken=${first.body.nextPageToken}`);
       expect(c.idsOf(second)).toEqual([books[3].id, books[4].id]);
       expect(second.body.totalSize).toBe(5);

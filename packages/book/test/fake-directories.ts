@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { notFound, unavailable } from "@lms/platform";
-import type { AuthorDirectory, CategoryDirectory } from "../src/domain/ports.js";
+import { type AuthorDirectory, answered, type CategoryDirectory, type LinkAnswer, UNAVAILABLE } from "../src/domain/ports.js";
 
 /** An in-memory author service: `known` authors exist; `down` makes every call UNAVAILABLE. */
 export class FakeAuthors implements AuthorDirectory {
@@ -21,23 +21,24 @@ export class FakeAuthors implements AuthorDirectory {
   }
 }
 
-type CategoryMethod = "categoriesOf" | "itemsInCategories" | "setItemLinks" | "relatedItems";
+type CategoryMethod = "categoriesOf" | "itemsIn" | "setItemLinks" | "related";
 
 /**
  * An in-memory category service: `known` categories exist, `links` holds each item's sorted set.
  * It refuses unknown categories like the real one (NOT_FOUND, nothing changed), answers
- * UNAVAILABLE while `down`, and counts calls per method. While `frozen` it behaves like a
- * stopped process: every call ends DEADLINE_EXCEEDED, and the writes it was sent are carried
- * out late, in the order they came, when `thaw()` is called (as a SIGCONT would).
+ * UNAVAILABLE while `down` (reads: no answer), and counts calls per method. While `frozen` it
+ * behaves like a stopped process: reads get no answer, writes end DEADLINE_EXCEEDED, and the
+ * writes it was sent are carried out late, in the order they came, when `thaw()` is called (as
+ * a SIGCONT would).
  */
 export class FakeCategories implements CategoryDirectory {
   readonly known = new Set<string>();
   readonly links = new Map<string, string[]>();
   readonly calls: Record<CategoryMethod, number> = {
     categoriesOf: 0,
-    itemsInCategories: 0,
+    itemsIn: 0,
     setItemLinks: 0,
-    relatedItems: 0,
+    related: 0,
   };
   readonly bearers: string[] = [];
   down = false;
@@ -55,15 +56,15 @@ export class FakeCategories implements CategoryDirectory {
     return this.links.get(itemId) ?? [];
   }
 
-  async categoriesOf(itemIds: string[]): Promise<Map<string, string[]>> {
-    this.enter("categoriesOf");
-    return new Map(itemIds.map((id) => [id, this.linksOf(id)]));
+  async categoriesOf(itemIds: readonly string[]): Promise<LinkAnswer<Map<string, string[]>>> {
+    if (!this.answers("categoriesOf")) return UNAVAILABLE;
+    return answered(new Map(itemIds.map((id) => [id, this.linksOf(id)])));
   }
 
-  async itemsInCategories(categoryIds: string[], limit: number): Promise<string[]> {
-    this.enter("itemsInCategories");
-    const items = [...this.links].filter(([, cats]) => cats.some((c) => categoryIds.includes(c))).map(([item]) => item);
-    return items.sort().slice(0, limit);
+  async itemsIn(categoryId: string, limit: number): Promise<LinkAnswer<string[]>> {
+    if (!this.answers("itemsIn")) return UNAVAILABLE;
+    const items = [...this.links].filter(([, cats]) => cats.includes(categoryId)).map(([item]) => item);
+    return answered(items.sort().slice(0, limit));
   }
 
   async setItemLinks(itemId: string, categoryIds: readonly string[], options: { bearer?: string; ignoreMissing?: boolean } = {}) {
@@ -96,19 +97,25 @@ export class FakeCategories implements CategoryDirectory {
     }
   }
 
-  async relatedItems(itemId: string, limit: number): Promise<Map<string, number>> {
-    this.enter("relatedItems");
+  async related(itemId: string, limit: number): Promise<LinkAnswer<Map<string, number>>> {
+    if (!this.answers("related")) return UNAVAILABLE;
     const mine = this.linksOf(itemId);
     const shared = [...this.links]
       .filter(([item]) => item !== itemId)
       .map(([item, cats]) => [item, cats.filter((c) => mine.includes(c)).length] as const)
       .filter(([, n]) => n > 0);
-    return new Map(shared.slice(0, limit));
+    return answered(new Map(shared.slice(0, limit)));
   }
 
   private setLinks(itemId: string, categoryIds: string[]): void {
     if (categoryIds.length === 0) this.links.delete(itemId);
     else this.links.set(itemId, [...new Set(categoryIds)].sort());
+  }
+
+  /** Counts a read; false when it gets no answer. */
+  private answers(method: CategoryMethod): boolean {
+    this.calls[method]++;
+    return !this.frozen && !this.down;
   }
 
   private enter(method: CategoryMethod): void {

@@ -2,19 +2,19 @@ import { randomUUID } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { borrowBook } from "../src/domain/loan.service.js";
-import type { CategoryDirectory } from "../src/domain/ports.js";
+import { answered, type CategoryDirectory } from "../src/domain/ports.js";
 import { recommendBookIds } from "../src/domain/recommendation.service.js";
 import { type BookDb, caller, openBookDb } from "./circulation-db.js";
 
 const rules = { maxActiveLoans: 50, loanDays: 14 };
 
-/** Only relatedItems matters here; it answers from a fixed table and counts its calls. */
+/** Only `related` matters here; it answers from a fixed table and counts its calls. */
 function fakeCategories(related: Record<string, Record<string, number>>) {
   const calls: string[] = [];
   const directory = {
-    async relatedItems(itemId: string) {
+    async related(itemId: string) {
       calls.push(itemId);
-      return new Map(Object.entries(related[itemId] ?? {}));
+      return answered(new Map(Object.entries(related[itemId] ?? {})));
     },
   } as unknown as CategoryDirectory;
   return { directory, calls };

@@ -3,7 +3,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { createLogger } from "@lms/platform";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setItemLinks } from "../src/domain/item-links.service.js";
-import { createLinkFeed } from "../src/domain/link-feed.js";
+import { createLinkLog } from "../src/domain/link-log.js";
 import { type Body, type CategoryTestApp, startCategoryTestApp, WITH_SERVER_KEY } from "./category-test-app.js";
 
 const ABSENT = "3f1e2d3c-0000-4000-8000-000000000000";
@@ -50,9 +50,9 @@ describe("category service (SetItemLinks)", () => {
   it("rolls back instead of committing a call its caller has given up on (a request held up in transit)", async () => {
     const item = randomUUID();
     await t.grpc.setItemLinks({ itemId: item, categoryIds: [drama] }, WITH_SERVER_KEY);
-    const feed = createLinkFeed({ listen: undefined, log: createLogger("category", "silent") });
+    const log = createLinkLog(t.app.db.pool, createLogger("category", "silent"));
     const gaveUp = AbortSignal.abort(new ConnectError("the caller cancelled the call", Code.Canceled));
-    const late = setItemLinks(t.app.db.pool, feed, { itemId: item, categoryIds: [verse], ignoreMissing: false }, gaveUp);
+    const late = setItemLinks(t.app.db.pool, log, { itemId: item, categoryIds: [verse], ignoreMissing: false }, gaveUp);
     await expect(late).rejects.toMatchObject({ code: Code.Canceled });
     expect(await linkedIds(item)).toEqual([drama]);
   });

@@ -1,8 +1,7 @@
 import type { Executor } from "@lms/platform";
 import { findBooksInCategory, findCategorySets } from "../store/category-link.repository.js";
 import type { Book } from "./book.js";
-import { isPeerAway } from "./peer-outcome.js";
-import type { CategoryDirectory } from "./ports.js";
+import type { CategoryDirectory, LinkAnswer } from "./ports.js";
 
 /**
  * A read's answer and whether part of it came from this service's own copy of the category
@@ -14,9 +13,9 @@ export interface MaybeDegraded<T> {
 }
 
 /**
- * Fills `categoryIds` of every book with ONE call to the category service (none for no books).
- * If it is down or does not answer in time, the books' desired sets recorded here (what the
- * book service last wrote) stand in, and the answer is marked degraded.
+ * Fills `categoryIds` of every book with ONE question to the category directory (none for no
+ * books). If it cannot answer (the category service away), the books' desired sets recorded
+ * here (what the book service last wrote) stand in, and the answer is marked degraded.
  */
 export async function withCategories(db: Executor, categories: CategoryDirectory, books: Book[]): Promise<MaybeDegraded<Book[]>> {
   if (books.length === 0) return { value: books, degraded: false };
@@ -36,16 +35,12 @@ export async function booksInCategory(
   limit: number,
 ): Promise<MaybeDegraded<string[]>> {
   return orLocal(
-    () => categories.itemsInCategories([categoryId], limit),
+    () => categories.itemsIn(categoryId, limit),
     () => findBooksInCategory(db, categoryId, limit),
   );
 }
 
-async function orLocal<T>(remote: () => Promise<T>, local: () => Promise<T>): Promise<MaybeDegraded<T>> {
-  try {
-    return { value: await remote(), degraded: false };
-  } catch (err) {
-    if (!isPeerAway(err)) throw err;
-    return { value: await local(), degraded: true };
-  }
+async function orLocal<T>(remote: () => Promise<LinkAnswer<T>>, local: () => Promise<T>): Promise<MaybeDegraded<T>> {
+  const answer = await remote();
+  return answer.available ? { value: answer.value, degraded: false } : { value: await local(), degraded: true };
 }

@@ -10,6 +10,7 @@ import {
   notFound,
   requireIfMatch,
   requireUuid,
+  unavailable,
 } from "@lms/platform";
 import type pg from "pg";
 import * as repo from "../store/book.repository.js";
@@ -164,7 +165,9 @@ async function requireAuthor(authors: AuthorDirectory, authorId: string): Promis
  */
 async function recordLinksOfOlderBook(pool: pg.Pool, categories: CategoryDirectory, bookId: string): Promise<void> {
   if ((await links.findDesiredLinks(pool, bookId)).categoryIds !== undefined) return;
-  const current = (await categories.categoriesOf([bookId], { fresh: true })).get(bookId) ?? [];
+  const answer = await categories.categoriesOf([bookId]);
+  if (!answer.available) throw unavailable("category service unavailable: the book's current categories cannot be read");
+  const current = answer.value.get(bookId) ?? [];
   await links.saveCategorySet(pool, bookId, current);
 }
 

@@ -1,7 +1,7 @@
 /**
  * What the book service needs of its peers, as domain interfaces. The gRPC clients in
- * clients/ implement them; specs use fakes. `bearer` is the caller's access token, forwarded
- * on calls made on the user's behalf (DESIGN.md §5).
+ * clients/ and the category replica implement them; specs use fakes. `bearer` is the caller's
+ * access token, forwarded on calls made on the user's behalf (DESIGN.md §5).
  */
 
 /** The author service. */
@@ -10,15 +10,23 @@ export interface AuthorDirectory {
   existingAuthorIds(ids: string[]): Promise<Set<string>>;
 }
 
+/** An answer about category links, or word that none can be given now (the category service away). */
+export type LinkAnswer<T> = { available: true; value: T } | { available: false };
+
+export function answered<T>(value: T): LinkAnswer<T> {
+  return { available: true, value };
+}
+
+export const UNAVAILABLE: LinkAnswer<never> = Object.freeze({ available: false });
+
 /** The category service, which alone stores item ↔ category links. */
 export interface CategoryDirectory {
-  /**
-   * Category ids of each item, in one call; items without links map to []. `fresh` skips any
-   * cache (writes read the set they may have to put back).
-   */
-  categoriesOf(itemIds: string[], options?: { fresh?: boolean }): Promise<Map<string, string[]>>;
-  /** Up to `limit` item ids linked to any of `categoryIds`. */
-  itemsInCategories(categoryIds: string[], limit: number): Promise<string[]>;
+  /** Category ids of each item ([] for items without links). */
+  categoriesOf(itemIds: readonly string[]): Promise<LinkAnswer<Map<string, string[]>>>;
+  /** Up to `limit` item ids linked to the category, by id. */
+  itemsIn(categoryId: string, limit: number): Promise<LinkAnswer<string[]>>;
+  /** Up to `limit` other items sharing categories with the item → how many they share. */
+  related(itemId: string, limit: number): Promise<LinkAnswer<Map<string, number>>>;
   /**
    * Makes the item's links exactly `categoryIds` (SetItemLinks): idempotent, so it may be sent
    * again until acknowledged. An unknown category is NOT_FOUND with nothing changed, or with
@@ -29,6 +37,4 @@ export interface CategoryDirectory {
     categoryIds: readonly string[],
     options?: { bearer?: string; ignoreMissing?: boolean },
   ): Promise<{ categoryIds: string[]; missing: string[] }>;
-  /** Up to `limit` other items sharing categories with the item → how many they share (ListRelatedItems, one call). */
-  relatedItems(itemId: string, limit: number): Promise<Map<string, number>>;
 }

@@ -1,4 +1,4 @@
-import { notFound, pageSizeOf, requireUuid } from "@lms/platform";
+import { notFound, pageSizeOf, requireUuid, unavailable } from "@lms/platform";
 import type pg from "pg";
 import { bookExists } from "../store/copies.repository.js";
 import { rankRecommendations } from "../store/recommendation.repository.js";
@@ -6,8 +6,9 @@ import type { CategoryDirectory } from "./ports.js";
 
 /**
  * Other books a reader of `bookId` may like, best first (the ranking is described in the
- * README): one call to the category service for books sharing categories, one SQL statement
- * for the rest. `limit` 1..50, default 10.
+ * README): one question to the category directory for books sharing categories, one SQL
+ * statement for the rest. `limit` 1..50, default 10. UNAVAILABLE when the category service is
+ * away (the ranking is mostly about categories).
  */
 export async function recommendBookIds(
   pool: pg.Pool,
@@ -18,6 +19,7 @@ export async function recommendBookIds(
   const bookId = requireUuid("id", req.bookId);
   const limit = pageSizeOf(req.limit, 10, 50, "limit");
   if (!(await bookExists(pool, bookId))) throw notFound("book", bookId);
-  const related = await categories.relatedItems(bookId, candidateLimit);
-  return rankRecommendations(pool, bookId, related, limit, candidateLimit);
+  const related = await categories.related(bookId, candidateLimit);
+  if (!related.available) throw unavailable("category service unavailable: recommendations need its links");
+  return rankRecommendations(pool, bookId, related.value, limit, candidateLimit);
 }

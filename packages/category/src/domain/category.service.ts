@@ -20,7 +20,7 @@ import * as repo from "../store/category.repository.js";
 import { unlinkCategory } from "../store/item-link.repository.js";
 import type { Category, CategoryFields } from "./category.js";
 import { validateCategoryFields, validateCategoryPatch } from "./category-fields.js";
-import type { LinkFeed } from "./link-feed.js";
+import type { LinkLog } from "./link-log.js";
 import { nameCursorOf } from "./page-cursor.js";
 
 /** Adds a category; its parent (if any) must exist and cannot vanish while the child is made. */
@@ -86,12 +86,12 @@ async function writeCategory(pool: pg.Pool, id: string, patch: Partial<CategoryF
 
 /**
  * Deletes a category and its item links, unless it has children. The row is locked first, so no
- * child or link can be added between the check and the delete; the items that lost a link are
- * announced on the link feed.
+ * child or link can be added between the check and the delete; the items that lost a link go to
+ * the link change log.
  */
-export async function deleteCategory(pool: pg.Pool, feed: LinkFeed, id: string, ifMatch?: string | null): Promise<void> {
+export async function deleteCategory(pool: pg.Pool, log: LinkLog, id: string, ifMatch?: string | null): Promise<void> {
   const checkedId = requireUuid("id", id);
-  await feed.changeLinks(pool, async (tx) => {
+  await log.changeLinks(pool, async (tx) => {
     const current = await repo.lockCategory(tx, checkedId);
     if (!current) throw notFound("category", id);
     requireIfMatch(ifMatch, categoryEtag(current), `category ${id}`);

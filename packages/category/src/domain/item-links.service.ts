@@ -4,7 +4,7 @@ import { lockExistingCategories } from "../store/category.repository.js";
 import * as links from "../store/item-link.repository.js";
 import type { Category, ItemCategoriesChange, ItemCategoryIds } from "./category.js";
 import { fingerprintOf, MAX_CATEGORY_IDS, MAX_ITEM_IDS, missingIds, sortedIds, uuidSetOf } from "./id-list.js";
-import type { LinkFeed } from "./link-feed.js";
+import type { LinkLog } from "./link-log.js";
 import { itemCursorOf } from "./page-cursor.js";
 
 /**
@@ -13,19 +13,20 @@ import { itemCursorOf } from "./page-cursor.js";
  */
 export async function updateItemCategories(
   pool: pg.Pool,
-  feed: LinkFeed,
+  log: LinkLog,
   itemId: string,
   categoryIds: readonly string[],
 ): Promise<ItemCategoriesChange> {
   const item = requireUuid("itemId", itemId);
   const wanted = uuidSetOf("categoryIds", categoryIds, MAX_CATEGORY_IDS);
-  return feed.changeLinks(pool, async (tx) => {
+  const { result } = await log.changeLinks(pool, async (tx) => {
     await startItemChange(tx, item, wanted);
     const removed = await links.unlinkItemExcept(tx, item, wanted);
     const added = await links.linkItemIfNotLinked(tx, item, wanted);
     const result = { itemId: item, categoryIds: wanted, addedCategoryIds: sortedIds(added), removedCategoryIds: sortedIds(removed) };
     return { result, changedItems: added.length + removed.length > 0 ? [item] : [] };
   });
+  return result;
 }
 
 /**
@@ -37,14 +38,14 @@ export async function updateItemCategories(
  */
 export async function setItemLinks(
   pool: pg.Pool,
-  feed: LinkFeed,
+  log: LinkLog,
   req: { itemId: string; categoryIds: readonly string[]; ignoreMissing: boolean },
   signal?: AbortSignal,
-): Promise<{ categoryIds: string[]; missingCategoryIds: string[] }> {
+): Promise<{ categoryIds: string[]; missingCategoryIds: string[]; seq: bigint }> {
   const { itemId, categoryIds, ignoreMissing } = req;
   const item = requireUuid("itemId", itemId);
   const requested = uuidSetOf("categoryIds", categoryIds, MAX_CATEGORY_IDS);
-  return feed.changeLinks(pool, async (tx) => {
+  const { result, seq } = await log.changeLinks(pool, async (tx) => {
     await links.lockItemLinks(tx, item);
     const missing = requested.length === 0 ? [] : missingIds(requested, await lockExistingCategories(tx, requested));
     if (missing.length > 0 && !ignoreMissing) throw notFound(missing.length === 1 ? "category" : "categories", missing.join(", "));
@@ -55,32 +56,35 @@ export async function setItemLinks(
     const result = { categoryIds: sortedIds(kept), missingCategoryIds: sortedIds(missing) };
     return { result, changedItems: added.length + removed.length > 0 ? [item] : [] };
   });
+  return { ...result, seq };
 }
 
 /** Links the item to `categoryIds` (idempotent); answers only the links this call made. */
 export async function bulkAddItemToCategories(
   pool: pg.Pool,
-  feed: LinkFeed,
+  log: LinkLog,
   itemId: string,
   categoryIds: readonly string[],
 ): Promise<{ itemId: string; addedCategoryIds: string[] }> {
   const item = requireUuid("itemId", itemId);
   const wanted = uuidSetOf("categoryIds", categoryIds, MAX_CATEGORY_IDS);
-  return feed.changeLinks(pool, async (tx) => {
+  const { result } = await log.changeLinks(pool, async (tx) => {
     await startItemChange(tx, item, wanted);
     const added = await links.linkItemIfNotLinked(tx, item, wanted);
     return { result: { itemId: item, addedCategoryIds: sortedIds(added) }, changedItems: added.length > 0 ? [item] : [] };
   });
+  return result;
 }
 
 /** Unlinks the item from every category (idempotent); answers the ids it was unlinked from. */
-export async function removeItemLinks(pool: pg.Pool, feed: LinkFeed, itemId: string): Promise<string[]> {
+export async function removeItemLinks(pool: pg.Pool, log: LinkLog, itemId: string): Promise<string[]> {
   const item = requireUuid("itemId", itemId);
-  return feed.changeLinks(pool, async (tx) => {
+  const { result } = await log.changeLinks(pool, async (tx) => {
     await links.lockItemLinks(tx, item);
     const removed = await links.unlinkItemExcept(tx, item, []);
     return { result: sortedIds(removed), changedItems: removed.length > 0 ? [item] : [] };
   });
+  return result;
 }
 
 /** The categories of an item, by name; none for an unknown item. */
@@ -113,17 +117,18 @@ export async function listCategoryItems(db: Executor, req: { categoryIds: readon
 
 /**
  * One page of every item that has links, with its category ids, in item id order (pageSize
- * 1..1000, default 1000). Item ids never change, so a page boundary never skips or repeats an
- * item; an item whose links change during the scan is announced on the link feed.
+ * 1..1000, default 1000), and the change log's seq it was read at (one statement: one snapshot).
+ * Item ids never change, so a page boundary never skips or repeats an item; an item whose
+ * links change during the scan is in the log after the first page's seq.
  */
 export async function listItemLinks(db: Executor, req: { pageSize: number; pageToken: string }) {
   const filter = "item-links";
   const limit = pageSizeOf(req.pageSize, MAX_ITEM_IDS, MAX_ITEM_IDS);
   const after = itemCursorOf(decodePageToken(req.pageToken, filter));
-  const rows = await links.listItemLinks(db, after, limit + 1);
+  const { seq, items: rows } = await links.listItemLinks(db, after, limit + 1);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  return { items: page, nextPageToken: rows.length > limit && last ? encodePageToken([last.itemId], filter) : "" };
+  return { items: page, nextPageToken: rows.length > limit && last ? encodePageToken([last.itemId], filter) : "", seq };
 }
 
 /**

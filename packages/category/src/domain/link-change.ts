@@ -1,19 +1,33 @@
-/** A committed change to item links, as watchers receive it: the items named, or `all` of them. */
+import { failedPrecondition } from "@lms/platform";
+
+/** One row of the link change log: the item's whole set of category ids after change `seq`. */
 export interface LinkChange {
-  itemIds: string[];
-  all: boolean;
+  seq: bigint;
+  itemId: string;
+  categoryIds: string[];
 }
 
-/** Most items one change names; past it the change says `all` (a NOTIFY payload must stay under 8000 bytes). */
-export const MAX_NAMED_ITEMS = 100;
-
-/** The change that stands for every item: a watcher drops everything it cached. */
-export function allItemsChanged(): LinkChange {
-  return { itemIds: [], all: true };
+/** The seqs the log holds now: `oldest` (0 when empty) through `head` (0 before the first change). */
+export interface LogWindow {
+  oldest: bigint;
+  head: bigint;
 }
 
-/** The change naming `itemIds` (de-duplicated, sorted), or `all` when they are too many to name. */
-export function changeOf(itemIds: readonly string[]): LinkChange {
-  const unique = [...new Set(itemIds)].sort();
-  return unique.length > MAX_NAMED_ITEMS ? allItemsChanged() : { itemIds: unique, all: false };
+/**
+ * Whether the log can answer "every change after `after`": not when changes after it were
+ * pruned (a rare rollback gap just below the oldest row looks the same; the caller only lists
+ * again), nor when `after` is past the head (a seq from another database).
+ */
+export function holdsChangesAfter(window: LogWindow, after: bigint): boolean {
+  if (after > window.head) return false;
+  return window.oldest === 0n || after >= window.oldest - 1n;
+}
+
+/** The refusal of a watch the log cannot resume: the caller lists again, then watches. */
+export function seqNotInLog(window: LogWindow, after: bigint) {
+  return failedPrecondition("SEQ_NOT_IN_LOG", `the link change log holds seq ${window.oldest}..${window.head}; list again, then watch`, {
+    afterSeq: after.toString(),
+    oldestSeq: window.oldest.toString(),
+    headSeq: window.head.toString(),
+  });
 }

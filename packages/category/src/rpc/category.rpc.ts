@@ -24,7 +24,7 @@ import type pg from "pg";
 import type { Category } from "../domain/category.js";
 import * as categories from "../domain/category.service.js";
 import * as itemLinks from "../domain/item-links.service.js";
-import type { LinkFeed } from "../domain/link-feed.js";
+import type { LinkLog } from "../domain/link-log.js";
 
 /** Where REST finds what CreateCategory created (answered 201 with this `Location`). */
 export const categoryLocations = { CreateCategory: "/api/v1/categories/{id}" } as const;
@@ -51,7 +51,7 @@ export function toProto(c: Category): CategoryMessage {
 }
 
 /** The one implementation of CategoryService, mounted on gRPC and REST alike. */
-export function createCategoryRpc(pool: pg.Pool, feed: LinkFeed): ServiceImpl<typeof CategoryService> {
+export function createCategoryRpc(pool: pg.Pool, log: LinkLog): ServiceImpl<typeof CategoryService> {
   return {
     async createCategory(req, ctx) {
       return tagged(await categories.createCategory(pool, req), ctx);
@@ -68,7 +68,7 @@ export function createCategoryRpc(pool: pg.Pool, feed: LinkFeed): ServiceImpl<ty
       return tagged(await categories.patchCategory(pool, req.id, patch, ctx.requestHeader.get(IF_MATCH_HEADER)), ctx);
     },
     async deleteCategory(req, ctx) {
-      await categories.deleteCategory(pool, feed, req.id, ctx.requestHeader.get(IF_MATCH_HEADER));
+      await categories.deleteCategory(pool, log, req.id, ctx.requestHeader.get(IF_MATCH_HEADER));
       return create(DeleteCategoryResponseSchema);
     },
     async listCategories(req) {
@@ -80,13 +80,10 @@ export function createCategoryRpc(pool: pg.Pool, feed: LinkFeed): ServiceImpl<ty
       });
     },
     async updateItemCategories(req) {
-      return create(UpdateItemCategoriesResponseSchema, await itemLinks.updateItemCategories(pool, feed, req.itemId, req.categoryIds));
+      return create(UpdateItemCategoriesResponseSchema, await itemLinks.updateItemCategories(pool, log, req.itemId, req.categoryIds));
     },
     async bulkAddItemToCategories(req) {
-      return create(
-        BulkAddItemToCategoriesResponseSchema,
-        await itemLinks.bulkAddItemToCategories(pool, feed, req.itemId, req.categoryIds),
-      );
+      return create(BulkAddItemToCategoriesResponseSchema, await itemLinks.bulkAddItemToCategories(pool, log, req.itemId, req.categoryIds));
     },
     async getItemCategories(req) {
       return create(GetItemCategoriesResponseSchema, { categories: (await itemLinks.getItemCategories(pool, req.itemId)).map(toProto) });
@@ -103,20 +100,18 @@ export function createCategoryRpc(pool: pg.Pool, feed: LinkFeed): ServiceImpl<ty
       return create(ListRelatedItemsResponseSchema, { items: related.map((r) => ({ itemId: r.itemId, sharedCategories: r.shared })) });
     },
     async listItemLinks(req) {
-      const { items, nextPageToken } = await itemLinks.listItemLinks(pool, req);
-      return create(ListItemLinksResponseSchema, { items: items.map((i) => create(ItemCategoriesSchema, i)), nextPageToken });
+      const { items, nextPageToken, seq } = await itemLinks.listItemLinks(pool, req);
+      return create(ListItemLinksResponseSchema, { items: items.map((i) => create(ItemCategoriesSchema, i)), nextPageToken, seq });
     },
     async removeItemLinks(req) {
-      return create(RemoveItemLinksResponseSchema, { removedCategoryIds: await itemLinks.removeItemLinks(pool, feed, req.itemId) });
+      return create(RemoveItemLinksResponseSchema, { removedCategoryIds: await itemLinks.removeItemLinks(pool, log, req.itemId) });
     },
     async setItemLinks(req, ctx) {
-      const set = await itemLinks.setItemLinks(pool, feed, req, ctx.signal);
+      const set = await itemLinks.setItemLinks(pool, log, req, ctx.signal);
       return create(SetItemLinksResponseSchema, set);
     },
-    async *watchItemLinks(_req, ctx) {
-      const changes = feed.watch(ctx.signal);
-      yield create(WatchItemLinksResponseSchema, { ready: true });
-      for await (const change of changes) yield create(WatchItemLinksResponseSchema, change);
+    async *watchItemLinks(req, ctx) {
+      for await (const batch of log.watch(req.afterSeq, ctx.signal)) yield create(WatchItemLinksResponseSchema, batch);
     },
   };
 }

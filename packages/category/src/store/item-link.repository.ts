@@ -61,15 +61,27 @@ export async function findCategoryIdsOfItems(db: Executor, itemIds: readonly str
   return rows.map((r) => ({ itemId: r.item_id, categoryIds: r.category_ids }));
 }
 
-/** Items that have links, with their category ids (sorted), in item id order after `after`. */
-export async function listItemLinks(db: Executor, after: string | undefined, limit: number): Promise<ItemCategoryIds[]> {
-  const { rows } = await db.query<{ item_id: string; category_ids: string[] }>(
-    `select item_id, array_agg(category_id::text order by category_id) as category_ids
-     from item_categories where $1::uuid is null or item_id > $1::uuid
-     group by item_id order by item_id limit $2`,
+/**
+ * Items that have links, with their category ids (sorted), in item id order after `after`, and
+ * the change log's head in the same statement, so the page holds every change up to that seq.
+ */
+export async function listItemLinks(
+  db: Executor,
+  after: string | undefined,
+  limit: number,
+): Promise<{ seq: bigint; items: ItemCategoryIds[] }> {
+  const { rows } = await db.query<{ seq: string; item_id: string | null; category_ids: string[] }>(
+    `select h.seq, p.item_id, p.category_ids
+       from (select coalesce(max(seq), 0)::text as seq from link_changes) h
+       left join lateral (
+         select item_id, array_agg(category_id::text order by category_id) as category_ids
+           from item_categories where $1::uuid is null or item_id > $1::uuid
+          group by item_id order by item_id limit $2) p on true
+      order by p.item_id`,
     [after ?? null, limit],
   );
-  return rows.map((r) => ({ itemId: r.item_id, categoryIds: r.category_ids }));
+  const items = rows.flatMap((r) => (r.item_id === null ? [] : [{ itemId: r.item_id, categoryIds: r.category_ids }]));
+  return { seq: BigInt(rows[0]?.seq ?? "0"), items };
 }
 
 /** A page of the distinct items linked to any of `categoryIds`, ordered by item id, after `after`. */

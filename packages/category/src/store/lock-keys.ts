@@ -10,3 +10,7 @@ export const TREE_KEY = 0;
 
 /** Namespace of the per-item link locks (key: hashtext of the item id). */
 export const ITEM_LOCK_NAMESPACE = 7_340_302;
+
+/** Namespace of the one change-log lock (key {@link CHANGE_LOG_KEY}): held from a log append to COMMIT. */
+export const CHANGE_LOG_LOCK_NAMESPACE = 7_340_303;
+export const CHANGE_LOG_KEY = 0;

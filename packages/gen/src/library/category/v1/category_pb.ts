@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file library/category/v1/category.proto.
  */
 export const file_library_category_v1_category: GenFile = /*@__PURE__*/
-  fileDesc("CiJsaWJyYXJ5L2NhdGVnb3J5L3YxL2NhdGVnb3J5LnByb3RvEhNsaWJyYXJ5LmNhdGVnb3J5LnYxIqwBCghDYXRlZ29yeRIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEhEKCXBhcmVudF9pZBgEIAEoCRIuCgpjcmVhdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJSChVDcmVhdGVDYXRlZ29yeVJlcXVlc3QSEQoEbmFtZRgBIAEoCUID4EECEhMKC2Rlc2NyaXB0aW9uGAIgASgJEhEKCXBhcmVudF9pZBgDIAEoCSIlChJHZXRDYXRlZ29yeVJlcXVlc3QSDwoCaWQYASABKAlCA+BBAiJjChVVcGRhdGVDYXRlZ29yeVJlcXVlc3QSDwoCaWQYASABKAlCA+BBAhIRCgRuYW1lGAIgASgJQgPgQQISEwoLZGVzY3JpcHRpb24YAyABKAkSEQoJcGFyZW50X2lkGAQgASgJIokBChRQYXRjaENhdGVnb3J5UmVxdWVzdBIPCgJpZBgBIAEoCUID4EECEi8KCGNhdGVnb3J5GAIgASgLMh0ubGlicmFyeS5jYXRlZ29yeS52MS5DYXRlZ29yeRIvCgt1cGRhdGVfbWFzaxgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2siKAoVRGVsZXRlQ2F0ZWdvcnlSZXF1ZXN0Eg8KAmlkGAEgASgJQgPgQQIiGAoWRGVsZXRlQ2F0ZWdvcnlSZXNwb25zZSJcChVMaXN0Q2F0ZWdvcmllc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSCQoBcRgDIAEoCRIRCglwYXJlbnRfaWQYBCABKAkieAoWTGlzdENhdGVnb3JpZXNSZXNwb25zZRIxCgpjYXRlZ29yaWVzGAEgAygLMh0ubGlicmFyeS5jYXRlZ29yeS52MS5DYXRlZ29yeRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoBSJJChtVcGRhdGVJdGVtQ2F0ZWdvcmllc1JlcXVlc3QSFAoHaXRlbV9pZBgBIAEoCUID4EECEhQKDGNhdGVnb3J5X2lkcxgCIAMoCSJ/ChxVcGRhdGVJdGVtQ2F0ZWdvcmllc1Jlc3BvbnNlEg8KB2l0ZW1faWQYASABKAkSFAoMY2F0ZWdvcnlfaWRzGAIgAygJEhoKEmFkZGVkX2NhdGVnb3J5X2lkcxgDIAMoCRIcChRyZW1vdmVkX2NhdGVnb3J5X2lkcxgEIAMoCSJMCh5CdWxrQWRkSXRlbVRvQ2F0ZWdvcmllc1JlcXVlc3QSFAoHaXRlbV9pZBgBIAEoCUID4EECEhQKDGNhdGVnb3J5X2lkcxgCIAMoCSJOCh9CdWxrQWRkSXRlbVRvQ2F0ZWdvcmllc1Jlc3BvbnNlEg8KB2l0ZW1faWQYASABKAkSGgoSYWRkZWRfY2F0ZWdvcnlfaWRzGAIgAygJIjAKGEdldEl0ZW1DYXRlZ29yaWVzUmVxdWVzdBIUCgdpdGVtX2lkGAEgASgJQgPgQQIiTgoZR2V0SXRlbUNhdGVnb3JpZXNSZXNwb25zZRIxCgpjYXRlZ29yaWVzGAEgAygLMh0ubGlicmFyeS5jYXRlZ29yeS52MS5DYXRlZ29yeSJXChhMaXN0Q2F0ZWdvcnlJdGVtc1JlcXVlc3QSFAoMY2F0ZWdvcnlfaWRzGAEgAygJEhEKCXBhZ2Vfc2l6ZRgCIAEoBRISCgpwYWdlX3Rva2VuGAMgASgJIkYKGUxpc3RDYXRlZ29yeUl0ZW1zUmVzcG9uc2USEAoIaXRlbV9pZHMYASADKAkSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIjEKHUJhdGNoR2V0SXRlbUNhdGVnb3JpZXNSZXF1ZXN0EhAKCGl0ZW1faWRzGAEgAygJIjcKDkl0ZW1DYXRlZ29yaWVzEg8KB2l0ZW1faWQYASABKAkSFAoMY2F0ZWdvcnlfaWRzGAIgAygJIlQKHkJhdGNoR2V0SXRlbUNhdGVnb3JpZXNSZXNwb25zZRIyCgVpdGVtcxgBIAMoCzIjLmxpYnJhcnkuY2F0ZWdvcnkudjEuSXRlbUNhdGVnb3JpZXMiPQoUTGlzdEl0ZW1MaW5rc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkiZAoVTGlzdEl0ZW1MaW5rc1Jlc3BvbnNlEjIKBWl0ZW1zGAEgAygLMiMubGlicmFyeS5jYXRlZ29yeS52MS5JdGVtQ2F0ZWdvcmllcxIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiKQoWUmVtb3ZlSXRlbUxpbmtzUmVxdWVzdBIPCgdpdGVtX2lkGAEgASgJIjcKF1JlbW92ZUl0ZW1MaW5rc1Jlc3BvbnNlEhwKFHJlbW92ZWRfY2F0ZWdvcnlfaWRzGAEgAygJIlQKE1NldEl0ZW1MaW5rc1JlcXVlc3QSDwoHaXRlbV9pZBgBIAEoCRIUCgxjYXRlZ29yeV9pZHMYAiADKAkSFgoOaWdub3JlX21pc3NpbmcYAyABKAgiSgoUU2V0SXRlbUxpbmtzUmVzcG9uc2USFAoMY2F0ZWdvcnlfaWRzGAEgAygJEhwKFG1pc3NpbmdfY2F0ZWdvcnlfaWRzGAIgAygJIjkKF0xpc3RSZWxhdGVkSXRlbXNSZXF1ZXN0Eg8KB2l0ZW1faWQYASABKAkSDQoFbGltaXQYAiABKAUiOQoLUmVsYXRlZEl0ZW0SDwoHaXRlbV9pZBgBIAEoCRIZChFzaGFyZWRfY2F0ZWdvcmllcxgCIAEoBSJLChhMaXN0UmVsYXRlZEl0ZW1zUmVzcG9uc2USLwoFaXRlbXMYASADKAsyIC5saWJyYXJ5LmNhdGVnb3J5LnYxLlJlbGF0ZWRJdGVtIhcKFVdhdGNoSXRlbUxpbmtzUmVxdWVzdCJGChZXYXRjaEl0ZW1MaW5rc1Jlc3BvbnNlEg0KBXJlYWR5GAEgASgIEhAKCGl0ZW1faWRzGAIgAygJEgsKA2FsbBgDIAEoCDKEEQoPQ2F0ZWdvcnlTZXJ2aWNlEn4KDkNyZWF0ZUNhdGVnb3J5EioubGlicmFyeS5jYXRlZ29yeS52MS5DcmVhdGVDYXRlZ29yeVJlcXVlc3QaHS5saWJyYXJ5LmNhdGVnb3J5LnYxLkNhdGVnb3J5IiHI2hgDgtPkkwIXOgEqIhIvYXBpL3YxL2NhdGVnb3JpZXMSegoLR2V0Q2F0ZWdvcnkSJy5saWJyYXJ5LmNhdGVnb3J5LnYxLkdldENhdGVnb3J5UmVxdWVzdBodLmxpYnJhcnkuY2F0ZWdvcnkudjEuQ2F0ZWdvcnkiI8jaGAGC0+STAhkSFy9hcGkvdjEvY2F0ZWdvcmllcy97aWR9EoMBCg5VcGRhdGVDYXRlZ29yeRIqLmxpYnJhcnkuY2F0ZWdvcnkudjEuVXBkYXRlQ2F0ZWdvcnlSZXF1ZXN0Gh0ubGlicmFyeS5jYXRlZ29yeS52MS5DYXRlZ29yeSImyNoYA4LT5JMCHDoBKhoXL2FwaS92MS9jYXRlZ29yaWVzL3tpZH0SiAEKDVBhdGNoQ2F0ZWdvcnkSKS5saWJyYXJ5LmNhdGVnb3J5LnYxLlBhdGNoQ2F0ZWdvcnlSZXF1ZXN0Gh0ubGlicmFyeS5jYXRlZ29yeS52MS5DYXRlZ29yeSItyNoYA4LT5JMCIzoIY2F0ZWdvcnkyFy9hcGkvdjEvY2F0ZWdvcmllcy97aWR9Eo4BCg5EZWxldGVDYXRlZ29yeRIqLmxpYnJhcnkuY2F0ZWdvcnkudjEuRGVsZXRlQ2F0ZWdvcnlSZXF1ZXN0GisubGlicmFyeS5jYXRlZ29yeS52MS5EZWxldGVDYXRlZ29yeVJlc3BvbnNlIiPI2hgDgtPkkwIZKhcvYXBpL3YxL2NhdGVnb3JpZXMve2lkfRKJAQoOTGlzdENhdGVnb3JpZXMSKi5saWJyYXJ5LmNhdGVnb3J5LnYxLkxpc3RDYXRlZ29yaWVzUmVxdWVzdBorLmxpYnJhcnkuY2F0ZWdvcnkudjEuTGlzdENhdGVnb3JpZXNSZXNwb25zZSIeyNoYAYLT5JMCFBISL2FwaS92MS9jYXRlZ29yaWVzEq4BChRVcGRhdGVJdGVtQ2F0ZWdvcmllcxIwLmxpYnJhcnkuY2F0ZWdvcnkudjEuVXBkYXRlSXRlbUNhdGVnb3JpZXNSZXF1ZXN0GjEubGlicmFyeS5jYXRlZ29yeS52MS5VcGRhdGVJdGVtQ2F0ZWdvcmllc1Jlc3BvbnNlIjHI2hgDgtPkkwInOgEqGiIvYXBpL3YxL2l0ZW1zL3tpdGVtX2lkfS9jYXRlZ29yaWVzErUBChdCdWxrQWRkSXRlbVRvQ2F0ZWdvcmllcxIzLmxpYnJhcnkuY2F0ZWdvcnkudjEuQnVsa0FkZEl0ZW1Ub0NhdGVnb3JpZXNSZXF1ZXN0GjQubGlicmFyeS5jYXRlZ29yeS52MS5CdWxrQWRkSXRlbVRvQ2F0ZWdvcmllc1Jlc3BvbnNlIi/I2hgDgtPkkwIlOgEqIiAvYXBpL3YxL2NhdGVnb3JpZXMvYnVsay1hZGQtaXRlbRKiAQoRR2V0SXRlbUNhdGVnb3JpZXMSLS5saWJyYXJ5LmNhdGVnb3J5LnYxLkdldEl0ZW1DYXRlZ29yaWVzUmVxdWVzdBouLmxpYnJhcnkuY2F0ZWdvcnkudjEuR2V0SXRlbUNhdGVnb3JpZXNSZXNwb25zZSIuyNoYAYLT5JMCJBIiL2FwaS92MS9pdGVtcy97aXRlbV9pZH0vY2F0ZWdvcmllcxJ4ChFMaXN0Q2F0ZWdvcnlJdGVtcxItLmxpYnJhcnkuY2F0ZWdvcnkudjEuTGlzdENhdGVnb3J5SXRlbXNSZXF1ZXN0Gi4ubGlicmFyeS5jYXRlZ29yeS52MS5MaXN0Q2F0ZWdvcnlJdGVtc1Jlc3BvbnNlIgTI2hgFEocBChZCYXRjaEdldEl0ZW1DYXRlZ29yaWVzEjIubGlicmFyeS5jYXRlZ29yeS52MS5CYXRjaEdldEl0ZW1DYXRlZ29yaWVzUmVxdWVzdBozLmxpYnJhcnkuY2F0ZWdvcnkudjEuQmF0Y2hHZXRJdGVtQ2F0ZWdvcmllc1Jlc3BvbnNlIgTI2hgFEnIKD1JlbW92ZUl0ZW1MaW5rcxIrLmxpYnJhcnkuY2F0ZWdvcnkudjEuUmVtb3ZlSXRlbUxpbmtzUmVxdWVzdBosLmxpYnJhcnkuY2F0ZWdvcnkudjEuUmVtb3ZlSXRlbUxpbmtzUmVzcG9uc2UiBMjaGAUSaQoMU2V0SXRlbUxpbmtzEigubGlicmFyeS5jYXRlZ29yeS52MS5TZXRJdGVtTGlua3NSZXF1ZXN0GikubGlicmFyeS5jYXRlZ29yeS52MS5TZXRJdGVtTGlua3NSZXNwb25zZSIEyNoYBRJ1ChBMaXN0UmVsYXRlZEl0ZW1zEiwubGlicmFyeS5jYXRlZ29yeS52MS5MaXN0UmVsYXRlZEl0ZW1zUmVxdWVzdBotLmxpYnJhcnkuY2F0ZWdvcnkudjEuTGlzdFJlbGF0ZWRJdGVtc1Jlc3BvbnNlIgTI2hgFEmwKDUxpc3RJdGVtTGlua3MSKS5saWJyYXJ5LmNhdGVnb3J5LnYxLkxpc3RJdGVtTGlua3NSZXF1ZXN0GioubGlicmFyeS5jYXRlZ29yeS52MS5MaXN0SXRlbUxpbmtzUmVzcG9uc2UiBMjaGAUScQoOV2F0Y2hJdGVtTGlua3MSKi5saWJyYXJ5LmNhdGVnb3J5LnYxLldhdGNoSXRlbUxpbmtzUmVxdWVzdBorLmxpYnJhcnkuY2F0ZWdvcnkudjEuV2F0Y2hJdGVtTGlua3NSZXNwb25zZSIEyNoYBTABYgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_library_access_v1_access]);
+  fileDesc("CiJsaWJyYXJ5L2NhdGVnb3J5L3YxL2NhdGVnb3J5LnByb3RvEhNsaWJyYXJ5LmNhdGVnb3J5LnYxIqwBCghDYXRlZ29yeRIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEhEKCXBhcmVudF9pZBgEIAEoCRIuCgpjcmVhdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJSChVDcmVhdGVDYXRlZ29yeVJlcXVlc3QSEQoEbmFtZRgBIAEoCUID4EECEhMKC2Rlc2NyaXB0aW9uGAIgASgJEhEKCXBhcmVudF9pZBgDIAEoCSIlChJHZXRDYXRlZ29yeVJlcXVlc3QSDwoCaWQYASABKAlCA+BBAiJjChVVcGRhdGVDYXRlZ29yeVJlcXVlc3QSDwoCaWQYASABKAlCA+BBAhIRCgRuYW1lGAIgASgJQgPgQQISEwoLZGVzY3JpcHRpb24YAyABKAkSEQoJcGFyZW50X2lkGAQgASgJIokBChRQYXRjaENhdGVnb3J5UmVxdWVzdBIPCgJpZBgBIAEoCUID4EECEi8KCGNhdGVnb3J5GAIgASgLMh0ubGlicmFyeS5jYXRlZ29yeS52MS5DYXRlZ29yeRIvCgt1cGRhdGVfbWFzaxgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2siKAoVRGVsZXRlQ2F0ZWdvcnlSZXF1ZXN0Eg8KAmlkGAEgASgJQgPgQQIiGAoWRGVsZXRlQ2F0ZWdvcnlSZXNwb25zZSJcChVMaXN0Q2F0ZWdvcmllc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSCQoBcRgDIAEoCRIRCglwYXJlbnRfaWQYBCABKAkieAoWTGlzdENhdGVnb3JpZXNSZXNwb25zZRIxCgpjYXRlZ29yaWVzGAEgAygLMh0ubGlicmFyeS5jYXRlZ29yeS52MS5DYXRlZ29yeRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoBSJJChtVcGRhdGVJdGVtQ2F0ZWdvcmllc1JlcXVlc3QSFAoHaXRlbV9pZBgBIAEoCUID4EECEhQKDGNhdGVnb3J5X2lkcxgCIAMoCSJ/ChxVcGRhdGVJdGVtQ2F0ZWdvcmllc1Jlc3BvbnNlEg8KB2l0ZW1faWQYASABKAkSFAoMY2F0ZWdvcnlfaWRzGAIgAygJEhoKEmFkZGVkX2NhdGVnb3J5X2lkcxgDIAMoCRIcChRyZW1vdmVkX2NhdGVnb3J5X2lkcxgEIAMoCSJMCh5CdWxrQWRkSXRlbVRvQ2F0ZWdvcmllc1JlcXVlc3QSFAoHaXRlbV9pZBgBIAEoCUID4EECEhQKDGNhdGVnb3J5X2lkcxgCIAMoCSJOCh9CdWxrQWRkSXRlbVRvQ2F0ZWdvcmllc1Jlc3BvbnNlEg8KB2l0ZW1faWQYASABKAkSGgoSYWRkZWRfY2F0ZWdvcnlfaWRzGAIgAygJIjAKGEdldEl0ZW1DYXRlZ29yaWVzUmVxdWVzdBIUCgdpdGVtX2lkGAEgASgJQgPgQQIiTgoZR2V0SXRlbUNhdGVnb3JpZXNSZXNwb25zZRIxCgpjYXRlZ29yaWVzGAEgAygLMh0ubGlicmFyeS5jYXRlZ29yeS52MS5DYXRlZ29yeSJXChhMaXN0Q2F0ZWdvcnlJdGVtc1JlcXVlc3QSFAoMY2F0ZWdvcnlfaWRzGAEgAygJEhEKCXBhZ2Vfc2l6ZRgCIAEoBRISCgpwYWdlX3Rva2VuGAMgASgJIkYKGUxpc3RDYXRlZ29yeUl0ZW1zUmVzcG9uc2USEAoIaXRlbV9pZHMYASADKAkSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIjEKHUJhdGNoR2V0SXRlbUNhdGVnb3JpZXNSZXF1ZXN0EhAKCGl0ZW1faWRzGAEgAygJIjcKDkl0ZW1DYXRlZ29yaWVzEg8KB2l0ZW1faWQYASABKAkSFAoMY2F0ZWdvcnlfaWRzGAIgAygJIlQKHkJhdGNoR2V0SXRlbUNhdGVnb3JpZXNSZXNwb25zZRIyCgVpdGVtcxgBIAMoCzIjLmxpYnJhcnkuY2F0ZWdvcnkudjEuSXRlbUNhdGVnb3JpZXMiPQoUTGlzdEl0ZW1MaW5rc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkicQoVTGlzdEl0ZW1MaW5rc1Jlc3BvbnNlEjIKBWl0ZW1zGAEgAygLMiMubGlicmFyeS5jYXRlZ29yeS52MS5JdGVtQ2F0ZWdvcmllcxIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSCwoDc2VxGAMgASgDIikKFlJlbW92ZUl0ZW1MaW5rc1JlcXVlc3QSDwoHaXRlbV9pZBgBIAEoCSI3ChdSZW1vdmVJdGVtTGlua3NSZXNwb25zZRIcChRyZW1vdmVkX2NhdGVnb3J5X2lkcxgBIAMoCSJUChNTZXRJdGVtTGlua3NSZXF1ZXN0Eg8KB2l0ZW1faWQYASABKAkSFAoMY2F0ZWdvcnlfaWRzGAIgAygJEhYKDmlnbm9yZV9taXNzaW5nGAMgASgIIlcKFFNldEl0ZW1MaW5rc1Jlc3BvbnNlEhQKDGNhdGVnb3J5X2lkcxgBIAMoCRIcChRtaXNzaW5nX2NhdGVnb3J5X2lkcxgCIAMoCRILCgNzZXEYAyABKAMiOQoXTGlzdFJlbGF0ZWRJdGVtc1JlcXVlc3QSDwoHaXRlbV9pZBgBIAEoCRINCgVsaW1pdBgCIAEoBSI5CgtSZWxhdGVkSXRlbRIPCgdpdGVtX2lkGAEgASgJEhkKEXNoYXJlZF9jYXRlZ29yaWVzGAIgASgFIksKGExpc3RSZWxhdGVkSXRlbXNSZXNwb25zZRIvCgVpdGVtcxgBIAMoCzIgLmxpYnJhcnkuY2F0ZWdvcnkudjEuUmVsYXRlZEl0ZW0iKgoVV2F0Y2hJdGVtTGlua3NSZXF1ZXN0EhEKCWFmdGVyX3NlcRgBIAEoAyJECg5JdGVtTGlua0NoYW5nZRILCgNzZXEYASABKAMSDwoHaXRlbV9pZBgCIAEoCRIUCgxjYXRlZ29yeV9pZHMYAyADKAkiiQEKFldhdGNoSXRlbUxpbmtzUmVzcG9uc2USNAoHY2hhbmdlcxgEIAMoCzIjLmxpYnJhcnkuY2F0ZWdvcnkudjEuSXRlbUxpbmtDaGFuZ2USEQoJY2F1Z2h0X3VwGAUgASgISgQIARACSgQIAhADSgQIAxAEUgVyZWFkeVIIaXRlbV9pZHNSA2FsbDKEEQoPQ2F0ZWdvcnlTZXJ2aWNlEn4KDkNyZWF0ZUNhdGVnb3J5EioubGlicmFyeS5jYXRlZ29yeS52MS5DcmVhdGVDYXRlZ29yeVJlcXVlc3QaHS5saWJyYXJ5LmNhdGVnb3J5LnYxLkNhdGVnb3J5IiHI2hgDgtPkkwIXOgEqIhIvYXBpL3YxL2NhdGVnb3JpZXMSegoLR2V0Q2F0ZWdvcnkSJy5saWJyYXJ5LmNhdGVnb3J5LnYxLkdldENhdGVnb3J5UmVxdWVzdBodLmxpYnJhcnkuY2F0ZWdvcnkudjEuQ2F0ZWdvcnkiI8jaGAGC0+STAhkSFy9hcGkvdjEvY2F0ZWdvcmllcy97aWR9EoMBCg5VcGRhdGVDYXRlZ29yeRIqLmxpYnJhcnkuY2F0ZWdvcnkudjEuVXBkYXRlQ2F0ZWdvcnlSZXF1ZXN0Gh0ubGlicmFyeS5jYXRlZ29yeS52MS5DYXRlZ29yeSImyNoYA4LT5JMCHDoBKhoXL2FwaS92MS9jYXRlZ29yaWVzL3tpZH0SiAEKDVBhdGNoQ2F0ZWdvcnkSKS5saWJyYXJ5LmNhdGVnb3J5LnYxLlBhdGNoQ2F0ZWdvcnlSZXF1ZXN0Gh0ubGlicmFyeS5jYXRlZ29yeS52MS5DYXRlZ29yeSItyNoYA4LT5JMCIzoIY2F0ZWdvcnkyFy9hcGkvdjEvY2F0ZWdvcmllcy97aWR9Eo4BCg5EZWxldGVDYXRlZ29yeRIqLmxpYnJhcnkuY2F0ZWdvcnkudjEuRGVsZXRlQ2F0ZWdvcnlSZXF1ZXN0GisubGlicmFyeS5jYXRlZ29yeS52MS5EZWxldGVDYXRlZ29yeVJlc3BvbnNlIiPI2hgDgtPkkwIZKhcvYXBpL3YxL2NhdGVnb3JpZXMve2lkfRKJAQoOTGlzdENhdGVnb3JpZXMSKi5saWJyYXJ5LmNhdGVnb3J5LnYxLkxpc3RDYXRlZ29yaWVzUmVxdWVzdBorLmxpYnJhcnkuY2F0ZWdvcnkudjEuTGlzdENhdGVnb3JpZXNSZXNwb25zZSIeyNoYAYLT5JMCFBISL2FwaS92MS9jYXRlZ29yaWVzEq4BChRVcGRhdGVJdGVtQ2F0ZWdvcmllcxIwLmxpYnJhcnkuY2F0ZWdvcnkudjEuVXBkYXRlSXRlbUNhdGVnb3JpZXNSZXF1ZXN0GjEubGlicmFyeS5jYXRlZ29yeS52MS5VcGRhdGVJdGVtQ2F0ZWdvcmllc1Jlc3BvbnNlIjHI2hgDgtPkkwInOgEqGiIvYXBpL3YxL2l0ZW1zL3tpdGVtX2lkfS9jYXRlZ29yaWVzErUBChdCdWxrQWRkSXRlbVRvQ2F0ZWdvcmllcxIzLmxpYnJhcnkuY2F0ZWdvcnkudjEuQnVsa0FkZEl0ZW1Ub0NhdGVnb3JpZXNSZXF1ZXN0GjQubGlicmFyeS5jYXRlZ29yeS52MS5CdWxrQWRkSXRlbVRvQ2F0ZWdvcmllc1Jlc3BvbnNlIi/I2hgDgtPkkwIlOgEqIiAvYXBpL3YxL2NhdGVnb3JpZXMvYnVsay1hZGQtaXRlbRKiAQoRR2V0SXRlbUNhdGVnb3JpZXMSLS5saWJyYXJ5LmNhdGVnb3J5LnYxLkdldEl0ZW1DYXRlZ29yaWVzUmVxdWVzdBouLmxpYnJhcnkuY2F0ZWdvcnkudjEuR2V0SXRlbUNhdGVnb3JpZXNSZXNwb25zZSIuyNoYAYLT5JMCJBIiL2FwaS92MS9pdGVtcy97aXRlbV9pZH0vY2F0ZWdvcmllcxJ4ChFMaXN0Q2F0ZWdvcnlJdGVtcxItLmxpYnJhcnkuY2F0ZWdvcnkudjEuTGlzdENhdGVnb3J5SXRlbXNSZXF1ZXN0Gi4ubGlicmFyeS5jYXRlZ29yeS52MS5MaXN0Q2F0ZWdvcnlJdGVtc1Jlc3BvbnNlIgTI2hgFEocBChZCYXRjaEdldEl0ZW1DYXRlZ29yaWVzEjIubGlicmFyeS5jYXRlZ29yeS52MS5CYXRjaEdldEl0ZW1DYXRlZ29yaWVzUmVxdWVzdBozLmxpYnJhcnkuY2F0ZWdvcnkudjEuQmF0Y2hHZXRJdGVtQ2F0ZWdvcmllc1Jlc3BvbnNlIgTI2hgFEnIKD1JlbW92ZUl0ZW1MaW5rcxIrLmxpYnJhcnkuY2F0ZWdvcnkudjEuUmVtb3ZlSXRlbUxpbmtzUmVxdWVzdBosLmxpYnJhcnkuY2F0ZWdvcnkudjEuUmVtb3ZlSXRlbUxpbmtzUmVzcG9uc2UiBMjaGAUSaQoMU2V0SXRlbUxpbmtzEigubGlicmFyeS5jYXRlZ29yeS52MS5TZXRJdGVtTGlua3NSZXF1ZXN0GikubGlicmFyeS5jYXRlZ29yeS52MS5TZXRJdGVtTGlua3NSZXNwb25zZSIEyNoYBRJ1ChBMaXN0UmVsYXRlZEl0ZW1zEiwubGlicmFyeS5jYXRlZ29yeS52MS5MaXN0UmVsYXRlZEl0ZW1zUmVxdWVzdBotLmxpYnJhcnkuY2F0ZWdvcnkudjEuTGlzdFJlbGF0ZWRJdGVtc1Jlc3BvbnNlIgTI2hgFEmwKDUxpc3RJdGVtTGlua3MSKS5saWJyYXJ5LmNhdGVnb3J5LnYxLkxpc3RJdGVtTGlua3NSZXF1ZXN0GioubGlicmFyeS5jYXRlZ29yeS52MS5MaXN0SXRlbUxpbmtzUmVzcG9uc2UiBMjaGAUScQoOV2F0Y2hJdGVtTGlua3MSKi5saWJyYXJ5LmNhdGVnb3J5LnYxLldhdGNoSXRlbUxpbmtzUmVxdWVzdBorLmxpYnJhcnkuY2F0ZWdvcnkudjEuV2F0Y2hJdGVtTGlua3NSZXNwb25zZSIEyNoYBTABYgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_library_access_v1_access]);
 
 /**
  * A node of the category tree.
@@ -678,6 +678,14 @@ export type ListItemLinksResponse = Message<"library.category.v1.ListItemLinksRe
    * @generated from field: string next_page_token = 2;
    */
   nextPageToken: string;
+
+  /**
+   * The change log's seq this page was read at: the page holds every change up
+   * to it and none after.
+   *
+   * @generated from field: int64 seq = 3;
+   */
+  seq: bigint;
 };
 
 /**
@@ -783,6 +791,14 @@ export type SetItemLinksResponse = Message<"library.category.v1.SetItemLinksResp
    * @generated from field: repeated string missing_category_ids = 2;
    */
   missingCategoryIds: string[];
+
+  /**
+   * The change log's seq holding this call's result: a replica that has
+   * applied it shows the item's links as answered here.
+   *
+   * @generated from field: int64 seq = 3;
+   */
+  seq: bigint;
 };
 
 /**
@@ -870,11 +886,18 @@ export const ListRelatedItemsResponseSchema: GenMessage<ListRelatedItemsResponse
   messageDesc(file_library_category_v1_category, 28);
 
 /**
- * WatchItemLinks input (nothing to choose: every change is announced).
+ * WatchItemLinks input.
  *
  * @generated from message library.category.v1.WatchItemLinksRequest
  */
 export type WatchItemLinksRequest = Message<"library.category.v1.WatchItemLinksRequest"> & {
+  /**
+   * Send the changes after this seq (a ListItemLinks seq, or the last change
+   * applied); 0 = from the start of the log.
+   *
+   * @generated from field: int64 after_seq = 1;
+   */
+  afterSeq: bigint;
 };
 
 /**
@@ -885,31 +908,60 @@ export const WatchItemLinksRequestSchema: GenMessage<WatchItemLinksRequest> = /*
   messageDesc(file_library_category_v1_category, 29);
 
 /**
+ * One change of an item's links, as the change log holds it.
+ *
+ * @generated from message library.category.v1.ItemLinkChange
+ */
+export type ItemLinkChange = Message<"library.category.v1.ItemLinkChange"> & {
+  /**
+   * Position in the change log: increases by commit order.
+   *
+   * @generated from field: int64 seq = 1;
+   */
+  seq: bigint;
+
+  /**
+   * UUID of the item.
+   *
+   * @generated from field: string item_id = 2;
+   */
+  itemId: string;
+
+  /**
+   * The item's whole set of category ids after the change (sorted; empty: none).
+   *
+   * @generated from field: repeated string category_ids = 3;
+   */
+  categoryIds: string[];
+};
+
+/**
+ * Describes the message library.category.v1.ItemLinkChange.
+ * Use `create(ItemLinkChangeSchema)` to create a new message.
+ */
+export const ItemLinkChangeSchema: GenMessage<ItemLinkChange> = /*@__PURE__*/
+  messageDesc(file_library_category_v1_category, 30);
+
+/**
  * One message of the WatchItemLinks stream.
  *
  * @generated from message library.category.v1.WatchItemLinksResponse
  */
 export type WatchItemLinksResponse = Message<"library.category.v1.WatchItemLinksResponse"> & {
   /**
-   * True on the first message only: the watch is live.
+   * Changes in seq order (none in a message that only says caught_up).
    *
-   * @generated from field: bool ready = 1;
+   * @generated from field: repeated library.category.v1.ItemLinkChange changes = 4;
    */
-  ready: boolean;
+  changes: ItemLinkChange[];
 
   /**
-   * Items whose links changed (added, removed or replaced).
+   * True once every change committed before this message was sent is sent
+   * (the replay is over), and on every later message.
    *
-   * @generated from field: repeated string item_ids = 2;
+   * @generated from field: bool caught_up = 5;
    */
-  itemIds: string[];
-
-  /**
-   * True when too many items changed to name them: drop everything cached.
-   *
-   * @generated from field: bool all = 3;
-   */
-  all: boolean;
+  caughtUp: boolean;
 };
 
 /**
@@ -917,7 +969,7 @@ export type WatchItemLinksResponse = Message<"library.category.v1.WatchItemLinks
  * Use `create(WatchItemLinksResponseSchema)` to create a new message.
  */
 export const WatchItemLinksResponseSchema: GenMessage<WatchItemLinksResponse> = /*@__PURE__*/
-  messageDesc(file_library_category_v1_category, 30);
+  messageDesc(file_library_category_v1_category, 31);
 
 /**
  * Categories form a tree; items (books) are linked to categories here, and
@@ -1080,8 +1132,9 @@ export const CategoryService: GenService<{
   },
   /**
    * Every item that has links, with its category ids, in item id order, paged
-   * (service-to-service only). A cache that watches WatchItemLinks reads it
-   * once the watch is ready, to hold every link and answer membership itself.
+   * (service-to-service only). Each page answers the seq of the link change log
+   * it was read at (page and seq from one snapshot); a replica lists, then
+   * watches after the first page's seq.
    *
    * @generated from rpc library.category.v1.CategoryService.ListItemLinks
    */
@@ -1091,11 +1144,11 @@ export const CategoryService: GenService<{
     output: typeof ListItemLinksResponseSchema;
   },
   /**
-   * A stream of changes to item links, for services that cache items' category
-   * ids (service-to-service only). The first message has ready = true: from then
-   * on every committed change to an item's links is announced, by any replica.
-   * The stream ends when the service stops or loses its change feed; a caller
-   * then drops what it cached and stops trusting it until it watches again.
+   * The link change log from a seq on (service-to-service only): every change
+   * with seq > after_seq, in seq order, then each new change as it commits.
+   * Every change states an item's whole set of category ids, so replaying one
+   * twice is harmless. A seq the log no longer holds (pruned) or never held
+   * is FAILED_PRECONDITION, reason SEQ_NOT_IN_LOG: list again, then watch.
    *
    * @generated from rpc library.category.v1.CategoryService.WatchItemLinks
    */

@@ -1,6 +1,6 @@
 /**
  * Ids kept in ascending order (the order PostgreSQL gives lower-case UUIDs), so the category
- * cache answers "the first N members of a category" and "the items sharing most categories"
+ * replica answers "the first N members of a category" and "the items sharing most categories"
  * by walking arrays, without sorting a large category on every request.
  */
 
@@ -23,6 +23,11 @@ export function containsSorted(sorted: readonly string[], id: string): boolean {
 
 /** Adds `id` in its place, unless already there. */
 export function insertSorted(sorted: string[], id: string): void {
+  const last = sorted[sorted.length - 1];
+  if (last === undefined || last < id) {
+    sorted.push(id); // ids arriving in order (a list) append
+    return;
+  }
   const at = positionOf(sorted, id);
   if (sorted[at] !== id) sorted.splice(at, 0, id);
 }

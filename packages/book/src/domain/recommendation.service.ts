@@ -1,5 +1,4 @@
-import { notFound, pageSizeOf, requireUuid } from "@lms/platform";
-import type pg from "pg";
+import { type Executor, notFound, pageSizeOf, requireUuid } from "@lms/platform";
 import { bookExists } from "../store/copies.repository.js";
 import { rankRecommendations } from "../store/recommendation.repository.js";
 import type { CategoryDirectory } from "./ports.js";
@@ -10,14 +9,14 @@ import type { CategoryDirectory } from "./ports.js";
  * for the rest. `limit` 1..50, default 10.
  */
 export async function recommendBookIds(
-  pool: pg.Pool,
+  db: Executor,
   categories: CategoryDirectory,
   req: { bookId: string; limit: number },
   candidateLimit: number,
 ): Promise<string[]> {
   const bookId = requireUuid("id", req.bookId);
   const limit = pageSizeOf(req.limit, 10, 50, "limit");
-  if (!(await bookExists(pool, bookId))) throw notFound("book", bookId);
+  if (!(await bookExists(db, bookId))) throw notFound("book", bookId);
   const related = await categories.relatedItems(bookId, candidateLimit);
-  return rankRecommendations(pool, bookId, related, limit, candidateLimit);
+  return rankRecommendations(db, bookId, related, limit, candidateLimit);
 }

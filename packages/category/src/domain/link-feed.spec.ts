@@ -1,10 +1,10 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import { createLogger, notFound } from "@lms/platform";
+import { createLogger, inTransaction, notFound } from "@lms/platform";
 import type pg from "pg";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { LinkNoticeHandlers } from "../store/link-channel.js";
 import type { LinkChange } from "./link-change.js";
-import { createLinkFeed, type ListenToLinks } from "./link-feed.js";
+import { createLinkFeed, type LinkFeed, type ListenToLinks } from "./link-feed.js";
 
 const log = createLogger("link-feed-spec", "silent");
 const named = (...itemIds: string[]): LinkChange => ({ itemIds, all: false });
@@ -36,6 +36,11 @@ function fakePool() {
   return { pool: { connect: async () => client } as unknown as pg.Pool, statements, notices };
 }
 
+/** A change to links in its own transaction, as an rpc handler makes one. */
+function changeIn<T>(feed: LinkFeed, pool: pg.Pool, work: () => Promise<{ result: T; changedItems: readonly string[] }>) {
+  return inTransaction(pool, (tx) => feed.changeLinks(tx, work));
+}
+
 async function collect(changes: AsyncIterable<LinkChange>): Promise<LinkChange[]> {
   const seen: LinkChange[] = [];
   for await (const change of changes) seen.push(change);
@@ -60,7 +65,7 @@ describe("createLinkFeed", () => {
     const feed = createLinkFeed({ listen: undefined, log });
     const { pool, statements, notices } = fakePool();
     const seen = collect(feed.watch(new AbortController().signal));
-    const answer = await feed.changeLinks(pool, async () => ({ result: "done", changedItems: ["b", "a", "b"] }));
+    const answer = await changeIn(feed, pool, async () => ({ result: "done", changedItems: ["b", "a", "b"] }));
     feed.endWatches();
     expect(answer).toBe("done");
     expect(statements).toEqual(["BEGIN", "NOTIFY", "COMMIT"]);
@@ -73,7 +78,7 @@ describe("createLinkFeed", () => {
     const { pool } = fakePool();
     const reader = feed.watch(new AbortController().signal)[Symbol.asyncIterator]();
     let answered = false;
-    const write = feed.changeLinks(pool, async () => ({ result: undefined, changedItems: ["a"] })).then(() => (answered = true));
+    const write = changeIn(feed, pool, async () => ({ result: undefined, changedItems: ["a"] })).then(() => (answered = true));
     expect((await reader.next()).value).toEqual(named("a")); // taken, not yet written out
     await new Promise((r) => setImmediate(r));
     expect(answered).toBe(false);
@@ -88,7 +93,7 @@ describe("createLinkFeed", () => {
     const feed = createLinkFeed({ listen: undefined, log });
     const { pool } = fakePool();
     const stuck = feed.watch(new AbortController().signal); // never read while the write runs
-    const write = feed.changeLinks(pool, async () => ({ result: "answered", changedItems: ["a"] }));
+    const write = changeIn(feed, pool, async () => ({ result: "answered", changedItems: ["a"] }));
     await vi.advanceTimersByTimeAsync(1000);
     expect(await write).toBe("answered");
     expect(await collect(stuck)).toEqual([named("a")]); // what was queued, then the end
@@ -98,13 +103,13 @@ describe("createLinkFeed", () => {
     const feed = createLinkFeed({ listen: undefined, log });
     const { pool, statements } = fakePool();
     const changes = feed.watch(new AbortController().signal);
-    await feed.changeLinks(pool, async () => ({ result: undefined, changedItems: [] }));
-    const refused = feed.changeLinks(pool, async () => {
+    await changeIn(feed, pool, async () => ({ result: undefined, changedItems: [] }));
+    const refused = changeIn(feed, pool, async () => {
       throw notFound("category", "x");
     });
     await expect(refused).rejects.toThrow(/not found/);
     feed.endWatches();
-    expect(statements).toEqual(["BEGIN", "COMMIT", "BEGIN", "ROLLBACK"]);
+    expect(statements).toEqual([]); // no NOTIFY, nor even a connection: neither ran a statement
     expect(await collect(changes)).toEqual([]);
   });
 
@@ -114,7 +119,7 @@ describe("createLinkFeed", () => {
     await feed.start();
     const { pool, notices } = fakePool();
     const seen = collect(feed.watch(new AbortController().signal));
-    await feed.changeLinks(pool, async () => ({ result: undefined, changedItems: ["mine"] }));
+    await changeIn(feed, pool, async () => ({ result: undefined, changedItems: ["mine"] }));
     state.handlers?.onNotice({ origin: notices[0].origin, change: named("mine") });
     state.handlers?.onNotice({ origin: "other replica", change: named("theirs") });
     feed.endWatches();

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { errorLogFields, inTransaction, type Logger, unavailable } from "@lms/platform";
-import type pg from "pg";
+import { errorLogFields, type Logger, type Transaction, unavailable } from "@lms/platform";
 import { type LinkListener, type LinkNotice, type LinkNoticeHandlers, notifyLinkChange } from "../store/link-channel.js";
 import { type ChangeQueue, createChangeQueue } from "./change-queue.js";
 import { changeOf, type LinkChange } from "./link-change.js";
@@ -11,11 +10,12 @@ export type ListenToLinks = (handlers: LinkNoticeHandlers) => Promise<LinkListen
 /** Every committed change to item links, by any replica, for this process's watchers. */
 export interface LinkFeed {
   /**
-   * Runs a change to links in one transaction; the items `work` reports as changed are announced
-   * to other replicas inside it (NOTIFY: delivered on COMMIT only) and to this replica's watchers
-   * after COMMIT, before this resolves: a watcher here has the change before the writer answers.
+   * Runs a change to links in the caller's transaction `tx`; the items `work` reports as changed
+   * are announced to other replicas inside it (NOTIFY: delivered on COMMIT only) and to this
+   * replica's watchers after COMMIT, before the transaction's caller gets its answer: a watcher
+   * here has the change before the writer answers.
    */
-  changeLinks<T>(pool: pg.Pool, work: (tx: pg.PoolClient) => Promise<{ result: T; changedItems: readonly string[] }>): Promise<T>;
+  changeLinks<T>(tx: Transaction, work: () => Promise<{ result: T; changedItems: readonly string[] }>): Promise<T>;
   /** A watch: every change from now on, until `signal` aborts or the feed ends it. UNAVAILABLE while the feed is down. */
   watch(signal: AbortSignal): AsyncIterable<LinkChange>;
   /** Opens the listener (a failure is retried in the background). */
@@ -111,21 +111,14 @@ export function createLinkFeed(opts: { listen: ListenToLinks | undefined; log: L
   }
 
   return {
-    async changeLinks(pool, work) {
-      let change: LinkChange | undefined;
-      try {
-        return await inTransaction(pool, async (tx) => {
-          const { result, changedItems } = await work(tx);
-          if (changedItems.length > 0) {
-            change = changeOf(changedItems);
-            await notifyLinkChange(tx, { origin, change });
-          }
-          return result;
-        });
-      } finally {
-        // After COMMIT, and also when COMMIT failed with its outcome unknown: a needless announcement is harmless, a missed one is not.
-        if (change) await publishOwn(change);
+    async changeLinks(tx, work) {
+      const { result, changedItems } = await work();
+      if (changedItems.length > 0) {
+        const change = changeOf(changedItems);
+        await notifyLinkChange(tx, { origin, change });
+        tx.afterCommit(() => publishOwn(change));
       }
+      return result;
     },
     watch(signal) {
       if (closed) throw unavailable("the category service is stopping");

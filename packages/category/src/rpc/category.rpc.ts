@@ -19,7 +19,7 @@ import {
   UpdateItemCategoriesResponseSchema,
   WatchItemLinksResponseSchema,
 } from "@lms/gen/library/category/v1/category_pb";
-import { type AccessTable, ETAG_HEADER, IF_MATCH_HEADER, maskedFields, pickFields } from "@lms/platform";
+import { type AccessTable, ETAG_HEADER, IF_MATCH_HEADER, inTransaction, maskedFields, pickFields } from "@lms/platform";
 import type pg from "pg";
 import type { Category } from "../domain/category.js";
 import * as categories from "../domain/category.service.js";
@@ -74,21 +74,24 @@ export function toProto(c: Category): CategoryMessage {
 export function createCategoryRpc(pool: pg.Pool, feed: LinkFeed): ServiceImpl<typeof CategoryService> {
   return {
     async createCategory(req, ctx) {
-      return tagged(await categories.createCategory(pool, req), ctx);
+      return tagged(await inTransaction(pool, (tx) => categories.createCategory(tx, req)), ctx);
     },
     async getCategory(req, ctx) {
       return tagged(await categories.getCategory(pool, req.id), ctx);
     },
     async updateCategory(req, ctx) {
-      return tagged(await categories.updateCategory(pool, req.id, req, ctx.requestHeader.get(IF_MATCH_HEADER)), ctx);
+      const ifMatch = ctx.requestHeader.get(IF_MATCH_HEADER);
+      return tagged(await inTransaction(pool, (tx) => categories.updateCategory(tx, req.id, req, ifMatch)), ctx);
     },
     async patchCategory(req, ctx) {
       const names = maskedFields(CategorySchema, req.category, req.updateMask, CATEGORY_MASK);
       const patch = pickFields(req.category ?? create(CategorySchema), names);
-      return tagged(await categories.patchCategory(pool, req.id, patch, ctx.requestHeader.get(IF_MATCH_HEADER)), ctx);
+      const ifMatch = ctx.requestHeader.get(IF_MATCH_HEADER);
+      return tagged(await inTransaction(pool, (tx) => categories.patchCategory(tx, req.id, patch, ifMatch)), ctx);
     },
     async deleteCategory(req, ctx) {
-      await categories.deleteCategory(pool, feed, req.id, ctx.requestHeader.get(IF_MATCH_HEADER));
+      const ifMatch = ctx.requestHeader.get(IF_MATCH_HEADER);
+      await inTransaction(pool, (tx) => categories.deleteCategory(tx, feed, req.id, ifMatch));
       return create(DeleteCategoryResponseSchema);
     },
     async listCategories(req) {
@@ -100,13 +103,12 @@ export function createCategoryRpc(pool: pg.Pool, feed: LinkFeed): ServiceImpl<ty
       });
     },
     async updateItemCategories(req) {
-      return create(UpdateItemCategoriesResponseSchema, await itemLinks.updateItemCategories(pool, feed, req.itemId, req.categoryIds));
+      const change = await inTransaction(pool, (tx) => itemLinks.updateItemCategories(tx, feed, req.itemId, req.categoryIds));
+      return create(UpdateItemCategoriesResponseSchema, change);
     },
     async bulkAddItemToCategories(req) {
-      return create(
-        BulkAddItemToCategoriesResponseSchema,
-        await itemLinks.bulkAddItemToCategories(pool, feed, req.itemId, req.categoryIds),
-      );
+      const added = await inTransaction(pool, (tx) => itemLinks.bulkAddItemToCategories(tx, feed, req.itemId, req.categoryIds));
+      return create(BulkAddItemToCategoriesResponseSchema, added);
     },
     async getItemCategories(req) {
       return create(GetItemCategoriesResponseSchema, { categories: (await itemLinks.getItemCategories(pool, req.itemId)).map(toProto) });
@@ -127,10 +129,11 @@ export function createCategoryRpc(pool: pg.Pool, feed: LinkFeed): ServiceImpl<ty
       return create(ListItemLinksResponseSchema, { items: items.map((i) => create(ItemCategoriesSchema, i)), nextPageToken });
     },
     async removeItemLinks(req) {
-      return create(RemoveItemLinksResponseSchema, { removedCategoryIds: await itemLinks.removeItemLinks(pool, feed, req.itemId) });
+      const removedCategoryIds = await inTransaction(pool, (tx) => itemLinks.removeItemLinks(tx, feed, req.itemId));
+      return create(RemoveItemLinksResponseSchema, { removedCategoryIds });
     },
     async setItemLinks(req, ctx) {
-      const set = await itemLinks.setItemLinks(pool, feed, req, ctx.signal);
+      const set = await inTransaction(pool, (tx) => itemLinks.setItemLinks(tx, feed, req, ctx.signal));
       return create(SetItemLinksResponseSchema, set);
     },
     async *watchItemLinks(_req, ctx) {

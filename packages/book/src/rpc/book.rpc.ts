@@ -110,8 +110,8 @@ export function createBookRpc(pool: pg.Pool, deps: BookRpcDeps): ServiceImpl<typ
     inLinkedTransaction(pool, deps, change.id, (tx) => books.writeBook(tx, deps, change, bearer, ifMatch));
   return {
     async createBook(req, ctx) {
-      const book = await books.checkNewBook(deps.authors, req);
       const bearer = bearerOf(ctx);
+      const book = await books.checkNewBook(deps.authors, req);
       const insert = (tx: Transaction) => books.createBook(tx, deps, book, bearer);
       const created = books.linksNewBook(book) ? await inLinkedTransaction(pool, deps, book.id, insert) : await inTransaction(pool, insert);
       return tagged(created, ctx);
@@ -120,17 +120,19 @@ export function createBookRpc(pool: pg.Pool, deps: BookRpcDeps): ServiceImpl<typ
       return tagged(markDegraded(ctx, await books.getBook(pool, deps.categories, req.id)), ctx);
     },
     async updateBook(req, ctx) {
+      const bearer = bearerOf(ctx);
       const change = await books.checkBookUpdate(pool, deps.categories, req.id, req);
-      return tagged(await writeBook(change, bearerOf(ctx), ctx.requestHeader.get(IF_MATCH_HEADER)), ctx);
+      return tagged(await writeBook(change, bearer, ctx.requestHeader.get(IF_MATCH_HEADER)), ctx);
     },
     async patchBook(req, ctx) {
       const patch = pickFields(req.book ?? create(BookSchema), maskedFields(BookSchema, req.book, req.updateMask, BOOK_MASK));
+      const bearer = bearerOf(ctx);
       const change = await books.checkBookPatch(pool, deps.categories, req.id, patch);
-      return tagged(await writeBook(change, bearerOf(ctx), ctx.requestHeader.get(IF_MATCH_HEADER)), ctx);
+      return tagged(await writeBook(change, bearer, ctx.requestHeader.get(IF_MATCH_HEADER)), ctx);
     },
     async deleteBook(req, ctx) {
-      const id = books.checkBookId(req.id);
       const [bearer, ifMatch] = [bearerOf(ctx), ctx.requestHeader.get(IF_MATCH_HEADER)];
+      const id = books.checkBookId(req.id);
       await inLinkedTransaction(pool, deps, id, (tx) => books.deleteBook(tx, deps, id, bearer, ifMatch));
       return create(DeleteBookResponseSchema);
     },

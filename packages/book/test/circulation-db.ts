@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { migrateUp, migrationsDirOf, type Principal, type RoleName } from "@lms/platform";
+import { inTransaction, migrateUp, migrationsDirOf, type Principal, type RoleName } from "@lms/platform";
 import { createTestDatabase } from "@lms/platform/testing/test-database";
 import pg from "pg";
+import * as loans from "../src/domain/loan.service.js";
 
 /** A migrated book database for domain-level specs (circulation, recommendations). */
 export interface BookDb {
@@ -11,6 +12,18 @@ export interface BookDb {
   /** available_copies, total_copies and open loans of a book, straight from the tables. */
   counts(bookId: string): Promise<{ available: number; total: number; open: number }>;
   close(): Promise<void>;
+}
+
+type AfterTx<F> = F extends (tx: never, ...rest: infer R) => unknown ? R : never;
+
+/** BorrowBook as its handler runs it: in a transaction of its own. */
+export function borrowBook(pool: pg.Pool, ...args: AfterTx<typeof loans.borrowBook>) {
+  return inTransaction(pool, (tx) => loans.borrowBook(tx, ...args));
+}
+
+/** ReturnBook as its handler runs it: in a transaction of its own. */
+export function returnBook(pool: pg.Pool, ...args: AfterTx<typeof loans.returnBook>) {
+  return inTransaction(pool, (tx) => loans.returnBook(tx, ...args));
 }
 
 /** A caller as the access interceptor would put it in the context. */

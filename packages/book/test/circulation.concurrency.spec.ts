@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { ConnectError } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { borrowBook, returnBook } from "../src/domain/loan.service.js";
 import { closeOpenLoan } from "../src/store/loan.repository.js";
-import { type BookDb, caller, openBookDb } from "./circulation-db.js";
+import { type BookDb, borrowBook, caller, openBookDb, returnBook } from "./circulation-db.js";
 
 const rules = { maxActiveLoans: 5, loanDays: 14 };
 const settled = async (calls: Promise<unknown>[]) => {

@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ErrorInfoSchema } from "@lms/gen/google/rpc/error_details_pb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { borrowBook, listLoans, returnBook } from "../src/domain/loan.service.js";
-import { type BookDb, caller, openBookDb } from "./circulation-db.js";
+import { listLoans } from "../src/domain/loan.service.js";
+import { type BookDb, borrowBook, caller, openBookDb, returnBook } from "./circulation-db.js";
 
 const rules = { maxActiveLoans: 2, loanDays: 14 };
 

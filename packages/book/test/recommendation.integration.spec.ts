@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { borrowBook } from "../src/domain/loan.service.js";
 import { answered, type CategoryDirectory } from "../src/domain/ports.js";
 import { recommendBookIds } from "../src/domain/recommendation.service.js";
-import { type BookDb, caller, openBookDb } from "./circulation-db.js";
+import { type BookDb, borrowBook, caller, openBookDb } from "./circulation-db.js";
 
 const rules = { maxActiveLoans: 50, loanDays: 14 };
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { createLogger } from "@lms/platform";
+import { createLogger, inTransaction } from "@lms/platform";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setItemLinks } from "../src/domain/item-links.service.js";
 import { createLinkLog } from "../src/domain/link-log.js";
@@ -52,7 +52,8 @@ describe("category service (SetItemLinks)", () => {
     await t.grpc.setItemLinks({ itemId: item, categoryIds: [drama] }, WITH_SERVER_KEY);
     const log = createLinkLog(t.app.db.pool, createLogger("category", "silent"));
     const gaveUp = AbortSignal.abort(new ConnectError("the caller cancelled the call", Code.Canceled));
-    const late = setItemLinks(t.app.db.pool, log, { itemId: item, categoryIds: [verse], ignoreMissing: false }, gaveUp);
+    const request = { itemId: item, categoryIds: [verse], ignoreMissing: false };
+    const late = inTransaction(t.app.db.pool, (tx) => setItemLinks(tx, log, request, gaveUp));
     await expect(late).rejects.toMatchObject({ code: Code.Canceled });
     expect(await linkedIds(item)).toEqual([drama]);
   });

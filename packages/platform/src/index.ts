@@ -9,6 +9,7 @@ export * from "./db/database.js";
 export * from "./db/database-unavailable.js";
 export * from "./db/executor.js";
 export * from "./db/migrations.js";
+export * from "./db/transaction.js";
 export * from "./errors/errors.js";
 export * from "./errors/http-status.js";
 export * from "./errors/retry-after.js";

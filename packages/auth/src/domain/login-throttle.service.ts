@@ -1,5 +1,4 @@
-import { type Executor, inTransaction, resourceExhausted, withRetryAfter } from "@lms/platform";
-import type pg from "pg";
+import { type Executor, resourceExhausted, type Transaction, withRetryAfter } from "@lms/platform";
 import * as failures from "../store/login-failure.repository.js";
 
 /** Failed logins allowed within `windowSeconds`: per email, and per client address. */
@@ -50,24 +49,22 @@ export async function refuseIfLimited(db: Executor, counters: LoginCounters, lim
 }
 
 /**
- * Records one real failure on every counter, or refuses the attempt (429) when a counter is
+ * Records one real failure on every counter (in the caller's transaction), or refuses the attempt (429) when a counter is
  * already full, recording nothing. Under a per-key lock taken in key order, so concurrent wrong
  * guesses on every replica are counted exactly: never more than `max` per window get through.
  * Only finished, wrong attempts are counted: a login still being checked holds no slot, so
  * concurrent correct logins never limit one another.
  */
-export async function recordFailure(pool: pg.Pool, counters: LoginCounters, limits: LoginLimits): Promise<void> {
-  await inTransaction(pool, async (tx) => {
-    for (const counter of counters) await failures.lockLoginKey(tx, counter.key);
-    for (const counter of counters) await failures.pruneLoginFailures(tx, counter.key, limits.windowSeconds);
-    await refuseIfLimited(tx, counters, limits);
-    for (const counter of counters) await failures.insertLoginFailure(tx, counter.key);
-  });
+export async function recordFailure(tx: Transaction, counters: LoginCounters, limits: LoginLimits): Promise<void> {
+  for (const counter of counters) await failures.lockLoginKey(tx, counter.key);
+  for (const counter of counters) await failures.pruneLoginFailures(tx, counter.key, limits.windowSeconds);
+  await refuseIfLimited(tx, counters, limits);
+  for (const counter of counters) await failures.insertLoginFailure(tx, counter.key);
 }
 
 /** Clears the failures of the account after a successful login (an address's count stays: one good account must not reset it). */
-export async function forgetFailures(pool: pg.Pool, email: string): Promise<void> {
-  await failures.clearLoginFailures(pool, email);
+export async function forgetFailures(db: Executor, email: string): Promise<void> {
+  await failures.clearLoginFailures(db, email);
 }
 
 function limited(counter: Counter, limits: LoginLimits, seconds: number) {

@@ -3,15 +3,14 @@ import {
   checkAll,
   type Executor,
   failedPrecondition,
-  inTransaction,
   invalidArgument,
   isUniqueViolation,
   notFound,
   ROLES,
   type RoleName,
   requireUuid,
+  type Transaction,
 } from "@lms/platform";
-import type pg from "pg";
 import * as users from "../store/user.repository.js";
 import { validEmail, validName, validNewPassword } from "./credentials.js";
 import type { PasswordHasher } from "./password-hasher.js";
@@ -52,18 +51,16 @@ export function isRoleName(role: string): role is RoleName {
  * role: demoting it is FAILED_PRECONDITION `LAST_ADMIN`, decided under a lock on every admin row
  * so that concurrent demotions can never leave none.
  */
-export async function setUserRole(pool: pg.Pool, userId: string, role: string): Promise<User> {
+export async function setUserRole(tx: Transaction, userId: string, role: string): Promise<User> {
   const id = requireUuid("userId", userId);
   if (!isRoleName(role)) throw invalidArgument("role", `must be one of ${ROLES.join(", ")}`);
-  return inTransaction(pool, async (tx) => {
-    const admins = await users.lockAdmins(tx);
-    if (role !== "ROLE_ADMIN" && admins.length === 1 && admins[0] === id) {
-      throw failedPrecondition("LAST_ADMIN", "the last admin cannot lose the admin role; make another admin first", { userId: id });
-    }
-    const user = await users.updateUserRole(tx, id, role);
-    if (!user) throw notFound("user", id);
-    return user;
-  });
+  const admins = await users.lockAdmins(tx);
+  if (role !== "ROLE_ADMIN" && admins.length === 1 && admins[0] === id) {
+    throw failedPrecondition("LAST_ADMIN", "the last admin cannot lose the admin role; make another admin first", { userId: id });
+  }
+  const user = await users.updateUserRole(tx, id, role);
+  if (!user) throw notFound("user", id);
+  return user;
 }
 
 /**

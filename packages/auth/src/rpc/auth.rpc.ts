@@ -13,7 +13,7 @@ import {
   UserSchema,
   VerifyTokenResponseSchema,
 } from "@lms/gen/library/auth/v1/auth_pb";
-import { clientAddressOf, type RoleName } from "@lms/platform";
+import { clientAddressOf, inTransaction, type RoleName } from "@lms/platform";
 import type pg from "pg";
 import type { Introspection } from "../domain/access-token.js";
 import * as sessions from "../domain/session.service.js";
@@ -73,11 +73,13 @@ export function createAuthRpc(pool: pg.Pool, deps: sessions.SessionDeps): Servic
     },
     async login(req, ctx) {
       const call = { clientAddress: clientAddressOf(ctx.requestHeader), signal: ctx.signal };
-      const pair = await sessions.login(pool, deps, req.email, req.password, call);
+      const attempt = await sessions.checkLogin(pool, deps, req.email, req.password, call);
+      if (!attempt.user) await inTransaction(pool, (tx) => sessions.recordFailedLogin(tx, deps, attempt));
+      const pair = await sessions.startLogin(pool, deps, attempt);
       return create(LoginResponseSchema, { ...pair, tokenType: "Bearer" });
     },
     async refreshToken(req) {
-      const pair = await sessions.refresh(pool, deps, req.refreshToken);
+      const pair = sessions.tokenPairOf(await inTransaction(pool, (tx) => sessions.refresh(tx, deps, req.refreshToken)));
       return create(RefreshTokenResponseSchema, { ...pair, tokenType: "Bearer" });
     },
     async verifyToken(req) {
@@ -88,7 +90,7 @@ export function createAuthRpc(pool: pg.Pool, deps: sessions.SessionDeps): Servic
       return create(LogoutResponseSchema);
     },
     async setUserRole(req) {
-      const user = await users.setUserRole(pool, req.userId, roleFromProto(req.role));
+      const user = await inTransaction(pool, (tx) => users.setUserRole(tx, req.userId, roleFromProto(req.role)));
       return create(SetUserRoleResponseSchema, { user: toProto(user) });
     },
   };

@@ -5,7 +5,6 @@ import {
   encodePageToken,
   etagOf,
   failedPrecondition,
-  inTransaction,
   invalidArgument,
   isUuid,
   notFound,
@@ -13,9 +12,9 @@ import {
   pageSizeOf,
   requireIfMatch,
   requireUuid,
+  type Transaction,
   trimmedText,
 } from "@lms/platform";
-import type pg from "pg";
 import * as repo from "../store/author.repository.js";
 import type { Author, AuthorFields } from "./author.js";
 
@@ -58,24 +57,22 @@ export async function getAuthor(db: Executor, id: string): Promise<Author> {
 }
 
 /**
- * Replaces the writable fields. With `ifMatch` (the client's `If-Match`), the row is locked and
+ * Replaces the writable fields, in the caller's transaction. With `ifMatch` (the client's `If-Match`), the row is locked and
  * its current ETag compared first: a mismatch is ETAG_MISMATCH and nothing changes.
  */
-export async function updateAuthor(pool: pg.Pool, id: string, input: AuthorFields, ifMatch?: string | null): Promise<Author> {
+export async function updateAuthor(tx: Transaction, id: string, input: AuthorFields, ifMatch?: string | null): Promise<Author> {
   const { checkedId, fields } = checkAll({ checkedId: () => requireUuid("id", id), fields: () => validateAuthorFields(input) });
-  return inTransaction(pool, async (tx) => {
-    await lockMatching(tx, checkedId, ifMatch);
-    const author = await repo.updateAuthor(tx, checkedId, fields);
-    if (!author) throw notFound("author", id);
-    return author;
-  });
+  await lockMatching(tx, checkedId, ifMatch);
+  const author = await repo.updateAuthor(tx, checkedId, fields);
+  if (!author) throw notFound("author", id);
+  return author;
 }
 
 /**
  * Changes only the fields in `patch` (AIP-134), validating only those; the rest keep their
  * stored values. The row is locked while it is read, compared with `ifMatch` and written.
  */
-export async function patchAuthor(pool: pg.Pool, id: string, patch: Partial<AuthorFields>, ifMatch?: string | null): Promise<Author> {
+export async function patchAuthor(tx: Transaction, id: string, patch: Partial<AuthorFields>, ifMatch?: string | null): Promise<Author> {
   const checkedId = requireUuid("id", id);
   const checked = checkAll(
     Object.fromEntries(
@@ -85,13 +82,11 @@ export async function patchAuthor(pool: pg.Pool, id: string, patch: Partial<Auth
       ]),
     ),
   ) as Partial<AuthorFields>;
-  return inTransaction(pool, async (tx) => {
-    const current = await lockMatching(tx, checkedId, ifMatch);
-    const { name, biography, birthDate, nationality } = current;
-    const author = await repo.updateAuthor(tx, checkedId, { name, biography, birthDate, nationality, ...checked });
-    if (!author) throw notFound("author", id);
-    return author;
-  });
+  const current = await lockMatching(tx, checkedId, ifMatch);
+  const { name, biography, birthDate, nationality } = current;
+  const author = await repo.updateAuthor(tx, checkedId, { name, biography, birthDate, nationality, ...checked });
+  if (!author) throw notFound("author", id);
+  return author;
 }
 
 /** Locks the author and checks `ifMatch` against its current ETag; NOT_FOUND when absent. */
@@ -107,19 +102,17 @@ async function lockMatching(tx: Executor, id: string, ifMatch: string | null | u
  * service is asked, so the answer and the delete belong together; if the book service is
  * down the call fails UNAVAILABLE and nothing is deleted.
  */
-export async function deleteAuthor(pool: pg.Pool, books: BookCatalog, id: string, ifMatch?: string | null): Promise<void> {
+export async function deleteAuthor(tx: Transaction, books: BookCatalog, id: string, ifMatch?: string | null): Promise<void> {
   const checkedId = requireUuid("id", id);
-  await inTransaction(pool, async (tx) => {
-    await lockMatching(tx, checkedId, ifMatch);
-    const count = await books.countBooksByAuthor(checkedId);
-    if (count > 0) {
-      throw failedPrecondition("AUTHOR_HAS_BOOKS", `author ${checkedId} is named by ${count} book(s)`, {
-        authorId: checkedId,
-        bookCount: String(count),
-      });
-    }
-    await repo.deleteAuthor(tx, checkedId);
-  });
+  await lockMatching(tx, checkedId, ifMatch);
+  const count = await books.countBooksByAuthor(checkedId);
+  if (count > 0) {
+    throw failedPrecondition("AUTHOR_HAS_BOOKS", `author ${checkedId} is named by ${count} book(s)`, {
+      authorId: checkedId,
+      bookCount: String(count),
+    });
+  }
+  await repo.deleteAuthor(tx, checkedId);
 }
 
 /** One page of authors by name; `q` searches the name case-insensitively. */

@@ -9,7 +9,7 @@ import {
   DeleteAuthorResponseSchema,
   ListAuthorsResponseSchema,
 } from "@lms/gen/library/author/v1/author_pb";
-import { ETAG_HEADER, IF_MATCH_HEADER, maskedFields, pickFields } from "@lms/platform";
+import { ETAG_HEADER, IF_MATCH_HEADER, inTransaction, maskedFields, pickFields } from "@lms/platform";
 import type pg from "pg";
 import type { Author } from "../domain/author.js";
 import * as authors from "../domain/author.service.js";
@@ -49,15 +49,18 @@ export function createAuthorRpc(pool: pg.Pool, books: authors.BookCatalog): Serv
       return tagged(await authors.getAuthor(pool, req.id), ctx);
     },
     async updateAuthor(req, ctx) {
-      return tagged(await authors.updateAuthor(pool, req.id, req, ctx.requestHeader.get(IF_MATCH_HEADER)), ctx);
+      const ifMatch = ctx.requestHeader.get(IF_MATCH_HEADER);
+      return tagged(await inTransaction(pool, (tx) => authors.updateAuthor(tx, req.id, req, ifMatch)), ctx);
     },
     async patchAuthor(req, ctx) {
       const names = maskedFields(AuthorSchema, req.author, req.updateMask, AUTHOR_MASK);
       const patch = pickFields(req.author ?? create(AuthorSchema), names);
-      return tagged(await authors.patchAuthor(pool, req.id, patch, ctx.requestHeader.get(IF_MATCH_HEADER)), ctx);
+      const ifMatch = ctx.requestHeader.get(IF_MATCH_HEADER);
+      return tagged(await inTransaction(pool, (tx) => authors.patchAuthor(tx, req.id, patch, ifMatch)), ctx);
     },
     async deleteAuthor(req, ctx) {
-      await authors.deleteAuthor(pool, books, req.id, ctx.requestHeader.get(IF_MATCH_HEADER));
+      const ifMatch = ctx.requestHeader.get(IF_MATCH_HEADER);
+      await inTransaction(pool, (tx) => authors.deleteAuthor(tx, books, req.id, ifMatch));
       return create(DeleteAuthorResponseSchema);
     },
     async listAuthors(req) {

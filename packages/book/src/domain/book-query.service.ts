@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { decodePageToken, type Executor, encodePageToken, optionalUuid, pageSizeOf, trimmedText } from "@lms/platform";
-import type pg from "pg";
 import { findBooks } from "../store/book.repository.js";
 import { type BookFilter, listBooks as listBookRows } from "../store/book-list.repository.js";
 import type { Book } from "./book.js";
@@ -62,12 +61,12 @@ export async function listBooks(db: Executor, categories: CategoryDirectory, req
 
 /** Books a reader of `bookId` may like, best first, with their category ids (the ranking validates the request). */
 export async function recommendBooks(
-  pool: pg.Pool,
+  db: Executor,
   categories: CategoryDirectory,
   req: { bookId: string; limit: number },
   candidateLimit: number,
 ): Promise<MaybeDegraded<Book[]>> {
-  return booksInOrder(pool, categories, await recommendBookIds(pool, categories, req, candidateLimit));
+  return booksInOrder(db, categories, await recommendBookIds(db, categories, req, candidateLimit));
 }
 
 /** The books of `ids` in that order (ids no longer present are skipped), with their category ids. */

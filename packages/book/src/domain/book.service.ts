@@ -5,20 +5,19 @@ import {
   type Executor,
   etagOf,
   failedPrecondition,
-  inTransaction,
   isUniqueViolation,
   notFound,
   requireIfMatch,
   requireUuid,
+  type Transaction,
   unavailable,
 } from "@lms/platform";
-import type pg from "pg";
 import * as repo from "../store/book.repository.js";
 import * as links from "../store/category-link.repository.js";
 import type { Book, BookFields } from "./book.js";
 import { type MaybeDegraded, withCategories } from "./book-categories.js";
 import { validateBookFields, validateBookPatch } from "./book-fields.js";
-import { type LinkSync, writeWithLinks } from "./linked-write.js";
+import { type LinkSync, sendLinksBeforeCommit, takeLinkTurn } from "./linked-write.js";
 import type { AuthorDirectory, CategoryDirectory } from "./ports.js";
 
 /** The peers of the catalogue, the log, and the reconciler that finishes uncertain link writes. */
@@ -27,26 +26,40 @@ export interface CatalogueDeps extends LinkSync {
   categories: CategoryDirectory;
 }
 
+/** A new book that passed its checks, with the id it will be stored under. */
+export interface NewBook {
+  id: string;
+  fields: Omit<BookFields, "categoryIds">;
+  categoryIds: string[];
+}
+
 /**
- * Adds a book: the author must exist (asked first, so nothing is written when the author
- * service is down), then the book, its desired category set and its links are written together
- * (linked-write.ts): all of them, or none and UNAVAILABLE / the category service's refusal.
+ * Checks a new book before its transaction: valid fields, and an existing author (asked first,
+ * so nothing is written when the author service is down).
+ */
+export async function checkNewBook(authors: AuthorDirectory, input: BookFields): Promise<NewBook> {
+  const { categoryIds, ...fields } = validateBookFields(input);
+  await requireAuthor(authors, fields.authorId);
+  return { id: randomUUID(), fields, categoryIds };
+}
+
+/** True when storing the new book also links it in the category service: a linked write (linked-write.ts). */
+export function linksNewBook(book: NewBook): boolean {
+  return book.categoryIds.length > 0;
+}
+
+/**
+ * Adds a checked book in `tx`: the book, its desired category set and, for a linked write, its
+ * links (linked-write.ts): all of them, or none and UNAVAILABLE / the category service's refusal.
  * `bearer` is the caller's token, forwarded to the category service.
  */
-export async function createBook(pool: pg.Pool, deps: CatalogueDeps, input: BookFields, bearer: string): Promise<Book> {
-  const { categoryIds, ...fields } = validateBookFields(input);
-  await requireAuthor(deps.authors, fields.authorId);
-  const id = randomUUID();
-  const insert = async (tx: pg.PoolClient) => {
-    const book = { ...(await repo.insertBook(tx, id, fields)), categoryIds };
-    await links.saveCategorySet(tx, id, categoryIds);
-    return book;
-  };
-  const written =
-    categoryIds.length === 0
-      ? inTransaction(pool, insert)
-      : writeWithLinks(pool, deps, id, bearer, async (tx) => ({ result: await insert(tx), links: categoryIds }));
-  return written.catch(duplicateIsbnAsConflict(fields.isbn));
+export async function createBook(tx: Transaction, deps: CatalogueDeps, book: NewBook, bearer: string): Promise<Book> {
+  const { id, fields, categoryIds } = book;
+  if (linksNewBook(book)) await takeLinkTurn(tx, id);
+  const created = { ...(await repo.insertBook(tx, id, fields).catch(duplicateIsbnAsConflict(fields.isbn))), categoryIds };
+  await links.saveCategorySet(tx, id, categoryIds);
+  if (linksNewBook(book)) sendLinksBeforeCommit(tx, deps, id, categoryIds, bearer);
+  return created;
 }
 
 /** One book with its category ids (one call to the category service, or the recorded set if it is away). */
@@ -66,63 +79,59 @@ export function bookEtag(book: Book): string {
   return etagOf(book.id, book.version, book.availableCopies);
 }
 
-/** Replaces the writable fields, category set included (see `writeBook`). */
-export async function updateBook(
-  pool: pg.Pool,
-  deps: CatalogueDeps,
-  id: string,
-  input: BookFields,
-  bearer: string,
-  ifMatch?: string | null,
-): Promise<Book> {
-  const { checkedId, fields } = checkAll({ checkedId: () => requireUuid("id", id), fields: () => validateBookFields(input) });
-  return writeBook(pool, deps, checkedId, fields, bearer, ifMatch);
+/** A checked change to a book: its id and the fields to write over it. */
+export interface BookChange {
+  id: string;
+  patch: Partial<BookFields>;
 }
 
-/** Changes only the fields in `patch` (AIP-134), validating only those (see `writeBook`). */
-export async function patchBook(
-  pool: pg.Pool,
-  deps: CatalogueDeps,
+/** Checks a full replace of the writable fields, category set included, before its transaction (see `writeBook`). */
+export async function checkBookUpdate(db: Executor, categories: CategoryDirectory, id: string, input: BookFields): Promise<BookChange> {
+  const { checkedId, fields } = checkAll({ checkedId: () => requireUuid("id", id), fields: () => validateBookFields(input) });
+  await recordLinksOfOlderBook(db, categories, checkedId);
+  return { id: checkedId, patch: fields };
+}
+
+/** Checks a change of only the fields in `patch` (AIP-134), validating only those (see `writeBook`). */
+export async function checkBookPatch(
+  db: Executor,
+  categories: CategoryDirectory,
   id: string,
   patch: Partial<BookFields>,
-  bearer: string,
-  ifMatch?: string | null,
-): Promise<Book> {
+): Promise<BookChange> {
   const { checkedId, fields } = checkAll({ checkedId: () => requireUuid("id", id), fields: () => validateBookPatch(patch) });
-  return writeBook(pool, deps, checkedId, fields, bearer, ifMatch);
+  await recordLinksOfOlderBook(db, categories, checkedId);
+  return { id: checkedId, patch: fields };
 }
 
 /**
- * Writes `patch` over the book (a full set of fields for UpdateBook). The row stays locked
- * throughout, so the If-Match check (against the current ETag), the copies check and the update
- * see the same row and loans; a new author must exist; the book and its links change together
- * (linked-write.ts).
+ * Writes a checked change over the book in `tx`, a linked write (linked-write.ts). The row stays
+ * locked throughout, so the If-Match check (against the current ETag), the copies check and the
+ * update see the same row and loans; a new author must exist; the book and its links change
+ * together.
  */
-async function writeBook(
-  pool: pg.Pool,
+export async function writeBook(
+  tx: Transaction,
   deps: CatalogueDeps,
-  id: string,
-  patch: Partial<BookFields>,
+  change: BookChange,
   bearer: string,
   ifMatch: string | null | undefined,
 ): Promise<Book> {
-  await recordLinksOfOlderBook(pool, deps.categories, id);
-  let isbn = patch.isbn ?? "";
-  return writeWithLinks(pool, deps, id, bearer, async (tx) => {
-    const current = await repo.lockBook(tx, id);
-    if (!current) throw notFound("book", id);
-    requireIfMatch(ifMatch, bookEtag(current), `book ${id}`);
-    const before = (await links.findCategorySets(tx, [id])).get(id) ?? [];
-    const { categoryIds, totalCopies, ...details } = { ...writableOf(current), categoryIds: before, ...patch };
-    isbn = details.isbn;
-    if (current.authorId !== details.authorId) await requireAuthor(deps.authors, details.authorId);
-    if (!(await repo.setTotalCopiesKeepingLoans(tx, id, totalCopies))) throw copiesBelowOnLoan(current, totalCopies);
-    const updated = await repo.updateBookDetails(tx, id, details);
-    if (!updated) throw notFound("book", id);
-    await links.saveCategorySet(tx, id, categoryIds);
-    const unlinked = before.length === 0 && categoryIds.length === 0;
-    return { result: { ...updated, categoryIds }, links: unlinked ? undefined : categoryIds };
-  }).catch((err: unknown) => duplicateIsbnAsConflict(isbn)(err));
+  const { id, patch } = change;
+  await takeLinkTurn(tx, id);
+  const current = await repo.lockBook(tx, id);
+  if (!current) throw notFound("book", id);
+  requireIfMatch(ifMatch, bookEtag(current), `book ${id}`);
+  const before = (await links.findCategorySets(tx, [id])).get(id) ?? [];
+  const { categoryIds, totalCopies, ...details } = { ...writableOf(current), categoryIds: before, ...patch };
+  if (current.authorId !== details.authorId) await requireAuthor(deps.authors, details.authorId);
+  if (!(await repo.setTotalCopiesKeepingLoans(tx, id, totalCopies))) throw copiesBelowOnLoan(current, totalCopies);
+  const updated = await repo.updateBookDetails(tx, id, details).catch(duplicateIsbnAsConflict(details.isbn));
+  if (!updated) throw notFound("book", id);
+  await links.saveCategorySet(tx, id, categoryIds);
+  const unlinked = before.length === 0 && categoryIds.length === 0;
+  sendLinksBeforeCommit(tx, deps, id, unlinked ? undefined : categoryIds, bearer);
+  return { ...updated, categoryIds };
 }
 
 /** The stored writable fields of a book (its category set is read separately). */
@@ -131,23 +140,26 @@ function writableOf(b: Book): Omit<BookFields, "categoryIds"> {
   return { title, isbn, authorId, publisher, publishedYear, language, description, totalCopies };
 }
 
+/** The id of the book a call names, checked before its transaction. */
+export function checkBookId(id: string): string {
+  return requireUuid("id", id);
+}
+
 /**
- * Deletes a book and its category links, unless a copy is on loan. The row is locked first, so
- * no borrow can slip in between the check and the delete; the book and its links go together
- * (linked-write.ts).
+ * Deletes a book and its category links in `tx`, unless a copy is on loan: a linked write
+ * (linked-write.ts) of a checked id. The row is locked first, so no borrow can slip in between
+ * the check and the delete; the book and its links go together.
  */
-export async function deleteBook(pool: pg.Pool, deps: CatalogueDeps, id: string, bearer: string, ifMatch?: string | null): Promise<void> {
-  const checkedId = requireUuid("id", id);
-  await writeWithLinks(pool, deps, checkedId, bearer, async (tx) => {
-    const current = await repo.lockBook(tx, checkedId);
-    if (!current) throw notFound("book", id);
-    requireIfMatch(ifMatch, bookEtag(current), `book ${id}`);
-    if (await repo.hasOpenLoans(tx, checkedId)) {
-      throw failedPrecondition("BOOK_HAS_OPEN_LOANS", `book ${checkedId} has copies on loan`, { bookId: checkedId });
-    }
-    await repo.deleteBook(tx, checkedId);
-    return { result: undefined, links: [] };
-  });
+export async function deleteBook(tx: Transaction, deps: CatalogueDeps, id: string, bearer: string, ifMatch?: string | null): Promise<void> {
+  await takeLinkTurn(tx, id);
+  const current = await repo.lockBook(tx, id);
+  if (!current) throw notFound("book", id);
+  requireIfMatch(ifMatch, bookEtag(current), `book ${id}`);
+  if (await repo.hasOpenLoans(tx, id)) {
+    throw failedPrecondition("BOOK_HAS_OPEN_LOANS", `book ${id} has copies on loan`, { bookId: id });
+  }
+  await repo.deleteBook(tx, id);
+  sendLinksBeforeCommit(tx, deps, id, [], bearer);
 }
 
 /** Number of books naming the author (asked by the author service before it deletes one). */
@@ -163,12 +175,12 @@ async function requireAuthor(authors: AuthorDirectory, authorId: string): Promis
  * A book written before its category set was recorded here (migration 0007) gets the set the
  * category service holds now, once, so a write that fails later can be put back to it.
  */
-async function recordLinksOfOlderBook(pool: pg.Pool, categories: CategoryDirectory, bookId: string): Promise<void> {
-  if ((await links.findDesiredLinks(pool, bookId)).categoryIds !== undefined) return;
+async function recordLinksOfOlderBook(db: Executor, categories: CategoryDirectory, bookId: string): Promise<void> {
+  if ((await links.findDesiredLinks(db, bookId)).categoryIds !== undefined) return;
   const answer = await categories.categoriesOf([bookId]);
   if (!answer.available) throw unavailable("category service unavailable: the book's current categories cannot be read");
   const current = answer.value.get(bookId) ?? [];
-  await links.saveCategorySet(pool, bookId, current);
+  await links.saveCategorySet(db, bookId, current);
 }
 
 function copiesBelowOnLoan(current: Book, requested: number) {

@@ -3,7 +3,6 @@ import {
   type Executor,
   encodePageToken,
   failedPrecondition,
-  inTransaction,
   invalidArgument,
   isLibrarian,
   isUniqueViolation,
@@ -14,8 +13,8 @@ import {
   pageSizeOf,
   permissionDenied,
   requireUuid,
+  type Transaction,
 } from "@lms/platform";
-import type pg from "pg";
 import * as copies from "../store/copies.repository.js";
 import * as loans from "../store/loan.repository.js";
 import type { Loan, LoanOutcome, LoanRules } from "./loan.js";
@@ -32,52 +31,48 @@ export function borrowerOf(caller: Principal, requested: string): string {
 }
 
 /**
- * Lends one copy: one transaction that serialises the borrower's borrows, checks the
- * one-open-loan-per-book and MAX_ACTIVE_LOANS rules, takes a copy only if one is on the shelf
- * and opens the loan. Any refusal rolls everything back.
+ * Lends one copy, in the caller's transaction `tx`: serialises the borrower's borrows, checks
+ * the one-open-loan-per-book and MAX_ACTIVE_LOANS rules, takes a copy only if one is on the
+ * shelf and opens the loan. Any refusal rolls everything back.
  */
 export async function borrowBook(
-  pool: pg.Pool,
+  tx: Transaction,
   rules: LoanRules,
   caller: Principal,
   req: { bookId: string; userId: string },
 ): Promise<LoanOutcome> {
   const bookId = requireUuid("id", req.bookId);
   const userId = borrowerOf(caller, req.userId);
-  return inTransaction(pool, async (tx) => {
-    await loans.lockBorrower(tx, userId);
-    if (!(await copies.bookExists(tx, bookId))) throw notFound("book", bookId);
-    if (await loans.hasOpenLoan(tx, bookId, userId)) throw alreadyBorrowed(bookId, userId);
-    const open = await loans.countOpenLoansOfUser(tx, userId);
-    if (open >= rules.maxActiveLoans) {
-      throw failedPrecondition("LOAN_LIMIT_REACHED", `user already has ${open} open loans (limit ${rules.maxActiveLoans})`, {
-        userId,
-        limit: String(rules.maxActiveLoans),
-      });
-    }
-    const availableCopies = await copies.takeCopyIfAvailable(tx, bookId);
-    if (availableCopies === undefined) {
-      throw failedPrecondition("NO_COPIES_AVAILABLE", "no copy of this book is available", { bookId });
-    }
-    const loan = await loans.insertOpenLoan(tx, bookId, userId, rules.loanDays).catch((err: unknown) => {
-      throw isUniqueViolation(err) ? alreadyBorrowed(bookId, userId) : err;
+  await loans.lockBorrower(tx, userId);
+  if (!(await copies.bookExists(tx, bookId))) throw notFound("book", bookId);
+  if (await loans.hasOpenLoan(tx, bookId, userId)) throw alreadyBorrowed(bookId, userId);
+  const open = await loans.countOpenLoansOfUser(tx, userId);
+  if (open >= rules.maxActiveLoans) {
+    throw failedPrecondition("LOAN_LIMIT_REACHED", `user already has ${open} open loans (limit ${rules.maxActiveLoans})`, {
+      userId,
+      limit: String(rules.maxActiveLoans),
     });
-    return { loan, availableCopies };
+  }
+  const availableCopies = await copies.takeCopyIfAvailable(tx, bookId);
+  if (availableCopies === undefined) {
+    throw failedPrecondition("NO_COPIES_AVAILABLE", "no copy of this book is available", { bookId });
+  }
+  const loan = await loans.insertOpenLoan(tx, bookId, userId, rules.loanDays).catch((err: unknown) => {
+    throw isUniqueViolation(err) ? alreadyBorrowed(bookId, userId) : err;
   });
+  return { loan, availableCopies };
 }
 
 /** Closes the borrower's open loan of the book and gives its copy back, exactly once however many returns race. */
-export async function returnBook(pool: pg.Pool, caller: Principal, req: { bookId: string; userId: string }): Promise<LoanOutcome> {
+export async function returnBook(tx: Transaction, caller: Principal, req: { bookId: string; userId: string }): Promise<LoanOutcome> {
   const bookId = requireUuid("id", req.bookId);
   const userId = borrowerOf(caller, req.userId);
-  return inTransaction(pool, async (tx) => {
-    const loan = await loans.closeOpenLoan(tx, bookId, userId);
-    if (!loan) {
-      if (!(await copies.bookExists(tx, bookId))) throw notFound("book", bookId);
-      throw failedPrecondition("NOT_BORROWED", "this user has no open loan of this book", { bookId, userId });
-    }
-    return { loan, availableCopies: await copies.giveCopyBack(tx, bookId) };
-  });
+  const loan = await loans.closeOpenLoan(tx, bookId, userId);
+  if (!loan) {
+    if (!(await copies.bookExists(tx, bookId))) throw notFound("book", bookId);
+    throw failedPrecondition("NOT_BORROWED", "this user has no open loan of this book", { bookId, userId });
+  }
+  return { loan, availableCopies: await copies.giveCopyBack(tx, bookId) };
 }
 
 const STATUSES = new Set(["", "open", "returned", "overdue"]);

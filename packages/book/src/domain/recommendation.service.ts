@@ -1,5 +1,4 @@
-import { notFound, pageSizeOf, requireUuid, unavailable } from "@lms/platform";
-import type pg from "pg";
+import { type Executor, notFound, pageSizeOf, requireUuid, unavailable } from "@lms/platform";
 import { bookExists } from "../store/copies.repository.js";
 import { rankRecommendations } from "../store/recommendation.repository.js";
 import type { CategoryDirectory } from "./ports.js";
@@ -11,15 +10,15 @@ import type { CategoryDirectory } from "./ports.js";
  * away (the ranking is mostly about categories).
  */
 export async function recommendBookIds(
-  pool: pg.Pool,
+  db: Executor,
   categories: CategoryDirectory,
   req: { bookId: string; limit: number },
   candidateLimit: number,
 ): Promise<string[]> {
   const bookId = requireUuid("id", req.bookId);
   const limit = pageSizeOf(req.limit, 10, 50, "limit");
-  if (!(await bookExists(pool, bookId))) throw notFound("book", bookId);
+  if (!(await bookExists(db, bookId))) throw notFound("book", bookId);
   const related = await categories.related(bookId, candidateLimit);
   if (!related.available) throw unavailable("category service unavailable: recommendations need its links");
-  return rankRecommendations(pool, bookId, related.value, limit, candidateLimit);
+  return rankRecommendations(db, bookId, related.value, limit, candidateLimit);
 }

@@ -19,10 +19,12 @@ import {
   bearerTokenKey,
   ETAG_HEADER,
   IF_MATCH_HEADER,
+  inTransaction,
   maskedFields,
   type Principal,
   pickFields,
   principalKey,
+  type Transaction,
   unauthenticated,
 } from "@lms/platform";
 import type pg from "pg";
@@ -32,6 +34,7 @@ import type { MaybeDegraded } from "../domain/book-categories.js";
 import * as queries from "../domain/book-query.service.js";
 import type { Loan, LoanOutcome, LoanRules } from "../domain/loan.js";
 import * as loans from "../domain/loan.service.js";
+import { inLinkedTransaction } from "./linked-transaction.js";
 
 /** What the handlers need besides the pool: the peers, the circulation rules, the recommendation bound. */
 export interface BookRpcDeps extends books.CatalogueDeps {
@@ -87,22 +90,34 @@ export function loanToProto(l: Loan): LoanMessage {
 
 /** The one implementation of BookService, mounted on gRPC and REST alike. */
 export function createBookRpc(pool: pg.Pool, deps: BookRpcDeps): ServiceImpl<typeof BookService> {
+  const writeBook = (change: books.BookChange, bearer: string, ifMatch: string | null) =>
+    inLinkedTransaction(pool, deps, change.id, (tx) => books.writeBook(tx, deps, change, bearer, ifMatch));
   return {
     async createBook(req, ctx) {
-      return tagged(await books.createBook(pool, deps, req, bearerOf(ctx)), ctx);
+      const bearer = bearerOf(ctx);
+      const book = await books.checkNewBook(deps.authors, req);
+      const insert = (tx: Transaction) => books.createBook(tx, deps, book, bearer);
+      const created = books.linksNewBook(book) ? await inLinkedTransaction(pool, deps, book.id, insert) : await inTransaction(pool, insert);
+      return tagged(created, ctx);
     },
     async getBook(req, ctx) {
       return tagged(markDegraded(ctx, await books.getBook(pool, deps.categories, req.id)), ctx);
     },
     async updateBook(req, ctx) {
-      return tagged(await books.updateBook(pool, deps, req.id, req, bearerOf(ctx), ctx.requestHeader.get(IF_MATCH_HEADER)), ctx);
+      const bearer = bearerOf(ctx);
+      const change = await books.checkBookUpdate(pool, deps.categories, req.id, req);
+      return tagged(await writeBook(change, bearer, ctx.requestHeader.get(IF_MATCH_HEADER)), ctx);
     },
     async patchBook(req, ctx) {
       const patch = pickFields(req.book ?? create(BookSchema), maskedFields(BookSchema, req.book, req.updateMask, BOOK_MASK));
-      return tagged(await books.patchBook(pool, deps, req.id, patch, bearerOf(ctx), ctx.requestHeader.get(IF_MATCH_HEADER)), ctx);
+      const bearer = bearerOf(ctx);
+      const change = await books.checkBookPatch(pool, deps.categories, req.id, patch);
+      return tagged(await writeBook(change, bearer, ctx.requestHeader.get(IF_MATCH_HEADER)), ctx);
     },
     async deleteBook(req, ctx) {
-      await books.deleteBook(pool, deps, req.id, bearerOf(ctx), ctx.requestHeader.get(IF_MATCH_HEADER));
+      const [bearer, ifMatch] = [bearerOf(ctx), ctx.requestHeader.get(IF_MATCH_HEADER)];
+      const id = books.checkBookId(req.id);
+      await inLinkedTransaction(pool, deps, id, (tx) => books.deleteBook(tx, deps, id, bearer, ifMatch));
       return create(DeleteBookResponseSchema);
     },
     async listBooks(req, ctx) {
@@ -111,11 +126,13 @@ export function createBookRpc(pool: pg.Pool, deps: BookRpcDeps): ServiceImpl<typ
       return create(ListBooksResponseSchema, { ...page, books: page.books.map(toProto) });
     },
     async borrowBook(req, ctx) {
-      const outcome = await loans.borrowBook(pool, deps.rules, callerOf(ctx), { bookId: req.id, userId: req.userId });
+      const caller = callerOf(ctx);
+      const outcome = await inTransaction(pool, (tx) => loans.borrowBook(tx, deps.rules, caller, { bookId: req.id, userId: req.userId }));
       return create(BorrowBookResponseSchema, outcomeToProto(outcome));
     },
     async returnBook(req, ctx) {
-      const outcome = await loans.returnBook(pool, callerOf(ctx), { bookId: req.id, userId: req.userId });
+      const caller = callerOf(ctx);
+      const outcome = await inTransaction(pool, (tx) => loans.returnBook(tx, caller, { bookId: req.id, userId: req.userId }));
       return create(ReturnBookResponseSchema, outcomeToProto(outcome));
     },
     async getBookRecommendations(req, ctx) {

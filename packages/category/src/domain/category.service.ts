@@ -6,7 +6,6 @@ import {
   encodePageToken,
   etagOf,
   failedPrecondition,
-  inTransaction,
   invalidArgument,
   isUniqueViolation,
   notFound,
@@ -14,8 +13,8 @@ import {
   pageSizeOf,
   requireIfMatch,
   requireUuid,
+  type Transaction,
 } from "@lms/platform";
-import type pg from "pg";
 import * as repo from "../store/category.repository.js";
 import { unlinkCategory } from "../store/item-link.repository.js";
 import type { Category, CategoryFields } from "./category.js";
@@ -24,12 +23,10 @@ import type { LinkLog } from "./link-log.js";
 import { nameCursorOf } from "./page-cursor.js";
 
 /** Adds a category; its parent (if any) must exist and cannot vanish while the child is made. */
-export async function createCategory(pool: pg.Pool, input: CategoryFields): Promise<Category> {
+export async function createCategory(tx: Transaction, input: CategoryFields): Promise<Category> {
   const fields = validateCategoryFields(input);
-  return inTransaction(pool, async (tx) => {
-    if (fields.parentId) await requireParent(tx, fields.parentId);
-    return repo.insertCategory(tx, fields);
-  }).catch(duplicateNameAsConflict(fields.name));
+  if (fields.parentId) await requireParent(tx, fields.parentId);
+  return repo.insertCategory(tx, fields).catch(duplicateNameAsConflict(fields.name));
 }
 
 export async function getCategory(db: Executor, id: string): Promise<Category> {
@@ -44,15 +41,20 @@ export function categoryEtag(category: Category): string {
 }
 
 /** Replaces the writable fields (see `writeCategory`). */
-export async function updateCategory(pool: pg.Pool, id: string, input: CategoryFields, ifMatch?: string | null): Promise<Category> {
+export async function updateCategory(tx: Transaction, id: string, input: CategoryFields, ifMatch?: string | null): Promise<Category> {
   const { checkedId, fields } = checkAll({ checkedId: () => requireUuid("id", id), fields: () => validateCategoryFields(input) });
-  return writeCategory(pool, checkedId, fields, ifMatch);
+  return writeCategory(tx, checkedId, fields, ifMatch);
 }
 
 /** Changes only the fields in `patch` (AIP-134), validating only those (see `writeCategory`). */
-export async function patchCategory(pool: pg.Pool, id: string, patch: Partial<CategoryFields>, ifMatch?: string | null): Promise<Category> {
+export async function patchCategory(
+  tx: Transaction,
+  id: string,
+  patch: Partial<CategoryFields>,
+  ifMatch?: string | null,
+): Promise<Category> {
   const { checkedId, fields } = checkAll({ checkedId: () => requireUuid("id", id), fields: () => validateCategoryPatch(patch) });
-  return writeCategory(pool, checkedId, fields, ifMatch);
+  return writeCategory(tx, checkedId, fields, ifMatch);
 }
 
 /**
@@ -62,26 +64,22 @@ export async function patchCategory(pool: pg.Pool, id: string, patch: Partial<Ca
  * one of its descendants, so no interleaving of moves can close a cycle. Moving to the root can
  * never make one.
  */
-async function writeCategory(pool: pg.Pool, id: string, patch: Partial<CategoryFields>, ifMatch: string | null | undefined) {
+async function writeCategory(tx: Transaction, id: string, patch: Partial<CategoryFields>, ifMatch: string | null | undefined) {
   if (patch.parentId === id) throw invalidArgument("parentId", "a category cannot be its own parent");
-  let name = patch.name ?? "";
-  return inTransaction(pool, async (tx) => {
-    if (patch.parentId) await repo.lockTreeForMove(tx);
-    const current = await repo.lockCategory(tx, id);
-    if (!current) throw notFound("category", id);
-    requireIfMatch(ifMatch, categoryEtag(current), `category ${id}`);
-    const fields = { name: current.name, description: current.description, parentId: current.parentId, ...patch };
-    name = fields.name;
-    if (patch.parentId) {
-      await requireParent(tx, patch.parentId);
-      if (await repo.isSelfOrAncestor(tx, id, patch.parentId)) {
-        throw invalidArgument("parentId", "is a descendant of the category: a category cannot become its own ancestor");
-      }
+  if (patch.parentId) await repo.lockTreeForMove(tx);
+  const current = await repo.lockCategory(tx, id);
+  if (!current) throw notFound("category", id);
+  requireIfMatch(ifMatch, categoryEtag(current), `category ${id}`);
+  const fields = { name: current.name, description: current.description, parentId: current.parentId, ...patch };
+  if (patch.parentId) {
+    await requireParent(tx, patch.parentId);
+    if (await repo.isSelfOrAncestor(tx, id, patch.parentId)) {
+      throw invalidArgument("parentId", "is a descendant of the category: a category cannot become its own ancestor");
     }
-    const updated = await repo.updateCategory(tx, id, fields);
-    if (!updated) throw notFound("category", id);
-    return updated;
-  }).catch((err: unknown) => duplicateNameAsConflict(name)(err));
+  }
+  const updated = await repo.updateCategory(tx, id, fields).catch(duplicateNameAsConflict(fields.name));
+  if (!updated) throw notFound("category", id);
+  return updated;
 }
 
 /**
@@ -89,9 +87,9 @@ async function writeCategory(pool: pg.Pool, id: string, patch: Partial<CategoryF
  * child or link can be added between the check and the delete; the items that lost a link go to
  * the link change log.
  */
-export async function deleteCategory(pool: pg.Pool, log: LinkLog, id: string, ifMatch?: string | null): Promise<void> {
+export async function deleteCategory(tx: Transaction, log: LinkLog, id: string, ifMatch?: string | null): Promise<void> {
   const checkedId = requireUuid("id", id);
-  await log.changeLinks(pool, async (tx) => {
+  await log.changeLinks(tx, async () => {
     const current = await repo.lockCategory(tx, checkedId);
     if (!current) throw notFound("category", id);
     requireIfMatch(ifMatch, categoryEtag(current), `category ${id}`);

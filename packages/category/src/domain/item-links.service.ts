@@ -1,5 +1,4 @@
-import { decodePageToken, type Executor, encodePageToken, notFound, pageSizeOf, requireUuid } from "@lms/platform";
-import type pg from "pg";
+import { decodePageToken, type Executor, encodePageToken, notFound, pageSizeOf, requireUuid, type Transaction } from "@lms/platform";
 import { lockExistingCategories } from "../store/category.repository.js";
 import * as links from "../store/item-link.repository.js";
 import type { Category, ItemCategoriesChange, ItemCategoryIds } from "./category.js";
@@ -12,14 +11,14 @@ import { itemCursorOf } from "./page-cursor.js";
  * same item take turns, and an unknown category id fails the call before anything changes.
  */
 export async function updateItemCategories(
-  pool: pg.Pool,
+  tx: Transaction,
   log: LinkLog,
   itemId: string,
   categoryIds: readonly string[],
 ): Promise<ItemCategoriesChange> {
   const item = requireUuid("itemId", itemId);
   const wanted = uuidSetOf("categoryIds", categoryIds, MAX_CATEGORY_IDS);
-  const { result } = await log.changeLinks(pool, async (tx) => {
+  const { result } = await log.changeLinks(tx, async () => {
     await startItemChange(tx, item, wanted);
     const removed = await links.unlinkItemExcept(tx, item, wanted);
     const added = await links.linkItemIfNotLinked(tx, item, wanted);
@@ -37,7 +36,7 @@ export async function updateItemCategories(
  * back instead of committed, so a request held up in transit is not carried out late.
  */
 export async function setItemLinks(
-  pool: pg.Pool,
+  tx: Transaction,
   log: LinkLog,
   req: { itemId: string; categoryIds: readonly string[]; ignoreMissing: boolean },
   signal?: AbortSignal,
@@ -45,7 +44,7 @@ export async function setItemLinks(
   const { itemId, categoryIds, ignoreMissing } = req;
   const item = requireUuid("itemId", itemId);
   const requested = uuidSetOf("categoryIds", categoryIds, MAX_CATEGORY_IDS);
-  const { result, seq } = await log.changeLinks(pool, async (tx) => {
+  const { result, seq } = await log.changeLinks(tx, async () => {
     await links.lockItemLinks(tx, item);
     const missing = requested.length === 0 ? [] : missingIds(requested, await lockExistingCategories(tx, requested));
     if (missing.length > 0 && !ignoreMissing) throw notFound(missing.length === 1 ? "category" : "categories", missing.join(", "));
@@ -61,14 +60,14 @@ export async function setItemLinks(
 
 /** Links the item to `categoryIds` (idempotent); answers only the links this call made. */
 export async function bulkAddItemToCategories(
-  pool: pg.Pool,
+  tx: Transaction,
   log: LinkLog,
   itemId: string,
   categoryIds: readonly string[],
 ): Promise<{ itemId: string; addedCategoryIds: string[] }> {
   const item = requireUuid("itemId", itemId);
   const wanted = uuidSetOf("categoryIds", categoryIds, MAX_CATEGORY_IDS);
-  const { result } = await log.changeLinks(pool, async (tx) => {
+  const { result } = await log.changeLinks(tx, async () => {
     await startItemChange(tx, item, wanted);
     const added = await links.linkItemIfNotLinked(tx, item, wanted);
     return { result: { itemId: item, addedCategoryIds: sortedIds(added) }, changedItems: added.length > 0 ? [item] : [] };
@@ -77,9 +76,9 @@ export async function bulkAddItemToCategories(
 }
 
 /** Unlinks the item from every category (idempotent); answers the ids it was unlinked from. */
-export async function removeItemLinks(pool: pg.Pool, log: LinkLog, itemId: string): Promise<string[]> {
+export async function removeItemLinks(tx: Transaction, log: LinkLog, itemId: string): Promise<string[]> {
   const item = requireUuid("itemId", itemId);
-  const { result } = await log.changeLinks(pool, async (tx) => {
+  const { result } = await log.changeLinks(tx, async () => {
     await links.lockItemLinks(tx, item);
     const removed = await links.unlinkItemExcept(tx, item, []);
     return { result: sortedIds(removed), changedItems: removed.length > 0 ? [item] : [] };

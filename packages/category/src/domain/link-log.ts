@@ -1,4 +1,4 @@
-import { errorLogFields, inTransaction, type Logger, unavailable } from "@lms/platform";
+import { errorLogFields, type Logger, type Transaction, unavailable } from "@lms/platform";
 import type pg from "pg";
 import { appendLinkChanges, findHeadSeq, pruneLinkChanges } from "../store/link-change.repository.js";
 import { fellBehind, LinkWatcher, type WatchBatch } from "./link-watch.js";
@@ -6,15 +6,13 @@ import { fellBehind, LinkWatcher, type WatchBatch } from "./link-watch.js";
 /** The item link change log of one replica: writes append to it, watches read it. */
 export interface LinkLog {
   /**
-   * Runs a change to links in one transaction and appends the items `work` reports as changed
-   * to the log in it, last. Once committed, this replica's caught-up watches have sent the change
-   * before this resolves (so a replica watching here has it before the writer answers).
-   * Answers the log's seq holding the result: the change's, or the head when nothing changed.
+   * Runs a change to links in the caller's transaction and appends the items `work` reports as
+   * changed to the log in it, last. Once committed, this replica's caught-up watches have sent
+   * the change before the transaction's caller gets its result (an afterCommit hook), so a
+   * replica watching here has it before the writer answers. Answers the log's seq holding the
+   * result: the change's, or the head when nothing changed.
    */
-  changeLinks<T>(
-    pool: pg.Pool,
-    work: (tx: pg.PoolClient) => Promise<{ result: T; changedItems: readonly string[] }>,
-  ): Promise<{ result: T; seq: bigint }>;
+  changeLinks<T>(tx: Transaction, work: () => Promise<{ result: T; changedItems: readonly string[] }>): Promise<{ result: T; seq: bigint }>;
   /** Every change after `after`, then each new one, until `signal` aborts or the log ends the watch. */
   watch(after: bigint, signal: AbortSignal): AsyncIterable<WatchBatch>;
   /** Starts polling for other replicas' changes and pruning. */
@@ -88,16 +86,14 @@ export function createLinkLog(pool: pg.Pool, log: Logger, timing: Partial<LinkLo
   };
 
   return {
-    async changeLinks(db, work) {
-      const { result, seq, changed } = await inTransaction(db, async (tx) => {
-        const { result, changedItems } = await work(tx);
-        if (changedItems.length === 0) return { result, seq: await findHeadSeq(tx), changed: false };
-        return { result, seq: await appendLinkChanges(tx, changedItems), changed: true };
-      });
-      if (changed) {
+    async changeLinks(tx, work) {
+      const { result, changedItems } = await work();
+      if (changedItems.length === 0) return { result, seq: await findHeadSeq(tx) };
+      const seq = await appendLinkChanges(tx, changedItems);
+      tx.afterCommit(async () => {
         announce(seq);
         await delivered(seq);
-      }
+      });
       return { result, seq };
     },
     watch(after, signal) {

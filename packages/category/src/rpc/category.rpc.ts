@@ -19,7 +19,7 @@ import {
   UpdateItemCategoriesResponseSchema,
   WatchItemLinksResponseSchema,
 } from "@lms/gen/library/category/v1/category_pb";
-import { ETAG_HEADER, IF_MATCH_HEADER, maskedFields, pickFields } from "@lms/platform";
+import { ETAG_HEADER, IF_MATCH_HEADER, inTransaction, maskedFields, pickFields } from "@lms/platform";
 import type pg from "pg";
 import type { Category } from "../domain/category.js";
 import * as categories from "../domain/category.service.js";
@@ -54,21 +54,24 @@ export function toProto(c: Category): CategoryMessage {
 export function createCategoryRpc(pool: pg.Pool, log: LinkLog): ServiceImpl<typeof CategoryService> {
   return {
     async createCategory(req, ctx) {
-      return tagged(await categories.createCategory(pool, req), ctx);
+      return tagged(await inTransaction(pool, (tx) => categories.createCategory(tx, req)), ctx);
     },
     async getCategory(req, ctx) {
       return tagged(await categories.getCategory(pool, req.id), ctx);
     },
     async updateCategory(req, ctx) {
-      return tagged(await categories.updateCategory(pool, req.id, req, ctx.requestHeader.get(IF_MATCH_HEADER)), ctx);
+      const ifMatch = ctx.requestHeader.get(IF_MATCH_HEADER);
+      return tagged(await inTransaction(pool, (tx) => categories.updateCategory(tx, req.id, req, ifMatch)), ctx);
     },
     async patchCategory(req, ctx) {
       const names = maskedFields(CategorySchema, req.category, req.updateMask, CATEGORY_MASK);
       const patch = pickFields(req.category ?? create(CategorySchema), names);
-      return tagged(await categories.patchCategory(pool, req.id, patch, ctx.requestHeader.get(IF_MATCH_HEADER)), ctx);
+      const ifMatch = ctx.requestHeader.get(IF_MATCH_HEADER);
+      return tagged(await inTransaction(pool, (tx) => categories.patchCategory(tx, req.id, patch, ifMatch)), ctx);
     },
     async deleteCategory(req, ctx) {
-      await categories.deleteCategory(pool, log, req.id, ctx.requestHeader.get(IF_MATCH_HEADER));
+      const ifMatch = ctx.requestHeader.get(IF_MATCH_HEADER);
+      await inTransaction(pool, (tx) => categories.deleteCategory(tx, log, req.id, ifMatch));
       return create(DeleteCategoryResponseSchema);
     },
     async listCategories(req) {
@@ -80,10 +83,12 @@ export function createCategoryRpc(pool: pg.Pool, log: LinkLog): ServiceImpl<type
       });
     },
     async updateItemCategories(req) {
-      return create(UpdateItemCategoriesResponseSchema, await itemLinks.updateItemCategories(pool, log, req.itemId, req.categoryIds));
+      const change = await inTransaction(pool, (tx) => itemLinks.updateItemCategories(tx, log, req.itemId, req.categoryIds));
+      return create(UpdateItemCategoriesResponseSchema, change);
     },
     async bulkAddItemToCategories(req) {
-      return create(BulkAddItemToCategoriesResponseSchema, await itemLinks.bulkAddItemToCategories(pool, log, req.itemId, req.categoryIds));
+      const added = await inTransaction(pool, (tx) => itemLinks.bulkAddItemToCategories(tx, log, req.itemId, req.categoryIds));
+      return create(BulkAddItemToCategoriesResponseSchema, added);
     },
     async getItemCategories(req) {
       return create(GetItemCategoriesResponseSchema, { categories: (await itemLinks.getItemCategories(pool, req.itemId)).map(toProto) });
@@ -104,10 +109,11 @@ export function createCategoryRpc(pool: pg.Pool, log: LinkLog): ServiceImpl<type
       return create(ListItemLinksResponseSchema, { items: items.map((i) => create(ItemCategoriesSchema, i)), nextPageToken, seq });
     },
     async removeItemLinks(req) {
-      return create(RemoveItemLinksResponseSchema, { removedCategoryIds: await itemLinks.removeItemLinks(pool, log, req.itemId) });
+      const removedCategoryIds = await inTransaction(pool, (tx) => itemLinks.removeItemLinks(tx, log, req.itemId));
+      return create(RemoveItemLinksResponseSchema, { removedCategoryIds });
     },
     async setItemLinks(req, ctx) {
-      const set = await itemLinks.setItemLinks(pool, log, req, ctx.signal);
+      const set = await inTransaction(pool, (tx) => itemLinks.setItemLinks(tx, log, req, ctx.signal));
       return create(SetItemLinksResponseSchema, set);
     },
     async *watchItemLinks(req, ctx) {

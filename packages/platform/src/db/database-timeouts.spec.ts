@@ -4,7 +4,7 @@ import { startTcpFaultProxy, type TcpFaultProxy } from "../testing/tcp-fault-pro
 import { createTestDatabase, type TestDatabase } from "../testing/test-database.js";
 import { type Database, openDatabase } from "./database.js";
 import { databaseUnavailableCause } from "./database-unavailable.js";
-import { inTransaction } from "./executor.js";
+import { inTransaction } from "./transaction.js";
 
 const QUERY_TIMEOUT_MS = 800;
 const CONNECT_TIMEOUT_MS = 500;

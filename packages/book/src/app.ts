@@ -1,5 +1,13 @@
 import { BookService } from "@lms/gen/library/book/v1/book_pb";
-import { bootstrapService, createJwksVerifier, createServiceApp, type Database, type Logger, type TokenVerifier } from "@lms/platform";
+import {
+  bindService,
+  bootstrapService,
+  createJwksVerifier,
+  createServiceApp,
+  type Database,
+  type Logger,
+  type TokenVerifier,
+} from "@lms/platform";
 import { createAuthorDirectoryClient } from "./clients/author.client.js";
 import { type CachedCategoryDirectory, createCachedCategoryDirectory } from "./clients/cached-category.client.js";
 import { createCategoryDirectoryClient } from "./clients/category.client.js";
@@ -39,8 +47,7 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
   const app = await createServiceApp(
     {
       name: "book",
-      services: [BookService],
-      register: (router) => router.service(BookService, createBookRpc(basics.db.pool, deps)),
+      implementations: [bindService(BookService, createBookRpc(basics.db.pool, deps))],
       access: { [BookService.typeName]: bookAccess },
       createdLocations: bookLocations,
       swagger: basics.swagger,

@@ -1,5 +1,13 @@
 import { CategoryService } from "@lms/gen/library/category/v1/category_pb";
-import { bootstrapService, createJwksVerifier, createServiceApp, type Database, type Logger, type TokenVerifier } from "@lms/platform";
+import {
+  bindService,
+  bootstrapService,
+  createJwksVerifier,
+  createServiceApp,
+  type Database,
+  type Logger,
+  type TokenVerifier,
+} from "@lms/platform";
 import type { CategoryConfig } from "./config.js";
 import { createLinkFeed, type ListenToLinks } from "./domain/link-feed.js";
 import { categoryAccess, categoryLocations, createCategoryRpc } from "./rpc/category.rpc.js";
@@ -21,8 +29,7 @@ export async function buildCategoryApp(config: CategoryConfig, overrides: Catego
   return createServiceApp(
     {
       name: "category",
-      services: [CategoryService],
-      register: (router) => router.service(CategoryService, createCategoryRpc(basics.db.pool, feed)),
+      implementations: [bindService(CategoryService, createCategoryRpc(basics.db.pool, feed))],
       access: { [CategoryService.typeName]: categoryAccess },
       createdLocations: categoryLocations,
       swagger: basics.swagger,

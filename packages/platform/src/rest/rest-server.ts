@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
-import fastifySwagger from "@fastify/swagger";
+import fastifySwagger, { type StaticDocumentSpec } from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { accessLogger, type Logger } from "../observability/logger.js";
@@ -156,7 +156,9 @@ async function registerSwagger(
   // points it there): the 3.1 one with this origin as its first server, so "Try it out" calls the
   // service that served the page whatever its port (the committed file names make run's port first).
   const uiDocument = openapi ? forThisOrigin(openapi) : swagger;
-  await app.register(fastifySwagger, { mode: "static", specification: { document: uiDocument as never } });
+  const document = uiDocument;
+  if (!isOpenApiDocument(document)) throw new Error(`the API document of ${service} has no swagger/openapi version, info or paths`);
+  await app.register(fastifySwagger, { mode: "static", specification: { document } });
   const urls = openapi
     ? [
         { name: `${service} (OpenAPI 3.1)`, url: "./json" },
@@ -166,8 +168,17 @@ async function registerSwagger(
   await app.register(fastifySwaggerUi, {
     routePrefix: "/",
     staticCSP: SWAGGER_UI_CSP,
-    uiConfig: { validatorUrl: null, persistAuthorization: true, tryItOutEnabled: true, urls } as never,
+    uiConfig: { validatorUrl: null, persistAuthorization: true, tryItOutEnabled: true, urls },
   });
+}
+
+/** A generated document read at start-up, checked for the shape the plugin's type promises. */
+function isOpenApiDocument(document: Record<string, unknown>): document is Record<string, unknown> & StaticDocumentSpec["document"] {
+  return (
+    (typeof document.swagger === "string" || typeof document.openapi === "string") &&
+    typeof document.info === "object" &&
+    typeof document.paths === "object"
+  );
 }
 
 /** The document with the relative server `/` moved first. */

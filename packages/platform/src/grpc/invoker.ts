@@ -122,14 +122,23 @@ function requestOf(spec: MethodImplSpec, ctx: CallContext, input: Message): Unar
 /** The innermost step: the implementation, with the context values the interceptors set. */
 function handlerOf(spec: MethodImplSpec, ctx: CallContext): CallStep {
   return async (req) => {
-    const answer = { service: ctx.service, header: ctx.responseHeader, trailer: ctx.responseTrailer };
+    // Literals without spreads: a spread here cost a measurable share of a call's CPU.
     if (spec.kind === "unary" && !req.stream) {
       const output = await spec.impl(req.message, ctx.with(req.contextValues));
-      return { ...answer, stream: false, method: spec.method, message: asMessage(spec.method.output, output) };
+      const message = asMessage(spec.method.output, output);
+      return {
+        stream: false,
+        service: ctx.service,
+        method: spec.method,
+        header: ctx.responseHeader,
+        trailer: ctx.responseTrailer,
+        message,
+      };
     }
     if (spec.kind === "server_streaming" && req.stream) {
       const outputs = spec.impl(await firstOf(req.message), ctx.with(req.contextValues));
-      return { ...answer, stream: true, method: spec.method, message: asMessages(spec.method.output, outputs) };
+      const message = asMessages(spec.method.output, outputs);
+      return { stream: true, service: ctx.service, method: spec.method, header: ctx.responseHeader, trailer: ctx.responseTrailer, message };
     }
     throw new ConnectError(`${spec.kind} calls of ${ctx.method.name} are not supported`, Code.Unimplemented);
   };

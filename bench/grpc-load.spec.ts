@@ -1,10 +1,9 @@
 import { fromBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import * as grpc from "@grpc/grpc-js";
 import { ErrorInfoSchema } from "@lms/gen/google/rpc/error_details_pb";
 import { BookService, GetBookRequestSchema } from "@lms/gen/library/book/v1/book_pb";
-import { toMetadata } from "@lms/platform/grpc/metadata";
+import { toStatus } from "@lms/platform/grpc/status";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callMetadata, grpcCallers } from "./grpc-load.js";
 
@@ -48,10 +47,8 @@ describe("gRPC load callers (against a @grpc/grpc-js server)", () => {
         const error = new ConnectError("no copy left", Code.FailedPrecondition, undefined, [
           { desc: ErrorInfoSchema, value: { reason: id.slice("refuse-".length), domain: "library.book.v1" } },
         ]);
-        const trailer = setTrailerStatus(new Headers(), error);
-        trailer.delete("grpc-status");
-        trailer.delete("grpc-message");
-        callback({ code: grpc.status.FAILED_PRECONDITION, details: error.rawMessage, metadata: toMetadata(trailer) });
+        // As our services' gRPC port sends a refusal.
+        callback(toStatus(error));
       },
     });
     const port = await new Promise<number>((resolve, reject) =>

@@ -1,7 +1,7 @@
 import { create, type DescMessage, type DescMethodUnary, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
 import * as grpc from "@grpc/grpc-js";
 import { ErrorInfoSchema } from "@lms/gen/google/rpc/error_details_pb";
-import { toConnectError } from "@lms/platform/grpc/grpc-js-transport";
+import { toConnectError } from "@lms/platform/grpc/status";
 import type { Outcome } from "./call-loop.js";
 
 /**

@@ -1,5 +1,5 @@
 import { AuthService } from "@lms/gen/library/auth/v1/auth_pb";
-import { bootstrapService, createServiceApp, createTokenVerifier, type Database, type Logger } from "@lms/platform";
+import { bindService, bootstrapService, createServiceApp, createTokenVerifier, type Database, type Logger } from "@lms/platform";
 import type { AuthConfig } from "./config.js";
 import { createPasswordHasher, type PasswordHasher } from "./domain/password-hasher.js";
 import { type BoundedHasher, createBoundedHasher } from "./domain/password-queue.js";
@@ -33,8 +33,7 @@ export async function buildAuthApp(config: AuthConfig, overrides: AuthOverrides 
   return createServiceApp(
     {
       name: "auth",
-      services: [AuthService],
-      register: (router) => router.service(AuthService, createAuthRpc(basics.db.pool, deps)),
+      implementations: [bindService(AuthService, createAuthRpc(basics.db.pool, deps))],
       createdLocations: authLocations,
       swagger: basics.swagger,
       extraRoutes: (app) =>

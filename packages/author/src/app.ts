@@ -1,5 +1,13 @@
 import { AuthorService } from "@lms/gen/library/author/v1/author_pb";
-import { bootstrapService, createJwksVerifier, createServiceApp, type Database, type Logger, type TokenVerifier } from "@lms/platform";
+import {
+  bindService,
+  bootstrapService,
+  createJwksVerifier,
+  createServiceApp,
+  type Database,
+  type Logger,
+  type TokenVerifier,
+} from "@lms/platform";
 import { createBookCatalogClient } from "./clients/book.client.js";
 import type { AuthorConfig } from "./config.js";
 import type { BookCatalog } from "./domain/author.service.js";
@@ -23,8 +31,7 @@ export async function buildAuthorApp(config: AuthorConfig, overrides: AuthorOver
   return createServiceApp(
     {
       name: "author",
-      services: [AuthorService],
-      register: (router) => router.service(AuthorService, createAuthorRpc(basics.db.pool, books)),
+      implementations: [bindService(AuthorService, createAuthorRpc(basics.db.pool, books))],
       createdLocations: authorLocations,
       swagger: basics.swagger,
     },

@@ -1,5 +1,13 @@
 import { BookService } from "@lms/gen/library/book/v1/book_pb";
-import { bootstrapService, createJwksVerifier, createServiceApp, type Database, type Logger, type TokenVerifier } from "@lms/platform";
+import {
+  bindService,
+  bootstrapService,
+  createJwksVerifier,
+  createServiceApp,
+  type Database,
+  type Logger,
+  type TokenVerifier,
+} from "@lms/platform";
 import { type CategoryReplica, createCategoryReplica } from "./category-replica/category-replica.js";
 import { createAuthorDirectoryClient } from "./clients/author.client.js";
 import { createCategoryClient } from "./clients/category.client.js";
@@ -39,8 +47,7 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
   const app = await createServiceApp(
     {
       name: "book",
-      services: [BookService],
-      register: (router) => router.service(BookService, createBookRpc(basics.db.pool, deps)),
+      implementations: [bindService(BookService, createBookRpc(basics.db.pool, deps))],
       createdLocations: bookLocations,
       swagger: basics.swagger,
       onDrain: () => {

@@ -1,5 +1,13 @@
 import { CategoryService } from "@lms/gen/library/category/v1/category_pb";
-import { bootstrapService, createJwksVerifier, createServiceApp, type Database, type Logger, type TokenVerifier } from "@lms/platform";
+import {
+  bindService,
+  bootstrapService,
+  createJwksVerifier,
+  createServiceApp,
+  type Database,
+  type Logger,
+  type TokenVerifier,
+} from "@lms/platform";
 import type { CategoryConfig } from "./config.js";
 import { createLinkLog, type LinkLogTiming } from "./domain/link-log.js";
 import { categoryLocations, createCategoryRpc } from "./rpc/category.rpc.js";
@@ -22,8 +30,7 @@ export async function buildCategoryApp(config: CategoryConfig, overrides: Catego
   return createServiceApp(
     {
       name: "category",
-      services: [CategoryService],
-      register: (router) => router.service(CategoryService, createCategoryRpc(basics.db.pool, links)),
+      implementations: [bindService(CategoryService, createCategoryRpc(basics.db.pool, links))],
       createdLocations: categoryLocations,
       swagger: basics.swagger,
       onDrain: () => links.endWatches(),

@@ -15,6 +15,7 @@ export * from "./errors/http-status.js";
 export * from "./errors/retry-after.js";
 export * from "./grpc/access.interceptor.js";
 export * from "./grpc/grpc-js-transport.js";
+export { bindService, type ServiceBinding } from "./grpc/invoker.js";
 export * from "./grpc/service-client.js";
 export * from "./lifecycle/bootstrap.js";
 export * from "./lifecycle/run-main.js";

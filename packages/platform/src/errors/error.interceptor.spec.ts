@@ -1,9 +1,11 @@
 import { create } from "@bufbuild/protobuf";
-import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { BadRequestSchema, ErrorInfoSchema } from "@lms/gen/google/rpc/error_details_pb";
 import { AuthorService } from "@lms/gen/library/author/v1/author_pb";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
+import { bindService } from "../grpc/invoker.js";
+import { invokerTransport } from "../testing/invoker-transport.js";
 import { createErrorInterceptor } from "./error.interceptor.js";
 import { failedPrecondition, invalidArgument } from "./errors.js";
 
@@ -11,15 +13,15 @@ import { failedPrecondition, invalidArgument } from "./errors.js";
 function clientThrowing(thrown: unknown) {
   const lines: string[] = [];
   const log = pino({ level: "warn" }, { write: (line: string) => void lines.push(line) });
-  const transport = createRouterTransport(
-    (router) => {
-      router.service(AuthorService, {
+  const transport = invokerTransport(
+    [
+      bindService(AuthorService, {
         getAuthor() {
           throw thrown;
         },
-      });
-    },
-    { router: { interceptors: [createErrorInterceptor(log)] } },
+      }),
+    ],
+    [createErrorInterceptor(log)],
   );
   return { client: createClient(AuthorService, transport), lines };
 }

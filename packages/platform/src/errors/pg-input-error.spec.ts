@@ -1,8 +1,10 @@
-import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { AuthorService } from "@lms/gen/library/author/v1/author_pb";
 import pg from "pg";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
+import { bindService } from "../grpc/invoker.js";
+import { invokerTransport } from "../testing/invoker-transport.js";
 import { TEST_SERVER_URL } from "../testing/test-database.js";
 import { createErrorInterceptor } from "./error.interceptor.js";
 import { refusedTextError } from "./pg-input-error.js";
@@ -39,14 +41,15 @@ describe("refusedTextError", () => {
       expect((thrown as { code?: string }).code).toBe("22021");
       const lines: string[] = [];
       const log = pino({ level: "error" }, { write: (line: string) => void lines.push(line) });
-      const transport = createRouterTransport(
-        (router) =>
-          router.service(AuthorService, {
+      const transport = invokerTransport(
+        [
+          bindService(AuthorService, {
             getAuthor() {
               throw thrown;
             },
           }),
-        { router: { interceptors: [createErrorInterceptor(log)] } },
+        ],
+        [createErrorInterceptor(log)],
       );
       const err = await createClient(AuthorService, transport)
         .getAuthor({ id: "x" })

@@ -1,29 +1,17 @@
-import {
-  create,
-  type DescMessage,
-  type DescMethod,
-  type DescMethodUnary,
-  fromBinary,
-  isMessage,
-  type MessageShape,
-  toBinary,
-} from "@bufbuild/protobuf";
+import type { DescMessage, DescMethod, DescMethodUnary, MessageShape } from "@bufbuild/protobuf";
 import {
   Code,
   ConnectError,
   type ContextValues,
   createContextValues,
   type Interceptor,
-  type StreamRequest,
-  type StreamResponse,
   type Transport,
   type UnaryRequest,
-  type UnaryResponse,
 } from "@connectrpc/connect";
-import { createMethodUrl, runStreamingCall } from "@connectrpc/connect/protocol";
-import { findTrailerError, headerGrpcMessage, headerGrpcStatus } from "@connectrpc/connect/protocol-grpc";
 import * as grpc from "@grpc/grpc-js";
-import { appendMetadata, toMetadata } from "./metadata.js";
+import { callServerStream, callUnary } from "./grpc-js-calls.js";
+import { type CallStep, withInterceptors } from "./interceptor-chain.js";
+import { answerOf, answersOf, asMessage, asMessages } from "./typed-messages.js";
 
 /** Where and how a {@link createGrpcJsTransport} transport calls. */
 export interface GrpcJsTransportOptions {
@@ -67,49 +55,65 @@ export function createGrpcJsTransport(opts: GrpcJsTransportOptions): Transport &
   const common = (method: DescMethod, header: ConstructorParameters<typeof Headers>[0], contextValues: ContextValues | undefined) => ({
     service: method.parent,
     requestMethod: "POST",
-    url: createMethodUrl(baseUrl, method),
+    url: `${baseUrl}/${method.parent.typeName}/${method.name}`,
     header: new Headers(header),
     contextValues: contextValues ?? createContextValues(),
   });
 
   return {
-    // Not through runUnaryCall: its two linked AbortControllers and deadline signal, aborted at
+    // No AbortControllers of our own per call: two linked ones and a deadline signal, aborted at
     // the end of every call, were a third of this transport's CPU per call (measured). grpc-js
     // enforces the deadline itself, and a caller's signal cancels the call directly.
     async unary(method, signal, timeoutMs, header, input, contextValues) {
-      timeoutMs = timeout(timeoutMs);
-      const options = deadline(timeoutMs);
+      const options = deadline(timeout(timeoutMs));
       // Interceptors see the errors Connect's transports give (a retry interceptor reads the code).
-      const next = (req: UnaryRequest) =>
-        callUnary(client(), req, options, signal).catch((err: unknown) => {
-          throw callError(err, signal, options);
-        });
-      const req = unaryRequest(
+      const last: CallStep = (req) =>
+        req.stream
+          ? Promise.reject(new ConnectError("a unary call got a streaming request", Code.Internal))
+          : callUnary(client(), req, options, signal).catch((err: unknown) => {
+              throw callError(err, signal, options);
+            });
+      const message = asMessage(method.input, input);
+      const res = await withInterceptors(interceptors, last)(unaryRequest(method, signal, message, common(method, header, contextValues)));
+      if (res.stream) throw new ConnectError(`${method.name} answered a stream`, Code.Internal);
+      return {
+        stream: false,
+        service: res.service,
         method,
-        signal,
-        isMessage(input, method.input) ? input : create(method.input, input),
-        common(method, header, contextValues),
-      );
-      const chained = interceptors.reduceRight<(r: UnaryRequest) => Promise<UnaryResponse>>(
-        (inner, interceptor) => interceptor(inner as never) as never,
-        next,
-      );
-      return (await chained(req as never)) as never;
+        header: res.header,
+        trailer: res.trailer,
+        message: answerOf(method.output, res.message),
+      };
     },
 
     async stream(method, signal, timeoutMs, header, input, contextValues) {
       if (method.methodKind !== "server_streaming") {
         throw new ConnectError(`${method.methodKind} calls are not supported by the grpc-js transport`, Code.Unimplemented);
       }
-      timeoutMs = timeout(timeoutMs);
-      const options = deadline(timeoutMs);
-      return await runStreamingCall({
-        interceptors: opts.interceptors,
-        signal,
-        timeoutMs,
-        req: { stream: true, method, message: input, ...common(method, header, contextValues) },
-        next: (req) => callServerStream(client(), req, options),
+      const options = deadline(timeout(timeoutMs));
+      const last: CallStep = (req) =>
+        req.stream
+          ? callServerStream(client(), req, options)
+          : Promise.reject(new ConnectError("a stream got a unary request", Code.Internal));
+      const res = await withInterceptors(
+        interceptors,
+        last,
+      )({
+        stream: true,
+        method,
+        message: asMessages(method.input, input),
+        signal: signal ?? new AbortController().signal,
+        ...common(method, header, contextValues),
       });
+      if (!res.stream) throw new ConnectError(`${method.name} answered no stream`, Code.Internal);
+      return {
+        stream: true,
+        service: res.service,
+        method,
+        header: res.header,
+        trailer: res.trailer,
+        message: answersOf(method.output, res.message),
+      };
     },
 
     close: () => current.close(),
@@ -145,67 +149,6 @@ function callError(err: unknown, signal: AbortSignal | undefined, options: grpc.
   return error;
 }
 
-function callUnary<I extends DescMessage, O extends DescMessage>(
-  client: grpc.Client,
-  req: UnaryRequest<I, O>,
-  options: grpc.CallOptions,
-  signal: AbortSignal | undefined,
-): Promise<UnaryResponse<I, O>> {
-  const { method } = req;
-  const header = new Headers();
-  const trailer = new Headers();
-  return new Promise((resolve, reject) => {
-    const call = client.makeUnaryRequest(
-      path(method),
-      serializer(method.input),
-      deserializer(method.output),
-      req.message,
-      toMetadata(req.header),
-      options,
-      (err, message) => {
-        if (err) return reject(toConnectError(err, header));
-        // grpc-js emits 'status' (filling the trailer) synchronously right after this callback: before anyone reads it.
-        resolve({ stream: false, service: req.service, method, header, message: message as MessageShape<O>, trailer });
-      },
-    );
-    call.on("metadata", (md: grpc.Metadata) => appendMetadata(md, header));
-    call.on("status", (status: grpc.StatusObject) => appendStatus(trailer, status));
-    if (signal) cancelOnAbort(signal, call);
-  });
-}
-
-async function callServerStream<I extends DescMessage, O extends DescMessage>(
-  client: grpc.Client,
-  req: StreamRequest<I, O>,
-  options: grpc.CallOptions,
-): Promise<StreamResponse<I, O>> {
-  const { method } = req;
-  const input = await single(req.message);
-  const call = client.makeServerStreamRequest(
-    path(method),
-    serializer(method.input),
-    deserializer(method.output),
-    input,
-    toMetadata(req.header),
-    options,
-  );
-  // Failures reach the caller through the promise below or the message iterator; without this
-  // listener, an abandoned call's CANCELLED would be an uncaught 'error' event.
-  call.on("error", () => {});
-  const header = new Headers();
-  const trailer = new Headers();
-  call.on("status", (status: grpc.StatusObject) => appendStatus(trailer, status));
-  cancelOnAbort(req.signal, call);
-  // Like Connect's client, answer once the response headers are in (or the call failed without any).
-  await new Promise<void>((resolve, reject) => {
-    call.once("metadata", (md: grpc.Metadata) => resolve(void appendMetadata(md, header)));
-    call.once("status", (status: grpc.StatusObject) =>
-      status.code === grpc.status.OK ? resolve() : reject(toConnectError(status, header)),
-    );
-  });
-  return { ...req, header, trailer, message: messages(call, header) };
-}
-
 function channelOptions(opts: GrpcJsTransportOptions): grpc.ChannelOptions {
   const options: grpc.ChannelOptions = {
     // grpc-js shares connections between channels to the same address by default; a local pool
@@ -224,74 +167,6 @@ function channelOptions(opts: GrpcJsTransportOptions): grpc.ChannelOptions {
   return options;
 }
 
-const path = (method: DescMethod) => `/${method.parent.typeName}/${method.name}`;
-
 /** grpc-js sends `grpc-timeout` from the deadline, so the server sees the caller's budget. */
 const deadline = (timeoutMs: number | undefined): grpc.CallOptions =>
   timeoutMs === undefined ? {} : { deadline: new Date(Date.now() + timeoutMs) };
-
-function serializer<I extends DescMessage>(desc: I) {
-  return (message: MessageShape<I>) => {
-    const bytes = toBinary(desc, message);
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength); // a view, no copy
-  };
-}
-
-function deserializer<O extends DescMessage>(desc: O) {
-  return (bytes: Buffer) => fromBinary(desc, bytes);
-}
-
-function cancelOnAbort(signal: AbortSignal, call: { cancel(): void }): void {
-  // The signal also aborts when the call ends well; cancelling a finished call is a no-op.
-  if (signal.aborted) call.cancel();
-  else signal.addEventListener("abort", () => call.cancel(), { once: true });
-}
-
-/** The one request message of a server-streaming call. */
-async function single<T>(input: AsyncIterable<T>): Promise<T> {
-  for await (const message of input) return message;
-  throw new ConnectError("protocol error: missing input message for server-streaming method", Code.Internal);
-}
-
-/** The call's messages; leaving the loop early cancels the call, a non-OK end throws. */
-async function* messages<T>(call: grpc.ClientReadableStream<T>, header: Headers): AsyncGenerator<T> {
-  try {
-    for await (const message of call) yield message as T;
-  } catch (err) {
-    throw isStatus(err) ? toConnectError(err, header) : ConnectError.from(err);
-  } finally {
-    call.cancel(); // no-op once the status arrived
-  }
-}
-
-/** The status as Connect's client has it in the trailers: grpc-js takes out `grpc-status` and `grpc-message`. */
-function appendStatus(target: Headers, status: grpc.StatusObject): Headers {
-  appendMetadata(status.metadata, target);
-  target.set(headerGrpcStatus, String(status.code));
-  if (status.details) target.set(headerGrpcMessage, encodeURIComponent(fullyDecoded(status.details)));
-  return target;
-}
-
-/**
- * The ConnectError Connect's own gRPC client makes of this grpc-js status: Connect parses the
- * trailers (details from `grpc-status-details-bin`) and appends the response headers to its
- * metadata. Also used by the bench's bare grpc-js load callers to read a refusal's ErrorInfo.
- */
-export function toConnectError(status: grpc.StatusObject, header: Headers = new Headers()): ConnectError {
-  const trailer = appendStatus(new Headers(), status);
-  // Undefined only for a grpc-js-made error whose trailers carry an OK google.rpc.Status.
-  const err = findTrailerError(trailer) ?? new ConnectError(fullyDecoded(status.details), status.code as number as Code, trailer);
-  header.forEach((value, key) => {
-    err.metadata.append(key, value);
-  });
-  return err;
-}
-
-const isStatus = (err: unknown): err is grpc.StatusObject => err instanceof Error && "code" in err && "metadata" in err;
-
-/**
- * grpc-js decodes `grpc-message` with decodeURI, which leaves the escapes of `#$&+,/:;=?@` alone,
- * but Connect servers escape those too ("a, b" arrives as "a%2C b"); decode what it left. (Only a
- * message that literally contained such an escape, sent as "%252C", now decodes one step too far.)
- */
-const fullyDecoded = (details: string) => details.replace(/%(2[346BCF]|3[ABDF]|40)/gi, (hex) => decodeURIComponent(hex));

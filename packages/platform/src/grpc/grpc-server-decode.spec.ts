@@ -5,28 +5,28 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createErrorInterceptor } from "../errors/error.interceptor.js";
 import { createGrpcServer, type GrpcServer } from "./grpc-server.js";
-import { createMethodInvoker } from "./method-invoker.js";
+import { bindService, createInvoker } from "./invoker.js";
 
 let server: GrpcServer;
 let client: grpc.Client;
 const handled: string[] = [];
 
 beforeAll(async () => {
-  const invoker = createMethodInvoker(
-    (router) => {
-      router.service(BookService, {
+  const invoker = createInvoker(
+    [
+      bindService(BookService, {
         getBook(req) {
           handled.push(req.id);
           return { id: req.id };
         },
-      });
-      router.service(Health, {
+      }),
+      bindService(Health, {
         async *watch(req) {
           handled.push(req.service);
           yield { status: HealthCheckResponse_ServingStatus.SERVING };
         },
-      });
-    },
+      }),
+    ],
     [createErrorInterceptor(pino({ level: "silent" }))],
   );
   server = createGrpcServer(invoker);

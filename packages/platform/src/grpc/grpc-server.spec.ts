@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createErrorInterceptor } from "../errors/error.interceptor.js";
 import { failedPrecondition } from "../errors/errors.js";
 import { createGrpcServer, type GrpcServer } from "./grpc-server.js";
-import { createMethodInvoker } from "./method-invoker.js";
+import { bindService, createInvoker } from "./invoker.js";
 
 const LONG = "x".repeat(4096); // well over the 1 KiB a Connect server would start compressing at
 
@@ -26,9 +26,9 @@ const echoRequestId: Interceptor = (next) => async (req) => {
 };
 
 beforeAll(async () => {
-  const invoker = createMethodInvoker(
-    (router) => {
-      router.service(BookService, {
+  const invoker = createInvoker(
+    [
+      bindService(BookService, {
         getBook(req, ctx) {
           seen.timeoutMs = ctx.timeoutMs();
           return create(BookSchema, { id: req.id, description: LONG });
@@ -39,8 +39,8 @@ beforeAll(async () => {
         returnBook() {
           throw new Error('relation "loans" does not exist');
         },
-      });
-      router.service(Health, {
+      }),
+      bindService(Health, {
         check: () => ({ status: HealthCheckResponse_ServingStatus.SERVING }),
         async *watch(req, ctx) {
           if (req.service === "fails") {
@@ -51,8 +51,8 @@ beforeAll(async () => {
           for (const status of [HealthCheckResponse_ServingStatus.SERVING, HealthCheckResponse_ServingStatus.NOT_SERVING]) yield { status };
           await seen.streamAborted;
         },
-      });
-    },
+      }),
+    ],
     [echoRequestId, createErrorInterceptor(pino({ level: "silent" }))],
   );
   server = createGrpcServer(invoker);

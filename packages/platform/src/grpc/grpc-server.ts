@@ -2,8 +2,8 @@ import { type DescMethod, fromBinary, type Message, toBinary } from "@bufbuild/p
 import { Code, ConnectError } from "@connectrpc/connect";
 import * as grpc from "@grpc/grpc-js";
 import { CLIENT_ADDRESS_HEADER, peerAddress, resolveClientAddress } from "../net/client-address.js";
+import type { CallInit, Invoker } from "./invoker.js";
 import { appendMetadata, toMetadata } from "./metadata.js";
-import type { CallInit, MethodInvoker } from "./method-invoker.js";
 import { toStatus } from "./status.js";
 
 /** A cleartext HTTP/2 (h2c) gRPC server that can drain on stop. */
@@ -26,7 +26,7 @@ export interface GrpcServer {
  * reflection, a bidi stream): they must do their own checks.
  */
 export function createGrpcServer(
-  invoker: MethodInvoker,
+  invoker: Invoker,
   trustedProxies: ReadonlySet<string> = new Set(),
   addServices?: (server: grpc.Server) => void,
 ): GrpcServer {
@@ -99,7 +99,7 @@ function decodeRequest(method: DescMethod, bytes: Uint8Array): Message {
   }
 }
 
-function unaryHandler(invoker: MethodInvoker, method: DescMethod, trusted: ReadonlySet<string>): grpc.handleUnaryCall<Message, Message> {
+function unaryHandler(invoker: Invoker, method: DescMethod, trusted: ReadonlySet<string>): grpc.handleUnaryCall<Message, Message> {
   return (call, callback) => {
     if (call.request instanceof UndecodableRequest) return callback(toStatus(call.request.error));
     invoker.unary(method, callInit(call, trusted), call.request).then(
@@ -113,7 +113,7 @@ function unaryHandler(invoker: MethodInvoker, method: DescMethod, trusted: Reado
 }
 
 function serverStreamHandler(
-  invoker: MethodInvoker,
+  invoker: Invoker,
   method: DescMethod,
   trusted: ReadonlySet<string>,
 ): grpc.handleServerStreamingCall<Message, Message> {

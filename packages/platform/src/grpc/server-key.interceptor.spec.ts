@@ -1,23 +1,25 @@
-import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { Health, HealthCheckResponse_ServingStatus } from "@lms/gen/grpc/health/v1/health_pb";
 import { AuthorService } from "@lms/gen/library/author/v1/author_pb";
 import { beforeEach, describe, expect, it } from "vitest";
+import { invokerTransport } from "../testing/invoker-transport.js";
+import { bindService } from "./invoker.js";
 import { createServerKeyInterceptor } from "./server-key.interceptor.js";
 
 const KEY = "the-server-key";
 let calls = 0;
 
-const transport = createRouterTransport(
-  (router) => {
-    router.service(AuthorService, {
+const transport = invokerTransport(
+  [
+    bindService(AuthorService, {
       getAuthor(req) {
         calls++;
         return { id: req.id, name: "Ursula" };
       },
-    });
-    router.service(Health, { check: () => ({ status: HealthCheckResponse_ServingStatus.SERVING }) });
-  },
-  { router: { interceptors: [createServerKeyInterceptor(KEY)] } },
+    }),
+    bindService(Health, { check: () => ({ status: HealthCheckResponse_ServingStatus.SERVING }) }),
+  ],
+  [createServerKeyInterceptor(KEY)],
 );
 const authors = createClient(AuthorService, transport);
 const health = createClient(Health, transport);

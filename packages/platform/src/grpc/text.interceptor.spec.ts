@@ -1,18 +1,19 @@
 import { create } from "@bufbuild/protobuf";
-import { Code, ConnectError, type ConnectRouter, createClient, createRouterTransport } from "@connectrpc/connect";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { BadRequestSchema } from "@lms/gen/google/rpc/error_details_pb";
 import { Health, HealthCheckResponse_ServingStatus } from "@lms/gen/grpc/health/v1/health_pb";
 import { AuthorService, CreateAuthorRequestSchema } from "@lms/gen/library/author/v1/author_pb";
 import { pino } from "pino";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createErrorInterceptor } from "../errors/error.interceptor.js";
-import { createMethodInvoker } from "./method-invoker.js";
+import { invokerTransport } from "../testing/invoker-transport.js";
+import { bindService, createInvoker } from "./invoker.js";
 import { createTextInterceptor } from "./text.interceptor.js";
 
 let handled: string[] = [];
 
-const register = (router: ConnectRouter) => {
-  router.service(AuthorService, {
+const bindings = [
+  bindService(AuthorService, {
     createAuthor(req) {
       handled.push(`create ${req.name}`);
       return { id: "a1", name: req.name, biography: req.biography };
@@ -21,17 +22,16 @@ const register = (router: ConnectRouter) => {
       handled.push(`list ${req.q}`);
       return {};
     },
-  });
-  router.service(Health, {
+  }),
+  bindService(Health, {
     async *watch(req) {
       handled.push(`watch ${req.service}`);
       yield { status: HealthCheckResponse_ServingStatus.SERVING };
     },
-  });
-};
-const transport = createRouterTransport(register, {
-  router: { interceptors: [createErrorInterceptor(pino({ level: "silent" })), createTextInterceptor()] },
-});
+  }),
+];
+const chain = [createErrorInterceptor(pino({ level: "silent" })), createTextInterceptor()];
+const transport = invokerTransport(bindings, chain);
 const authors = createClient(AuthorService, transport);
 
 async function refusal(call: Promise<unknown>) {
@@ -59,9 +59,8 @@ describe("createTextInterceptor", () => {
   });
 
   it("refuses a lone surrogate (it could only be stored altered), as the REST face hands it over decoded from JSON", async () => {
-    // No binary round trip here (a transport would encode the surrogate as U+FFFD): the
-    // method invoker takes the message as REST decodes it.
-    const invoker = createMethodInvoker(register, [createErrorInterceptor(pino({ level: "silent" })), createTextInterceptor()]);
+    // Straight to the invoker, as the REST face calls it with what it decoded from JSON.
+    const invoker = createInvoker(bindings, chain);
     const message = create(CreateAuthorRequestSchema, { name: "Ada\uD800" });
     const init = { protocolName: "rest", url: "/api/v1/authors", header: new Headers() };
     expect(await refusal(invoker.unary(AuthorService.method.createAuthor, init, message))).toMatchObject({

@@ -3,6 +3,7 @@ import { rule } from "@lms/gen/library/access/v1/access_pb";
 import { AuthorService, file_library_author_v1_author } from "@lms/gen/library/author/v1/author_pb";
 import { describe, expect, it } from "vitest";
 import type { Database } from "../db/database.js";
+import { bindService } from "../grpc/invoker.js";
 import { createLogger } from "../observability/logger.js";
 import { createMetrics } from "../observability/metrics.js";
 import { registryWithEditedMethod } from "../testing/edited-protos.js";
@@ -24,7 +25,7 @@ describe("createServiceHost without an access rule", () => {
       },
     });
     const built = createServiceHost(
-      { name: "author", services: [service], register: () => {}, swagger: {} },
+      { name: "author", implementations: [bindService(service, {})], swagger: {} },
       {
         log: createLogger("author", "silent"),
         metrics: createMetrics("author"),

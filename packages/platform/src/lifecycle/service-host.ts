@@ -1,18 +1,14 @@
-import type { DescService } from "@bufbuild/protobuf";
-import { type ConnectRouter, createRouterTransport, type Interceptor } from "@connectrpc/connect";
+import type { Transport } from "@connectrpc/connect";
 import type { FastifyInstance } from "fastify";
 import type { TokenVerifier } from "../auth/token-verifier.js";
 import type { BaseConfig } from "../config/config.js";
 import type { Database } from "../db/database.js";
-import { createErrorInterceptor } from "../errors/error.interceptor.js";
-import { createAccessInterceptor } from "../grpc/access.interceptor.js";
 import { createGrpcServer } from "../grpc/grpc-server.js";
-import { registerHealthService } from "../grpc/health.service.js";
-import { createMethodInvoker } from "../grpc/method-invoker.js";
-import { createObserveInterceptor } from "../grpc/observe.interceptor.js";
+import { healthService } from "../grpc/health.service.js";
+import { createInvoker, type ServiceBinding } from "../grpc/invoker.js";
+import { createInvokerTransport } from "../grpc/invoker-transport.js";
 import { addReflectionService } from "../grpc/reflection.service.js";
-import { createServerKeyCheck, createServerKeyInterceptor } from "../grpc/server-key.interceptor.js";
-import { createTextInterceptor } from "../grpc/text.interceptor.js";
+import { createServerKeyCheck } from "../grpc/server-key.interceptor.js";
 import { trustedProxySet } from "../net/client-address.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
@@ -20,6 +16,7 @@ import { httpRoutesOf } from "../rest/http-rules.js";
 import { createRestServer } from "../rest/rest-server.js";
 import { registerTranscodedRoutes } from "../rest/transcoder.js";
 import type { Basics } from "./bootstrap.js";
+import { createFaceChains } from "./face-chains.js";
 import { asPortInUse } from "./port-in-use.js";
 
 /** How long /readyz and the gRPC health check wait for the database before they say "not ready". */
@@ -29,10 +26,8 @@ const READY_TIMEOUT_MS = 2000;
 export interface ServiceDefinition {
   /** Short name: auth, author, category, book. */
   name: string;
-  /** The proto services implemented, for REST routes, access rules and health names. */
-  services: DescService[];
-  /** Mounts the ServiceImpl objects (one implementation for every transport). */
-  register(router: ConnectRouter): void;
+  /** The proto services implemented and their ServiceImpl objects (one implementation for every face: `bindService`). */
+  implementations: ServiceBinding[];
   /**
    * Methods that create a resource and the REST path of what they created (e.g.
    * `{ CreateAuthor: "/api/v1/authors/{id}" }`, braces naming fields of the JSON answer): REST
@@ -68,19 +63,19 @@ export interface HostDeps {
 
 /** A built service: `start` listens on both ports, `stop` drains both and closes the pool. */
 export interface ServiceHost {
-  /** An in-process client transport (for tests): same routes, same interceptors as the gRPC port. */
-  transport: ReturnType<typeof createRouterTransport>;
+  /** An in-process client transport (for specs): the gRPC port's invoker, without its codec and socket. */
+  transport: Transport;
   /** Listens: REST on `host`, gRPC on `grpcHost` (defaults to `host`). */
   start(httpPort: number, grpcPort: number, host: string, grpcHost?: string): Promise<{ httpPort: number; grpcPort: number }>;
   stop(): Promise<void>;
 }
 
 /**
- * Wires one service onto both faces (STYLE.md rules 1 and 8): a gRPC h2c server and a Fastify
- * REST server whose transcoded routes call the same ServiceImpl through the same interceptor
- * chain (errors → server key → access → text) in process, without a loopback hop. The gRPC port
- * also serves server reflection of those services and health, behind the same server key.
- * Nothing listens until `start`.
+ * Wires one service onto both faces (STYLE.md rules 1 and 8): each face calls the same
+ * ServiceImpl objects through an invoker running that face's interceptor chain
+ * (`face-chains.ts`), in process: a gRPC h2c server, and a Fastify REST server whose transcoded
+ * routes call without a loopback hop. The gRPC port also serves health and server reflection of
+ * those services, behind the same server key. Nothing listens until `start`.
  */
 export async function createServiceHost(def: ServiceDefinition, deps: HostDeps): Promise<ServiceHost> {
   const isReady = async () =>
@@ -88,31 +83,27 @@ export async function createServiceHost(def: ServiceDefinition, deps: HostDeps):
       () => true,
       () => false,
     );
-  const routes = (router: ConnectRouter) => {
-    def.register(router);
-    registerHealthService(
-      router,
-      def.services.map((s) => s.typeName),
-      isReady,
-    );
-  };
-  const chain: Interceptor[] = [
-    createErrorInterceptor(deps.log),
-    createServerKeyInterceptor(deps.serverKey),
-    createAccessInterceptor(def.services, deps.verifier),
-    createTextInterceptor(),
-  ];
+  const services = def.implementations.map((binding) => binding.service);
+  const chains = createFaceChains({ ...deps, services });
   const trustedProxies = trustedProxySet(deps.trustedProxies ?? []);
-  const invoker = createMethodInvoker(routes, [createObserveInterceptor(deps.log, deps.metrics), ...chain]);
-  const grpc = createGrpcServer(invoker, trustedProxies, (server) =>
-    addReflectionService(server, invoker.services, {
+  const grpcInvoker = createInvoker(
+    [
+      ...def.implementations,
+      healthService(
+        services.map((s) => s.typeName),
+        isReady,
+      ),
+    ],
+    chains.grpc,
+  );
+  const grpc = createGrpcServer(grpcInvoker, trustedProxies, (server) =>
+    addReflectionService(server, grpcInvoker.services, {
       authorize: createServerKeyCheck(deps.serverKey),
       log: deps.log,
       metrics: deps.metrics,
     }),
   );
-  const transport = createRouterTransport(routes, { router: { interceptors: chain } });
-  const httpRoutes = httpRoutesOf(def.services);
+  const httpRoutes = httpRoutesOf(services);
   const rest = await createRestServer({
     service: def.name,
     log: deps.log,
@@ -125,13 +116,13 @@ export async function createServiceHost(def: ServiceDefinition, deps: HostDeps):
     corsOrigins: deps.corsOrigins,
   });
   def.extraRoutes?.(rest);
-  registerTranscodedRoutes(rest, httpRoutes, createMethodInvoker(def.register, chain), deps.serverKey, {
+  registerTranscodedRoutes(rest, httpRoutes, createInvoker(def.implementations, chains.rest), {
     trustedProxies,
     createdLocations: def.createdLocations,
   });
   let stopped: Promise<void> | undefined;
   return {
-    transport,
+    transport: createInvokerTransport(grpcInvoker),
     async start(httpPort, grpcPort, host, grpcHost = host) {
       const boundGrpc = await grpc.listen(grpcPort, grpcHost).catch(async (err) => {
         throw await asPortInUse(err, "gRPC", grpcHost, grpcPort);
@@ -173,7 +164,7 @@ async function closeRest(rest: FastifyInstance, timeoutMs: number): Promise<void
 export interface ServiceApp {
   log: Logger;
   db: Database;
-  /** In-process transport to the service, behind its interceptors (for specs and REST). */
+  /** In-process transport to the service through the gRPC port's invoker and chain (for specs). */
   transport: ServiceHost["transport"];
   /** Listens on the configured ports (0 = any) and answers the bound ones. */
   start(): Promise<{ httpPort: number; grpcPort: number }>;

@@ -4,7 +4,7 @@ import { BookService } from "@lms/gen/library/book/v1/book_pb";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createErrorInterceptor } from "../errors/error.interceptor.js";
-import { createMethodInvoker } from "../grpc/method-invoker.js";
+import { bindService, createInvoker } from "../grpc/invoker.js";
 import { createLogger } from "../observability/logger.js";
 import { createMetrics } from "../observability/metrics.js";
 import { swaggerFileOf } from "../repo-paths.js";
@@ -39,15 +39,16 @@ beforeAll(async () => {
     routes,
     isReady: async () => undefined,
   });
-  const invoker = createMethodInvoker(
-    (router) =>
-      router.service(BookService, {
+  const invoker = createInvoker(
+    [
+      bindService(BookService, {
         listBooks: () => ({ books: BOOKS, totalSize: BOOKS.length }),
         getBook: (req) => ({ id: req.id, title: "Small" }),
       }),
+    ],
     [createErrorInterceptor(log)],
   );
-  registerTranscodedRoutes(app, routes, invoker, "key");
+  registerTranscodedRoutes(app, routes, invoker);
   await app.listen({ port: 0, host: "127.0.0.1" });
   base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 });

@@ -6,7 +6,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createErrorInterceptor } from "../errors/error.interceptor.js";
 import { unauthenticated } from "../errors/errors.js";
-import { createMethodInvoker } from "../grpc/method-invoker.js";
+import { bindService, createInvoker } from "../grpc/invoker.js";
 import { createLogger } from "../observability/logger.js";
 import { createMetrics } from "../observability/metrics.js";
 import { type RawHttpResult, rawHttp } from "../testing/raw-http.js";
@@ -32,18 +32,19 @@ async function startServer(origins: readonly string[]): Promise<{ app: FastifyIn
     isReady: async () => undefined,
     corsOrigins: origins,
   });
-  const invoker = createMethodInvoker(
-    (router) =>
-      router.service(AuthorService, {
+  const invoker = createInvoker(
+    [
+      bindService(AuthorService, {
         listAuthors: () => ({ authors: [{ id: "a1", name: "Ursula" }], totalSize: 1 }),
         createAuthor(req, ctx) {
           if (!ctx.requestHeader.get("authorization")) throw unauthenticated("missing token");
           return { id: "a2", name: req.name };
         },
       }),
+    ],
     [createErrorInterceptor(log)],
   );
-  registerTranscodedRoutes(app, ROUTES, invoker, "key");
+  registerTranscodedRoutes(app, ROUTES, invoker);
   await app.listen({ port: 0, host: "127.0.0.1" });
   return { app, base: `http://127.0.0.1:${(app.server.address() as { port: number }).port}` };
 }

@@ -1,5 +1,7 @@
+import { Code, ConnectError } from "@connectrpc/connect";
 import type { FastifyInstance } from "fastify";
 import type { HttpRoute } from "./http-rules.js";
+import { sendError } from "./send-error.js";
 
 /**
  * Unknown paths answer 404 and known paths with the wrong verb 405 (with `Allow`), both with
@@ -10,11 +12,9 @@ export function registerFallbackHandlers(app: FastifyInstance, routes: HttpRoute
     const path = req.url.split("?")[0];
     const allowed = routes.filter((r) => r.pattern.test(path)).map((r) => r.verb);
     if (allowed.length > 0) {
-      return reply
-        .code(405)
-        .header("allow", [...new Set(allowed)].join(", "))
-        .send({ code: 12, message: `method ${req.method} not allowed on ${path}`, details: [] });
+      reply.header("allow", [...new Set(allowed)].join(", "));
+      return sendError(reply, new ConnectError(`method ${req.method} not allowed on ${path}`, Code.Unimplemented), 405);
     }
-    return reply.code(404).send({ code: 12, message: `no route for ${req.method} ${path}`, details: [] });
+    return sendError(reply, new ConnectError(`no route for ${req.method} ${path}`, Code.Unimplemented), 404);
   });
 }

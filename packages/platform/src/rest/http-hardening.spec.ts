@@ -5,7 +5,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createErrorInterceptor } from "../errors/error.interceptor.js";
 import { unauthenticated } from "../errors/errors.js";
-import { createMethodInvoker } from "../grpc/method-invoker.js";
+import { bindService, createInvoker } from "../grpc/invoker.js";
 import { createLogger } from "../observability/logger.js";
 import { createMetrics } from "../observability/metrics.js";
 import { rest } from "../testing/rest-client.js";
@@ -31,24 +31,24 @@ beforeAll(async () => {
     routes,
     isReady: async () => undefined,
   });
-  const invoker = createMethodInvoker(
-    (router) => {
-      router.service(AuthService, {
+  const invoker = createInvoker(
+    [
+      bindService(AuthService, {
         login: () => ({ accessToken: "a.b.c", refreshToken: "r", tokenType: "Bearer", expiresIn: 900 }),
         register: (req) => ({ user: { email: req.email } }),
         verifyToken: () => ({ valid: false, reason: "malformed token" }),
         logout: () => ({}),
-      });
-      router.service(BookService, {
+      }),
+      bindService(BookService, {
         listBooks: () => ({}),
         getBook(_req, ctx) {
           throw unauthenticated(ctx.requestHeader.get("authorization") ? "token expired" : "missing token");
         },
-      });
-    },
+      }),
+    ],
     [createErrorInterceptor(log)],
   );
-  registerTranscodedRoutes(app, routes, invoker, "key");
+  registerTranscodedRoutes(app, routes, invoker);
   await app.listen({ port: 0, host: "127.0.0.1" });
   port = (app.server.address() as { port: number }).port;
   base = `http://127.0.0.1:${port}`;

@@ -1,7 +1,9 @@
 import type { Socket } from "node:net";
 import { ScalarType } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
 import type { FastifyInstance } from "fastify";
 import type { HttpRoute } from "./http-rules.js";
+import { errorBody, sendError } from "./send-error.js";
 
 /**
  * The Content-Security-Policy of the Swagger UI pages (`GET /` and its assets): scripts and
@@ -35,7 +37,7 @@ export function registerSecurityHeaders(app: FastifyInstance, routes: readonly H
   const credentialMethods = new Set(routes.filter((r) => carriesCredentials(r)).map((r) => r.method.name));
   app.addHook("onRequest", (req, reply, done) => {
     if (req.url.length <= MAX_URL_LENGTH) return done();
-    reply.code(414).send({ code: 3, message: "the request URI is too long", details: [] });
+    sendError(reply, new ConnectError("the request URI is too long", Code.InvalidArgument), 414);
   });
   app.addHook("onSend", (req, reply, payload, done) => {
     reply.header("x-content-type-options", "nosniff");
@@ -64,11 +66,11 @@ function carriesCredentials(route: HttpRoute): boolean {
   );
 }
 
-const CLIENT_ERRORS: Record<string, [status: number, reason: string, code: number, message: string]> = {
-  uri: [414, "URI Too Long", 3, "the request URI is too long"],
-  headers: [431, "Request Header Fields Too Large", 3, "the request headers are too large"],
-  timeout: [408, "Request Timeout", 4, "the request was not received in time"],
-  other: [400, "Bad Request", 3, "malformed HTTP request"],
+const CLIENT_ERRORS: Record<string, [status: number, reason: string, code: Code, message: string]> = {
+  uri: [414, "URI Too Long", Code.InvalidArgument, "the request URI is too long"],
+  headers: [431, "Request Header Fields Too Large", Code.InvalidArgument, "the request headers are too large"],
+  timeout: [408, "Request Timeout", Code.DeadlineExceeded, "the request was not received in time"],
+  other: [400, "Bad Request", Code.InvalidArgument, "malformed HTTP request"],
 };
 
 /**
@@ -88,7 +90,8 @@ export function answerClientError(error: Error, socket: Socket): void {
         ? "timeout"
         : "other";
   const [status, reason, code, message] = CLIENT_ERRORS[kind];
-  const body = JSON.stringify({ code, message, details: [] });
+  // The one answer written to the socket by hand (there is no reply yet), with the same body as sendError's.
+  const body = JSON.stringify(errorBody(new ConnectError(message, code)));
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
       `X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import fastifySwagger from "@fastify/swagger";
+import { Code, ConnectError } from "@connectrpc/connect";
+import fastifySwagger, { type StaticDocumentSpec } from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { accessLogger, type Logger } from "../observability/logger.js";
@@ -9,7 +10,7 @@ import { registerCors } from "./cors.js";
 import { registerFallbackHandlers } from "./fallback-handlers.js";
 import { answerClientError, registerSecurityHeaders, SWAGGER_UI_CSP } from "./http-hardening.js";
 import type { HttpRoute } from "./http-rules.js";
-import { restError } from "./json-errors.js";
+import { sendError } from "./send-error.js";
 
 /** What the REST face of a service needs besides its transcoded routes. */
 export interface RestServerOptions {
@@ -57,7 +58,7 @@ export async function createRestServer(opts: RestServerOptions): Promise<Fastify
       await opts.isReady();
       return { status: "ready" };
     } catch {
-      return reply.code(503).send({ code: 14, message: "database unavailable", details: [] });
+      return sendError(reply, new ConnectError("database unavailable", Code.Unavailable));
     }
   });
   app.get("/metrics", { config: { rpc: "metrics" } }, async (_req, reply) =>
@@ -100,7 +101,7 @@ function registerJsonParser(app: FastifyInstance): void {
     try {
       done(null, JSON.parse(text));
     } catch {
-      done(Object.assign(new Error("request body is not valid JSON"), { statusCode: 400, grpcCode: 3 }), undefined);
+      done(Object.assign(new Error("request body is not valid JSON"), { statusCode: 400 }), undefined);
     }
   });
   app.removeContentTypeParser("text/plain");
@@ -135,10 +136,9 @@ function registerRequestObservation(app: FastifyInstance, opts: RestServerOption
     const { statusCode: status, message } = err as { statusCode?: number; message?: string };
     if (status && status >= 400 && status < 500) {
       // Fastify's own refusals (bad JSON, too large, wrong media type) are client mistakes.
-      return reply.code(status).send({ code: 3, message: message ?? "bad request", details: [] });
+      return sendError(reply, new ConnectError(message ?? "bad request", Code.InvalidArgument), status);
     }
-    const { status: s, body } = restError(err);
-    return reply.code(s).send(body);
+    return sendError(reply, err);
   });
 }
 
@@ -156,7 +156,9 @@ async function registerSwagger(
   // points it there): the 3.1 one with this origin as its first server, so "Try it out" calls the
   // service that served the page whatever its port (the committed file names make run's port first).
   const uiDocument = openapi ? forThisOrigin(openapi) : swagger;
-  await app.register(fastifySwagger, { mode: "static", specification: { document: uiDocument as never } });
+  const document = uiDocument;
+  if (!isOpenApiDocument(document)) throw new Error(`the API document of ${service} has no swagger/openapi version, info or paths`);
+  await app.register(fastifySwagger, { mode: "static", specification: { document } });
   const urls = openapi
     ? [
         { name: `${service} (OpenAPI 3.1)`, url: "./json" },
@@ -166,8 +168,17 @@ async function registerSwagger(
   await app.register(fastifySwaggerUi, {
     routePrefix: "/",
     staticCSP: SWAGGER_UI_CSP,
-    uiConfig: { validatorUrl: null, persistAuthorization: true, tryItOutEnabled: true, urls } as never,
+    uiConfig: { validatorUrl: null, persistAuthorization: true, tryItOutEnabled: true, urls },
   });
+}
+
+/** A generated document read at start-up, checked for the shape the plugin's type promises. */
+function isOpenApiDocument(document: Record<string, unknown>): document is Record<string, unknown> & StaticDocumentSpec["document"] {
+  return (
+    (typeof document.swagger === "string" || typeof document.openapi === "string") &&
+    typeof document.info === "object" &&
+    typeof document.paths === "object"
+  );
 }
 
 /** The document with the relative server `/` moved first. */

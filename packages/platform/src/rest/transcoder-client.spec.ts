@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createErrorInterceptor } from "../errors/error.interceptor.js";
 import { unavailable } from "../errors/errors.js";
 import { withRetryAfter } from "../errors/retry-after.js";
-import { createMethodInvoker } from "../grpc/method-invoker.js";
+import { bindService, createInvoker } from "../grpc/invoker.js";
 import { trustedProxySet } from "../net/client-address.js";
 import { httpRoutesOf } from "./http-rules.js";
 import { registerTranscodedRoutes } from "./transcoder.js";
@@ -15,9 +15,9 @@ let seen: Headers | undefined;
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  const invoker = createMethodInvoker(
-    (router) => {
-      router.service(BookService, {
+  const invoker = createInvoker(
+    [
+      bindService(BookService, {
         listBooks: (_req, ctx) => {
           seen = ctx.requestHeader;
           return {};
@@ -25,12 +25,12 @@ beforeAll(async () => {
         getBook() {
           throw withRetryAfter(unavailable("too busy"), 7);
         },
-      });
-    },
+      }),
+    ],
     [createErrorInterceptor(pino({ level: "silent" }))],
   );
   app = Fastify();
-  registerTranscodedRoutes(app, httpRoutesOf([BookService]), invoker, "key", { trustedProxies: trustedProxySet(["10.0.0.1"]) });
+  registerTranscodedRoutes(app, httpRoutesOf([BookService]), invoker, { trustedProxies: trustedProxySet(["10.0.0.1"]) });
   await app.ready();
 });
 

@@ -5,11 +5,10 @@ import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createErrorInterceptor } from "../errors/error.interceptor.js";
 import { failedPrecondition } from "../errors/errors.js";
-import { createMethodInvoker } from "../grpc/method-invoker.js";
+import { bindService, createInvoker } from "../grpc/invoker.js";
 import { httpRoutesOf } from "./http-rules.js";
 import { registerTranscodedRoutes } from "./transcoder.js";
 
-const SERVER_KEY = "configured-server-key";
 const BOOK_ID = "0b6f3a52-3c1d-4f55-9a53-8f1e2c7d9a10";
 
 /** What the fake BookService received, last call first. */
@@ -25,10 +24,10 @@ function answer<T>(req: unknown, ctx: HandlerContext, response: T): T {
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  const invoker = createMethodInvoker(
-    (router) => {
+  const invoker = createInvoker(
+    [
       // Only the methods under test are real; the others answer UNIMPLEMENTED.
-      router.service(BookService, {
+      bindService(BookService, {
         listBooks: (req, ctx) => answer(req, ctx, { totalSize: 1 }),
         getBook: (req, ctx) => answer(req, ctx, { id: req.id, title: "Dune" }),
         createBook: (req, ctx) => answer(req, ctx, { id: BOOK_ID, title: req.title, authorId: req.authorId }),
@@ -40,12 +39,12 @@ beforeAll(async () => {
         returnBook() {
           throw new Error('relation "loans" does not exist');
         },
-      });
-    },
+      }),
+    ],
     [createErrorInterceptor(pino({ level: "silent" }))],
   );
   app = Fastify();
-  registerTranscodedRoutes(app, httpRoutesOf([BookService]), invoker, SERVER_KEY);
+  registerTranscodedRoutes(app, httpRoutesOf([BookService]), invoker);
   await app.ready();
 });
 
@@ -140,14 +139,14 @@ describe("registerTranscodedRoutes", () => {
     expect(res.json().code).toBe(Code.Unimplemented);
   });
 
-  it("forwards the configured server key and the caller's authorization, never a caller's key", async () => {
+  it("forwards the caller's authorization and no server key, not even one the caller sent (REST callers are not peers)", async () => {
     await app.inject({
       method: "GET",
       url: `/api/v1/books/${BOOK_ID}`,
       headers: { authorization: "Bearer abc.def.ghi", "x-server-key": "spoofed" },
     });
     const { header } = received[0];
-    expect(header.get("x-server-key")).toBe(SERVER_KEY);
+    expect(header.get("x-server-key")).toBeNull();
     expect(header.get("authorization")).toBe("Bearer abc.def.ghi");
   });
 });

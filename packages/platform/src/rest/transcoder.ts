@@ -1,14 +1,15 @@
 import { type DescMessage, fromJson, type JsonValue, ScalarType, toJson } from "@bufbuild/protobuf";
+import type { ConnectError } from "@connectrpc/connect";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { IF_MATCH_HEADER, IF_NONE_MATCH_HEADER } from "../conditional/etag.js";
 import { invalidArgument } from "../errors/errors.js";
-import type { CallInit, MethodInvoker } from "../grpc/method-invoker.js";
+import type { CallInit, Invoker } from "../grpc/invoker.js";
 import { CLIENT_ADDRESS_HEADER, resolveClientAddress } from "../net/client-address.js";
 import { clientGoneSignal } from "./client-gone.js";
 import { emitUnpopulated } from "./emit-unpopulated.js";
 import type { HttpRoute } from "./http-rules.js";
 import { answeredNotModified, impliedUpdateMask, locationOf } from "./http-semantics.js";
-import { jsonDecodeError, restError } from "./json-errors.js";
+import { sendError } from "./send-error.js";
 
 type JsonObject = Record<string, unknown>;
 
@@ -27,13 +28,13 @@ export interface TranscoderOptions {
 /**
  * Mounts one Fastify route per http rule (grpc-gateway style transcoding): path variables,
  * query parameters and the body become the request message (proto3 JSON, both name
- * spellings), which `invoker` hands to the same service object behind the same interceptors
- * as the gRPC port; the answer is proto3 JSON with every field emitted, and the response
+ * spellings), which `invoker` hands to the same service object the gRPC port calls, behind
+ * the REST chain of `lifecycle/face-chains.ts` (no server key: REST callers are not peers);
+ * every failure is answered by `sendError` (DESIGN.md §3). The answer is proto3 JSON with every field emitted, and the response
  * headers the handler set (gRPC initial metadata, e.g. `x-degraded`) become HTTP headers.
  * REST has no logic of its own (STYLE.md rule 1). The call's context carries the client's
  * address (`x-client-address`, never taken from the client) and an abort signal that fires
- * when the client disconnects before its answer; an error with a RetryInfo detail is answered
- * with a `Retry-After` header. HTTP semantics (DESIGN.md §2): creates answer 201 with a
+ * when the client disconnects before its answer. HTTP semantics (DESIGN.md §2): creates answer 201 with a
  * `Location`; `If-Match` / `If-None-Match` travel to the handler as metadata, and a GET whose
  * `If-None-Match` names the handler's `ETag` answers 304; a PATCH without `updateMask` changes the
  * fields present in its JSON body.
@@ -41,8 +42,7 @@ export interface TranscoderOptions {
 export function registerTranscodedRoutes(
   app: FastifyInstance,
   routes: HttpRoute[],
-  invoker: MethodInvoker,
-  serverKey: string,
+  invoker: Invoker,
   options: TranscoderOptions = {},
 ): void {
   const trusted = options.trustedProxies ?? new Set<string>();
@@ -55,7 +55,7 @@ export function registerTranscodedRoutes(
       handler: async (req, reply) => {
         try {
           const input = decodeInput(route, req);
-          const { message: output, header } = await invoker.unary(route.method, callInit(req, reply, serverKey, trusted), input);
+          const { message: output, header } = await invoker.unary(route.method, callInit(req, reply, trusted), input);
           for (const [name, value] of header) reply.header(name, value);
           if (answeredNotModified(req, reply)) return reply.send();
           const answer = emitUnpopulated(route.method.output, toJson(route.method.output, output, { alwaysEmitImplicit: true }));
@@ -69,18 +69,12 @@ export function registerTranscodedRoutes(
   }
 }
 
-function sendError(reply: FastifyReply, err: unknown) {
-  const { status, body, retryAfterSeconds } = restError(err);
-  if (retryAfterSeconds !== undefined) reply.header("retry-after", String(retryAfterSeconds));
-  return reply.code(status).send(body);
-}
-
-function callInit(req: FastifyRequest, reply: FastifyReply, serverKey: string, trusted: ReadonlySet<string>): CallInit {
+function callInit(req: FastifyRequest, reply: FastifyReply, trusted: ReadonlySet<string>): CallInit {
   let signal: AbortSignal | undefined;
   return {
     protocolName: "rest",
     url: req.url,
-    header: forwardHeaders(req, serverKey, trusted),
+    header: forwardHeaders(req, trusted),
     // Made on first use only, as the gRPC face does: most handlers never look.
     get signal() {
       signal ??= clientGoneSignal(req, reply);
@@ -89,8 +83,9 @@ function callInit(req: FastifyRequest, reply: FastifyReply, serverKey: string, t
   };
 }
 
-function forwardHeaders(req: FastifyRequest, serverKey: string, trusted: ReadonlySet<string>): Headers {
-  const headers = new Headers({ "x-server-key": serverKey, "x-request-id": String(req.id) });
+/** What a handler may read of the HTTP request: never a server key (REST callers are not peers). */
+function forwardHeaders(req: FastifyRequest, trusted: ReadonlySet<string>): Headers {
+  const headers = new Headers({ "x-request-id": String(req.id) });
   if (req.headers.authorization) headers.set("authorization", req.headers.authorization);
   for (const name of [IF_MATCH_HEADER, IF_NONE_MATCH_HEADER]) {
     const value = req.headers[name];
@@ -145,4 +140,21 @@ function parseBool(key: string, value: string): boolean {
   if (value === "true" || value === "1") return true;
   if (value === "false" || value === "0") return false;
   throw invalidArgument(key, "must be true or false");
+}
+
+/**
+ * Turns a proto3-JSON decoding failure (protobuf-es throws a plain Error) into INVALID_ARGUMENT
+ * naming the field, instead of the 500 it would otherwise become.
+ */
+function jsonDecodeError(err: unknown): ConnectError {
+  const text = err instanceof Error ? err.message : String(err);
+  const unknownKey = /key "([^"]+)" is unknown/.exec(text);
+  if (unknownKey) return invalidArgument(unknownKey[1], "unknown field");
+  const field = /cannot decode field [\w.]+\.(\w+) from JSON: (.*)$/.exec(text);
+  if (field) return invalidArgument(snakeToCamel(field[1]), `invalid value: ${field[2]}`);
+  return invalidArgument("body", "not a valid request message");
+}
+
+function snakeToCamel(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 }

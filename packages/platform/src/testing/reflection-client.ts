@@ -1,17 +1,10 @@
-import {
-  create,
-  createFileRegistry,
-  type DescMessage,
-  type FileRegistry,
-  fromBinary,
-  type MessageInitShape,
-  toBinary,
-} from "@bufbuild/protobuf";
+import { create, createFileRegistry, type FileRegistry, fromBinary, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
 import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
 import * as grpc from "@grpc/grpc-js";
 import {
-  type ServerReflectionRequestSchema,
+  ServerReflectionRequestSchema,
   type ServerReflectionResponse,
+  ServerReflectionResponseSchema,
   ServerReflection as ServerReflectionV1,
 } from "@lms/gen/grpc/reflection/v1/reflection_pb";
 import { ServerReflection as ServerReflectionV1Alpha } from "@lms/gen/grpc/reflection/v1alpha/reflection_pb";
@@ -35,16 +28,15 @@ export async function reflect(
   metadata: Record<string, string> = {},
 ): Promise<ServerReflectionResponse[]> {
   const method = (version === "v1" ? ServerReflectionV1 : ServerReflectionV1Alpha).method.serverReflectionInfo;
-  const input: DescMessage = method.input;
-  const output: DescMessage = method.output;
   const client = new grpc.Client(address, grpc.credentials.createInsecure());
   const md = new grpc.Metadata();
   for (const [key, value] of Object.entries(metadata)) md.set(key, value);
   try {
     const call = client.makeBidiStreamRequest(
       `/${method.parent.typeName}/${method.name}`,
-      (req: ReflectionRequest) => Buffer.from(toBinary(input, create(input, req as never))),
-      (bytes: Buffer) => fromBinary(output, bytes) as unknown as ServerReflectionResponse,
+      // v1 messages for both versions: v1alpha's have the same fields and numbers, so the same bytes.
+      (req: ReflectionRequest) => Buffer.from(toBinary(ServerReflectionRequestSchema, create(ServerReflectionRequestSchema, req))),
+      (bytes: Buffer) => fromBinary(ServerReflectionResponseSchema, bytes),
       md,
     );
     const answers: ServerReflectionResponse[] = [];

@@ -2,7 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, createContextKey, type HandlerContext, type Interceptor } from "@connectrpc/connect";
 import { BookService, GetBookRequestSchema, ListBooksRequestSchema } from "@lms/gen/library/book/v1/book_pb";
 import { describe, expect, it } from "vitest";
-import { type CallInit, createMethodInvoker } from "./method-invoker.js";
+import { bindService, type CallInit, createInvoker } from "./invoker.js";
 
 const who = createContextKey("nobody");
 const setCaller: Interceptor = (next) => (req) => {
@@ -12,15 +12,15 @@ const setCaller: Interceptor = (next) => (req) => {
 
 /** An invoker whose GetBook hands its context to `onCall` and answers once `onCall` resolves. */
 function invokerWith(onCall: (ctx: HandlerContext) => Promise<void> | void) {
-  return createMethodInvoker(
-    (router) => {
-      router.service(BookService, {
+  return createInvoker(
+    [
+      bindService(BookService, {
         async getBook(req, ctx) {
           await onCall(ctx);
           return { id: req.id, title: ctx.values.get(who) };
         },
-      });
-    },
+      }),
+    ],
     [setCaller],
   );
 }
@@ -33,7 +33,7 @@ const init = (over: Partial<CallInit> = {}): CallInit => ({
 });
 const getBook = BookService.method.getBook;
 
-describe("createMethodInvoker", () => {
+describe("createInvoker", () => {
   it("runs the interceptors before the handler and gives the handler the values they set", async () => {
     const res = await invokerWith(() => {}).unary(getBook, init(), create(GetBookRequestSchema, { id: "b1" }));
     expect(res.message).toMatchObject({ id: "b1", title: "ada" });

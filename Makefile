@@ -2,7 +2,6 @@
 # do the same thing. `make help` lists the targets.
 
 SERVICES := auth author category book
-COMPOSE  := docker compose -f deploy/docker-compose.yml
 # npm writes this file on every install, so it says when node_modules was last installed.
 INSTALLED := node_modules/.package-lock.json
 
@@ -52,13 +51,11 @@ test-e2e: install ## Only the end-to-end specs on real processes (tests/e2e, tes
 build: install ## Regenerate code from the protos, lint them, type-check
 	npm run build
 
-up: ## Build and start services + PostgreSQL with Docker Compose (secrets from .env), wait until healthy
-	@test -f .env || { echo "make up: no .env: cp .env.example .env, then set SERVER_KEY, ADMIN_PASSWORD, POSTGRES_PASSWORD and the <SERVICE>_DB_PASSWORDs" >&2; exit 1; }
-	$(COMPOSE) --project-name library --env-file .env up -d --build --wait
+up: ## Build and start services + PostgreSQL with Docker Compose (v2 plugin, else docker-compose v1; secrets from .env), wait until healthy
+	bash deploy/compose.sh up
 
-down: ## Stop and remove the Docker Compose stack (the database volume is kept; `down -v` drops it)
-	@test -f .env || { echo "make down: no .env (the compose file needs its variables)" >&2; exit 1; }
-	$(COMPOSE) --project-name library --env-file .env down
+down: ## Stop and remove the Docker Compose stack (the database volume is kept; `make down ARGS=-v` drops it)
+	bash deploy/compose.sh down $(ARGS)
 
 migrate-up: install ## Apply pending migrations [SVC=]
 	npm run migrate -- up $(if $(SVC),--svc $(SVC))

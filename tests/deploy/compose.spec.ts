@@ -1,6 +1,6 @@
-// deploy/docker-compose.yml, validated statically (no Docker engine here): Debian's
-// `docker-compose config` parses, interpolates and schema-checks it; the resolved result and the
-// file as written are then held to the issue's rules.
+// deploy/docker-compose.yml, validated statically: Debian's `docker-compose config` parses,
+// interpolates and schema-checks it; the resolved result and the file as written are then held to
+// the issue's rules. compose-stack.spec.ts runs it on a real engine where one can be started.
 import { accessSync, constants, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SERVICES } from "@lms/cli/services";
@@ -8,6 +8,7 @@ import { REPO_ROOT } from "@lms/platform";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { COMPOSE_FILE, type ComposeFile, composeAvailable, composeConfig, readComposeFile } from "./support/compose.js";
+import { readDockerfile } from "./support/dockerfile.js";
 
 const SECRETS = ["SERVER_KEY", "ADMIN_PASSWORD", "POSTGRES_PASSWORD", ...SERVICES.map((s) => `${s.name.toUpperCase()}_DB_PASSWORD`)];
 const VARS = Object.fromEntries(SECRETS.map((k) => [k, `test-${k.toLowerCase().replaceAll("_", "-")}`]));
@@ -41,14 +42,19 @@ describe("deploy/docker-compose.yml", () => {
     expect(result.status, result.stderr).toBe(0);
   });
 
-  itWithCompose("refuses to start while any secret is missing, naming it", () => {
-    for (const secret of SECRETS) {
-      const { [secret]: _left, ...rest } = VARS;
-      const result = composeConfig(rest, ["-q"]);
-      expect(result.status, secret).not.toBe(0);
-      expect(result.stderr).toContain(secret);
-    }
-  });
+  // One docker-compose process per secret: seconds each on a loaded machine, hence the timeout.
+  itWithCompose(
+    "refuses to start while any secret is missing, naming it",
+    () => {
+      for (const secret of SECRETS) {
+        const { [secret]: _left, ...rest } = VARS;
+        const result = composeConfig(rest, ["-q"]);
+        expect(result.status, secret).not.toBe(0);
+        expect(result.stderr).toContain(secret);
+      }
+    },
+    120_000,
+  );
 
   itWithCompose("runs PostgreSQL with the init script really mounted and no published port", () => {
     const postgres = resolved().services.postgres;
@@ -86,6 +92,21 @@ describe("deploy/docker-compose.yml", () => {
       for (const peer of SERVICES) expect(env[`${peer.name.toUpperCase()}_GRPC_ADDR`]).toBe(`${peer.name}:${peer.grpcPort}`);
       if (name === "auth") expect(env.ADMIN_PASSWORD).toBe(VARS.ADMIN_PASSWORD);
     },
+  );
+
+  itWithCompose(
+    "builds FROM the Dockerfile's own NODE_IMAGE default and runs postgres:15 unless .env names other base images",
+    () => {
+      const nodeDefault = readDockerfile().globalArgs.NODE_IMAGE;
+      for (const spec of SERVICES) expect(resolved().services[spec.name].build?.args?.NODE_IMAGE, spec.name).toBe(nodeDefault);
+      expect(resolved().services.postgres.image).toBe("postgres:15-bookworm");
+      const result = composeConfig({ ...VARS, NODE_IMAGE: "lms-node:20", POSTGRES_IMAGE: "lms-postgres:15" });
+      expect(result.status, result.stderr).toBe(0);
+      const local = parse(result.stdout) as ComposeFile;
+      for (const spec of SERVICES) expect(local.services[spec.name].build?.args?.NODE_IMAGE, spec.name).toBe("lms-node:20");
+      expect(local.services.postgres.image).toBe("lms-postgres:15");
+    },
+    60_000,
   );
 
   itWithCompose("publishes only the REST ports (gRPC stays on the compose network)", () => {

@@ -43,6 +43,12 @@ describe("deploy/Dockerfile", () => {
     );
   });
 
+  it("builds with the classic builder too (docker-compose v1, a CLI without buildx): no `# syntax=` image to pull, no RUN --mount", () => {
+    const text = readFileSync(join(REPO_ROOT, "deploy", "Dockerfile"), "utf8");
+    expect(text).not.toMatch(/^#\s*syntax=/m);
+    for (const stage of dockerfile.stages) expect(argsOf("RUN", stage).filter((cmd) => cmd.startsWith("--"))).toEqual([]);
+  });
+
   it("runs as a numeric non-root user", () => {
     const [uid] = (argsOf("USER").at(-1) ?? "0").split(":").map(Number);
     expect(uid).toBeGreaterThan(0);

@@ -29,7 +29,7 @@ const RECORDED_ONLY = new Set(["CMD", "EXPOSE", "LABEL", "HEALTHCHECK", "STOPSIG
 /**
  * Carries out a Dockerfile stage's instructions on this machine, so the image's layout can be
  * tested without a Docker engine: COPY from the context or a laid-out stage, RUN through `sh -c`
- * (BuildKit `--mount` options dropped; npm prefers its local cache), WORKDIR/ENV/ARG/USER
+ * (BuildKit `--mount` options dropped; npm prefers its local cache; HOME is a throwaway directory), WORKDIR/ENV/ARG/USER
  * recorded. The stage starts from a base image (an empty directory here) and has one WORKDIR.
  */
 export class StageLayout {
@@ -138,9 +138,14 @@ export class StageLayout {
 
   private run(text: string): void {
     const command = text.replace(/^(--\S+\s+)+/, "");
+    // The image's HOME is a throwaway directory here, so a RUN that removes its npm cache
+    // (`rm -rf /root/.npm` in an image) cannot touch this machine's; npm still reads that cache.
+    const home = join(this.dir, "..", `.home-${basename(this.dir)}`);
+    mkdirSync(home, { recursive: true });
     const env = {
       PATH: process.env.PATH ?? "/usr/bin:/bin",
-      HOME: process.env.HOME ?? "/root",
+      HOME: home,
+      npm_config_cache: process.env.npm_config_cache ?? join(process.env.HOME ?? "/root", ".npm"),
       ...this.args,
       ...this.mappedEnv(),
       npm_config_prefer_offline: "true",

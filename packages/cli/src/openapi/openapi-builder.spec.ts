@@ -17,7 +17,7 @@ interface Op {
   operationId: string;
   summary?: string;
   parameters: Param[];
-  responses: Record<string, { schema: Schema }>;
+  responses: Record<string, { schema: Schema; headers?: Record<string, { type: string }> }>;
   security?: Record<string, string[]>[];
 }
 
@@ -97,6 +97,18 @@ describe("buildOpenApiFiles on the real protos", () => {
     expect(Object.keys(borrow.parameters[1]?.schema?.properties ?? {})).toEqual(["userId"]);
     expect(borrow.responses["200"]?.schema).toEqual({ $ref: "#/definitions/v1BorrowBookResponse" });
     expect(borrow.responses.default?.schema).toEqual({ $ref: "#/definitions/rpcStatus" });
+  });
+
+  it("answers creates 201 with a Location, and single resources with an ETag (DESIGN.md §2)", () => {
+    const create = op("book.swagger.json", "/api/v1/books", "post");
+    expect(Object.keys(create.responses).sort()).toEqual(["201", "default"]);
+    expect(create.responses["201"]?.headers).toEqual({
+      Location: { type: "string", description: "Path of the new resource." },
+      ETag: { type: "string", description: "Validator for If-Match and If-None-Match." },
+    });
+    expect(Object.keys(op("auth.swagger.json", "/api/v1/auth/register", "post").responses)).toContain("201");
+    expect(op("author.swagger.json", "/api/v1/authors/{id}", "get").responses["200"]?.headers?.ETag).toMatchObject({ type: "string" });
+    expect(op("book.swagger.json", "/api/v1/books/{id}/borrow", "post").responses["200"]?.headers).toBeUndefined();
   });
 
   it("leaves GetAuthor public, with a required path param id", () => {

@@ -17,6 +17,7 @@ import {
 import { apiVersion, commentOf, methodDescription, serviceShortName, summaryOf } from "./proto-comments.js";
 import { type BoundMethod, boundMethods, type Extensions, extensionsOf } from "./proto-http.js";
 import type { GeneratedFile } from "./run-openapi-plugin.js";
+import { successHeaderNotes, successStatus } from "./success-answer.js";
 
 export type { Schema };
 export { summaryOf };
@@ -33,7 +34,7 @@ interface Operation {
   summary?: string;
   description?: string;
   operationId: string;
-  responses: Record<string, { description: string; schema: Schema }>;
+  responses: Record<string, { description: string; schema: Schema; headers?: Record<string, { type: "string"; description: string }> }>;
   parameters: Parameter[];
   tags: string[];
   security?: Record<string, string[]>[];
@@ -96,7 +97,11 @@ function buildOperation({ method, binding, rule, pathFields }: BoundMethod, defs
     description: methodDescription(comment, rule) || undefined,
     operationId: `${method.parent.name}_${method.name}`,
     responses: {
-      "200": { description: "A successful response.", schema: messageRef(method.output, defs.ref) },
+      [successStatus(method.name)]: {
+        description: "A successful response.",
+        schema: messageRef(method.output, defs.ref),
+        headers: swaggerHeaders(successHeaderNotes(method.name)),
+      },
       default: { description: "An unexpected error response.", schema: { $ref: "#/definitions/rpcStatus" } },
     },
     parameters: buildParameters(method, binding.body, pathFields, defs.ref),
@@ -104,6 +109,13 @@ function buildOperation({ method, binding, rule, pathFields }: BoundMethod, defs
     // A lock in Swagger UI exactly where the access rule needs a token.
     security: rule === "anyone" ? undefined : [{ bearer: [] }],
   };
+}
+
+/** Swagger 2.0 header objects; undefined when there are none. */
+function swaggerHeaders(notes: Record<string, string>): Record<string, { type: "string"; description: string }> | undefined {
+  const entries = Object.entries(notes);
+  if (entries.length === 0) return undefined;
+  return Object.fromEntries(entries.map(([name, description]) => [name, { type: "string", description }]));
 }
 
 /** Path params first, then the body; every field left over becomes a query param (grpc-gateway's rule). */

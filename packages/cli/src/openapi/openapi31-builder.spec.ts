@@ -7,7 +7,7 @@ import { createFileRegistry, fromBinary } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildOpenApi31Files } from "./openapi31-builder.js";
-import { successStatus } from "./openapi31-operation.js";
+import { successStatus } from "./success-answer.js";
 
 type Json = Record<string, unknown>;
 

@@ -6,22 +6,10 @@ import { ERROR_RESPONSES, errorStatuses } from "./openapi31-errors.js";
 import type { ComponentSchemas, JsonSchema } from "./openapi31-schemas.js";
 import { commentOf, exampleOf, methodDescription, summaryOf } from "./proto-comments.js";
 import type { BoundMethod, HttpBinding } from "./proto-http.js";
+import { IF_MATCH_METHODS, successHeaderNotes, successStatus } from "./success-answer.js";
 
 /** An operation object (loose: this module is its only writer). */
 export type Operation = { [key: string]: unknown };
-
-/** Methods that answer 201 Created (with a Location header) instead of 200 (DESIGN.md §2). */
-export const CREATED_METHODS: ReadonlySet<string> = new Set<string>(["Register", "CreateAuthor", "CreateCategory", "CreateBook"]);
-
-/** Methods whose answer carries an `ETag` (a single catalogue resource). */
-const ETAG_METHODS = /^(Get|Create|Update|Patch)(Author|Category|Book)$/;
-/** Methods that take `If-Match` (AIP-154: 412 and nothing changed when it no longer matches). */
-const IF_MATCH_METHODS = /^(Update|Patch|Delete)(Author|Category|Book)$/;
-
-/** The HTTP status of a method's success answer. */
-export function successStatus(method: string): "200" | "201" {
-  return CREATED_METHODS.has(method) ? "201" : "200";
-}
 
 /** The operation, and the error statuses it refers to (for components.responses). */
 export function buildOperation(
@@ -37,7 +25,7 @@ export function buildOperation(
   const responses: Record<string, unknown> = {
     [success]: {
       description: success === "201" ? "Created." : "OK.",
-      headers: successHeaders(method.name, success),
+      headers: successHeaders(method.name),
       content: { "application/json": { schema: schemas.ref(method.output, "output") } },
     },
   };
@@ -63,12 +51,11 @@ const IF_MATCH = {
   schema: { type: "string" },
 };
 
-/** Location on a 201, ETag on a single catalogue resource; undefined when neither applies. */
-function successHeaders(method: string, status: "200" | "201"): Record<string, unknown> | undefined {
-  const headers: Record<string, unknown> = {};
-  if (status === "201") headers.Location = { description: "Path of the new resource.", schema: { type: "string" } };
-  if (ETAG_METHODS.test(method)) headers.ETag = { description: "Validator for If-Match and If-None-Match.", schema: { type: "string" } };
-  return Object.keys(headers).length ? headers : undefined;
+/** {@link successHeaderNotes} as OpenAPI 3.1 header objects; undefined when there are none. */
+function successHeaders(method: string): Record<string, unknown> | undefined {
+  const entries = Object.entries(successHeaderNotes(method));
+  if (entries.length === 0) return undefined;
+  return Object.fromEntries(entries.map(([name, description]) => [name, { description, schema: { type: "string" } }]));
 }
 
 /** Path params, then every field neither the path nor the body binds as a query param (grpc-gateway's rule). */

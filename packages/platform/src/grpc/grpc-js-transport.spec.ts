@@ -176,39 +176,6 @@ describe("createGrpcJsTransport, unary", () => {
   });
 });
 
-/** A reference server on `port` (0 = any) that `stop` really stops, open connections included. */
-async function startPeer(port: number): Promise<{ port: number; stop(): Promise<void> }> {
-  const peer = http2.createServer(connectNodeAdapter({ routes }));
-  const sessions = new Set<http2.Http2Session>();
-  peer.on("session", (session) => sessions.add(session));
-  await new Promise<void>((resolve) => peer.listen(port, "127.0.0.1", resolve));
-  return {
-    port: (peer.address() as AddressInfo).port,
-    async stop() {
-      const closed = new Promise((resolve) => peer.close(resolve));
-      for (const session of sessions) session.destroy();
-      await closed;
-    },
-  };
-}
-
-describe("createGrpcJsTransport, a peer that restarts", () => {
-  it("reaches the peer on the first call after it is back, not after a reconnect backoff", async () => {
-    const peer = await startPeer(0);
-    const client = createClient(BookService, transport({ address: `127.0.0.1:${peer.port}` }));
-    expect((await client.getBook({ id: "b1" })).id).toBe("b1");
-    await peer.stop();
-    // Down: each call fails at once (a grpc-js channel would now back off 1 s, then 1.6 s, ...).
-    for (let i = 0; i < 3; i++) expect((await failure(client.getBook({ id: "b1" }))).code).toBe(Code.Unavailable);
-    const back = await startPeer(peer.port);
-    try {
-      expect((await client.getBook({ id: "b2" })).id).toBe("b2");
-    } finally {
-      await back.stop();
-    }
-  });
-});
-
 describe("createGrpcJsTransport, server streaming", () => {
   it("sends request metadata, delivers the messages in order, then ends with the trailers", async () => {
     const got: HealthCheckResponse_ServingStatus[] = [];

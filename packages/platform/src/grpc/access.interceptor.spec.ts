@@ -1,5 +1,5 @@
 import { clearExtension, type DescService, setExtension } from "@bufbuild/protobuf";
-import { Code, ConnectError, createClient, createRouterTransport, type HandlerContext } from "@connectrpc/connect";
+import { Code, ConnectError, createClient, type HandlerContext } from "@connectrpc/connect";
 import { Health, HealthCheckResponse_ServingStatus } from "@lms/gen/grpc/health/v1/health_pb";
 import { Rule, rule } from "@lms/gen/library/access/v1/access_pb";
 import { AuthService } from "@lms/gen/library/auth/v1/auth_pb";
@@ -9,8 +9,10 @@ import { CategoryService } from "@lms/gen/library/category/v1/category_pb";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Principal, principalKey } from "../auth/principal.js";
 import { registryWithEditedMethod } from "../testing/edited-protos.js";
+import { invokerTransport } from "../testing/invoker-transport.js";
 import { createTestIssuer, type TestIssuer } from "../testing/test-tokens.js";
 import { createAccessInterceptor } from "./access.interceptor.js";
+import { bindService } from "./invoker.js";
 
 // The rules are the protos' (library.access.v1.rule) options: GetAuthor anyone, CreateAuthor and
 // DeleteAuthor librarian, BatchGetAuthors service, SetUserRole admin, ListLoans member.
@@ -44,26 +46,27 @@ let health: ReturnType<typeof createClient<typeof Health>>;
 
 beforeAll(async () => {
   issuer = await createTestIssuer();
-  const transport = createRouterTransport(
-    (router) => {
-      const record = (_req: unknown, ctx: HandlerContext) => {
-        seen.push(ctx.values.get(principalKey));
-        return {};
-      };
-      router.service(AuthorService, {
+  const record = (_req: unknown, ctx: HandlerContext) => {
+    seen.push(ctx.values.get(principalKey));
+    return {};
+  };
+  // Through the invoker both faces use in production, behind the interceptor under test.
+  const transport = invokerTransport(
+    [
+      bindService(AuthorService, {
         getAuthor: record,
         listAuthors: record,
         createAuthor: record,
         updateAuthor: record,
         deleteAuthor: record,
         batchGetAuthors: record,
-      });
-      router.service(AuthService, { setUserRole: record });
-      router.service(BookService, { listLoans: record });
-      router.service(CategoryService, { getCategory: record });
-      router.service(Health, { check: () => ({ status: HealthCheckResponse_ServingStatus.SERVING }) });
-    },
-    { router: { interceptors: [createAccessInterceptor([AuthorService, AuthService, BookService], issuer.verifier)] } },
+      }),
+      bindService(AuthService, { setUserRole: record }),
+      bindService(BookService, { listLoans: record }),
+      bindService(CategoryService, { getCategory: record }),
+      bindService(Health, { check: () => ({ status: HealthCheckResponse_ServingStatus.SERVING }) }),
+    ],
+    [createAccessInterceptor([AuthorService, AuthService, BookService], issuer.verifier)],
   );
   client = createClient(AuthorService, transport);
   auth = createClient(AuthService, transport);

@@ -38,6 +38,10 @@ const DESIGN_OPERATIONS: Record<Service, readonly string[]> = {
     "POST /api/v1/auth/refresh",
     "POST /api/v1/auth/verify",
     "POST /api/v1/auth/logout",
+    // DESIGN.md §8 Patrons.
+    "GET /api/v1/users/{id}",
+    "GET /api/v1/users",
+    "PATCH /api/v1/users/{id}",
   ],
   author: [
     "POST /api/v1/authors",

@@ -26,6 +26,8 @@ describe("auth service accounts and tokens", () => {
         name: "Ada",
         role: "ROLE_MEMBER",
         createdAt: expect.any(String),
+        patronGroup: "default",
+        cardNumber: expect.stringMatching(/^[0-9]{10}$/),
       });
       expect(new Date(String(user.createdAt)).getTime()).toBeGreaterThan(0);
     });

@@ -9,11 +9,12 @@ import {
   type TokenVerifier,
 } from "@lms/platform";
 import { type CategoryReplica, createCategoryReplica } from "./category-replica/category-replica.js";
+import { createPatronDirectoryClient } from "./clients/auth.client.js";
 import { createAuthorDirectoryClient } from "./clients/author.client.js";
 import { createCategoryClient } from "./clients/category.client.js";
 import type { BookConfig } from "./config.js";
 import { createLinkReconciler, type ReconcilerTiming } from "./domain/link-reconciler.js";
-import type { AuthorDirectory, CategoryDirectory } from "./domain/ports.js";
+import type { AuthorDirectory, CategoryDirectory, PatronDirectory } from "./domain/ports.js";
 import { bookLocations, createBookRpc } from "./rpc/book.rpc.js";
 
 /** Parts a test may replace. */
@@ -23,6 +24,8 @@ export interface BookOverrides {
   verifier?: TokenVerifier;
   authors?: AuthorDirectory;
   categories?: CategoryDirectory;
+  /** The auth service's users (patron groups, card numbers). */
+  patrons?: PatronDirectory;
   /** When the link reconciler runs (specs shorten it). */
   reconcilerTiming?: ReconcilerTiming;
 }
@@ -32,6 +35,7 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
   const basics = await bootstrapService("book", config, overrides, warnings);
   const peer = { serverKey: config.SERVER_KEY, timeoutMs: config.RPC_TIMEOUT_MS };
   const authors = overrides.authors ?? createAuthorDirectoryClient({ ...peer, address: config.AUTHOR_GRPC_ADDR });
+  const patrons = overrides.patrons ?? createPatronDirectoryClient({ ...peer, address: config.AUTH_GRPC_ADDR });
   const replica = overrides.categories ? undefined : categoryReplica(config, peer, basics);
   const categories = overrides.categories ?? (replica as CategoryDirectory);
   const verifier = overrides.verifier ?? createJwksVerifier(config.AUTH_JWKS_URL, config.JWT_ISSUER, config.JWT_AUDIENCE);
@@ -39,6 +43,7 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
   const deps = {
     authors,
     categories,
+    patrons,
     log: basics.log,
     repairSoon: reconciler.repairSoon,
     rules: { maxActiveLoans: config.MAX_ACTIVE_LOANS, loanDays: config.LOAN_DAYS },
@@ -61,7 +66,7 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
   );
   reconciler.start();
   replica?.start();
-  return Object.assign(app, { reconciler, replica });
+  return Object.assign(app, { reconciler, replica, patrons });
 }
 
 /** The category service's links, replicated here and kept in step with its change log. */

@@ -12,6 +12,8 @@ const user: User = {
   name: "Ada",
   role: "ROLE_LIBRARIAN",
   createdAt: new Date(),
+  patronGroup: "default",
+  cardNumber: "1000000008",
 };
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
 

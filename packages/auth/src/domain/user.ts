@@ -8,6 +8,16 @@ export interface User {
   name: string;
   role: RoleName;
   createdAt: Date;
+  /** Loan policies are chosen by it (DESIGN.md §8); `default` for a new account. */
+  patronGroup: string;
+  /** Library card: 10 digits, assigned at Register, never reused (see patron-fields.ts). */
+  cardNumber: string;
+}
+
+/** The fields UpdateUser changes: only those present. */
+export interface UserPatch {
+  name?: string;
+  patronGroup?: string;
 }
 
 /** A user with the argon2id hash of their password, for login only. */

@@ -7,52 +7,22 @@ import {
   LogoutResponseSchema,
   RefreshTokenResponseSchema,
   RegisterResponseSchema,
-  Role,
   SetUserRoleResponseSchema,
-  type User as UserMessage,
-  UserSchema,
   VerifyTokenResponseSchema,
 } from "@lms/gen/library/auth/v1/auth_pb";
-import { clientAddressOf, inTransaction, type RoleName } from "@lms/platform";
+import { clientAddressOf, inTransaction } from "@lms/platform";
 import type pg from "pg";
 import type { Introspection } from "../domain/access-token.js";
 import * as sessions from "../domain/session.service.js";
-import type { User } from "../domain/user.js";
 import * as users from "../domain/user.service.js";
+import { createPatronRpc } from "./patron.rpc.js";
+import { roleFromProto, roleToProto, toProto } from "./user-proto.js";
 
 /**
  * Where REST finds what Register created (answered 201 with this `Location`): DESIGN.md §8's
- * GetUser path, which names the user even before that method is served.
+ * GetUser path.
  */
 export const authLocations = { Register: "/api/v1/users/{user.id}" } as const;
-
-const ROLE_TO_PROTO: Record<RoleName, Role> = {
-  ROLE_MEMBER: Role.MEMBER,
-  ROLE_LIBRARIAN: Role.LIBRARIAN,
-  ROLE_ADMIN: Role.ADMIN,
-};
-
-/** Domain role name → proto enum. */
-export function roleToProto(role: RoleName): Role {
-  return ROLE_TO_PROTO[role];
-}
-
-/** Proto enum → domain role name; "" for ROLE_UNSPECIFIED or an unknown number (the domain refuses it). */
-export function roleFromProto(role: Role): RoleName | "" {
-  const entry = Object.entries(ROLE_TO_PROTO).find(([, value]) => value === role);
-  return entry ? (entry[0] as RoleName) : "";
-}
-
-/** Domain user → proto message. */
-export function toProto(u: User): UserMessage {
-  return create(UserSchema, {
-    id: u.id,
-    email: u.email,
-    name: u.name,
-    role: roleToProto(u.role),
-    createdAt: timestampFromDate(u.createdAt),
-  });
-}
 
 function introspectionToProto(i: Introspection) {
   if (!i.valid) return create(VerifyTokenResponseSchema, { valid: false, reason: i.reason });
@@ -68,6 +38,7 @@ function introspectionToProto(i: Introspection) {
 /** The one implementation of AuthService, mounted on gRPC and REST alike. */
 export function createAuthRpc(pool: pg.Pool, deps: sessions.SessionDeps): ServiceImpl<typeof AuthService> {
   return {
+    ...createPatronRpc(pool),
     async register(req, ctx) {
       return create(RegisterResponseSchema, { user: toProto(await users.register(pool, deps.passwords, req, ctx.signal)) });
     },

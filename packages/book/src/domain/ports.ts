@@ -10,6 +10,26 @@ export interface AuthorDirectory {
   existingAuthorIds(ids: string[]): Promise<Set<string>>;
 }
 
+/** A borrower as circulation sees them (DESIGN.md §8): an auth service user. */
+export interface Patron {
+  /** The user's id (UUID). */
+  id: string;
+  /** Chooses the loan policy with the book's loan type. */
+  patronGroup: string;
+  /** Library card: 10 digits. */
+  cardNumber: string;
+}
+
+/** The auth service, which alone stores users: patrons by id or by a scanned library card. */
+export interface PatronDirectory {
+  /**
+   * The patrons named by `ids` or `cardNumbers` that exist (one call): those named by id first,
+   * in the order asked, then those named by card; unknown ones are left out. A malformed id or
+   * card number (10 digits, the last a Luhn check digit) is INVALID_ARGUMENT naming it.
+   */
+  findPatrons(query: { ids?: readonly string[]; cardNumbers?: readonly string[] }): Promise<Patron[]>;
+}
+
 /** An answer about category links, or word that none can be given now (the category service away). */
 export type LinkAnswer<T> = { available: true; value: T } | { available: false };
 

@@ -10,22 +10,38 @@ type JsonObject = Record<string, unknown>;
 const UPDATE_MASK = "update_mask";
 
 /**
- * For a PATCH whose body is one field (the resource) and whose request has an `update_mask`
- * the client did not give: the mask of the fields present in the JSON body (grpc-gateway's
- * rule), as a proto3-JSON FieldMask string, so `{"biography": ""}` clears exactly the biography.
+ * For a PATCH whose request has an `update_mask` the client did not give: the mask of the
+ * fields present in the JSON body (grpc-gateway's rule), as a proto3-JSON FieldMask string, so
+ * `{"biography": ""}` clears exactly the biography. The body is either one field (the resource,
+ * `body: "author"`: its keys) or the whole request (`body: "*"`: its keys but the path fields,
+ * so `{"name": ""}` names `name` and is refused as empty rather than ignored).
  * Undefined when the route is no such PATCH, the mask was given, or the body names nothing.
  */
 export function impliedUpdateMask(route: HttpRoute, json: JsonObject): string | undefined {
-  if (route.verb !== "PATCH" || !route.body || route.body === "*") return undefined;
+  if (route.verb !== "PATCH" || !route.body) return undefined;
   const input = route.method.input;
   const maskField = input.fields.find((f) => f.name === UPDATE_MASK);
-  const bodyField = input.fields.find((f) => f.name === route.body);
-  if (!maskField || bodyField?.fieldKind !== "message") return undefined;
+  if (!maskField) return undefined;
   if (json[maskField.jsonName] !== undefined || json[maskField.name] !== undefined) return undefined;
-  const body = json[route.body];
-  if (!body || typeof body !== "object" || Array.isArray(body)) return undefined;
-  const paths = Object.keys(body).map((key) => jsonNameOf(bodyField.message, key));
+  const paths = route.body === "*" ? requestBodyPaths(route, json) : resourceBodyPaths(route, json);
   return paths.length > 0 ? paths.join(",") : undefined;
+}
+
+/** The keys of a one-field body (the resource), as JSON names of the resource's fields. */
+function resourceBodyPaths(route: HttpRoute, json: JsonObject): string[] {
+  const bodyField = route.method.input.fields.find((f) => f.name === route.body);
+  const body = json[route.body];
+  if (bodyField?.fieldKind !== "message" || !body || typeof body !== "object" || Array.isArray(body)) return [];
+  return Object.keys(body).map((key) => jsonNameOf(bodyField.message, key));
+}
+
+/** The keys of a whole-request body but the path fields (filled from the path after the body). */
+function requestBodyPaths(route: HttpRoute, json: JsonObject): string[] {
+  const input = route.method.input;
+  const pathKeys = new Set(route.pathFields.flatMap((name) => [name, input.fields.find((f) => f.name === name)?.jsonName ?? name]));
+  return Object.keys(json)
+    .filter((key) => !pathKeys.has(key))
+    .map((key) => jsonNameOf(input, key));
 }
 
 /** A key of a JSON object as the field's JSON name (keys naming no field stay, for the decoder to refuse). */

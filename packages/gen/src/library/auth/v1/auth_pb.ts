@@ -6,8 +6,8 @@ import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobu
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_google_api_annotations } from "../../../google/api/annotations_pb.js";
 import { file_google_api_field_behavior } from "../../../google/api/field_behavior_pb.js";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_field_mask, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import { file_library_access_v1_access } from "../../access/v1/access_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file library/auth/v1/auth.proto.
  */
 export const file_library_auth_v1_auth: GenFile = /*@__PURE__*/
-  fileDesc("ChpsaWJyYXJ5L2F1dGgvdjEvYXV0aC5wcm90bxIPbGlicmFyeS5hdXRoLnYxIoQBCgRVc2VyEgoKAmlkGAEgASgJEg0KBWVtYWlsGAIgASgJEgwKBG5hbWUYAyABKAkSIwoEcm9sZRgEIAEoDjIVLmxpYnJhcnkuYXV0aC52MS5Sb2xlEi4KCmNyZWF0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIk8KD1JlZ2lzdGVyUmVxdWVzdBISCgVlbWFpbBgBIAEoCUID4EECEhUKCHBhc3N3b3JkGAIgASgJQgPgQQISEQoEbmFtZRgDIAEoCUID4EECIjcKEFJlZ2lzdGVyUmVzcG9uc2USIwoEdXNlchgBIAEoCzIVLmxpYnJhcnkuYXV0aC52MS5Vc2VyIjkKDExvZ2luUmVxdWVzdBISCgVlbWFpbBgBIAEoCUID4EECEhUKCHBhc3N3b3JkGAIgASgJQgPgQQIigAEKDUxvZ2luUmVzcG9uc2USFAoMYWNjZXNzX3Rva2VuGAEgASgJEhUKDXJlZnJlc2hfdG9rZW4YAiABKAkSEgoKdG9rZW5fdHlwZRgDIAEoCRISCgpleHBpcmVzX2luGAQgASgFEhoKEnJlZnJlc2hfZXhwaXJlc19pbhgFIAEoBSIxChNSZWZyZXNoVG9rZW5SZXF1ZXN0EhoKDXJlZnJlc2hfdG9rZW4YASABKAlCA+BBAiKHAQoUUmVmcmVzaFRva2VuUmVzcG9uc2USFAoMYWNjZXNzX3Rva2VuGAEgASgJEhUKDXJlZnJlc2hfdG9rZW4YAiABKAkSEgoKdG9rZW5fdHlwZRgDIAEoCRISCgpleHBpcmVzX2luGAQgASgFEhoKEnJlZnJlc2hfZXhwaXJlc19pbhgFIAEoBSIjChJWZXJpZnlUb2tlblJlcXVlc3QSDQoFdG9rZW4YASABKAkirgEKE1ZlcmlmeVRva2VuUmVzcG9uc2USDQoFdmFsaWQYASABKAgSDwoHdXNlcl9pZBgCIAEoCRINCgVlbWFpbBgDIAEoCRIjCgRyb2xlGAQgASgOMhUubGlicmFyeS5hdXRoLnYxLlJvbGUSMwoKZXhwaXJlc19hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCA+BBARIOCgZyZWFzb24YBiABKAkiKwoNTG9nb3V0UmVxdWVzdBIaCg1yZWZyZXNoX3Rva2VuGAEgASgJQgPgQQIiEAoOTG9nb3V0UmVzcG9uc2UiVAoSU2V0VXNlclJvbGVSZXF1ZXN0EhQKB3VzZXJfaWQYASABKAlCA+BBAhIoCgRyb2xlGAIgASgOMhUubGlicmFyeS5hdXRoLnYxLlJvbGVCA+BBAiI6ChNTZXRVc2VyUm9sZVJlc3BvbnNlEiMKBHVzZXIYASABKAsyFS5saWJyYXJ5LmF1dGgudjEuVXNlcipRCgRSb2xlEhQKEFJPTEVfVU5TUEVDSUZJRUQQABIPCgtST0xFX01FTUJFUhABEhIKDlJPTEVfTElCUkFSSUFOEAISDgoKUk9MRV9BRE1JThADMuwFCgtBdXRoU2VydmljZRJ1CghSZWdpc3RlchIgLmxpYnJhcnkuYXV0aC52MS5SZWdpc3RlclJlcXVlc3QaIS5saWJyYXJ5LmF1dGgudjEuUmVnaXN0ZXJSZXNwb25zZSIkyNoYAYLT5JMCGjoBKiIVL2FwaS92MS9hdXRoL3JlZ2lzdGVyEmkKBUxvZ2luEh0ubGlicmFyeS5hdXRoLnYxLkxvZ2luUmVxdWVzdBoeLmxpYnJhcnkuYXV0aC52MS5Mb2dpblJlc3BvbnNlIiHI2hgBgtPkkwIXOgEqIhIvYXBpL3YxL2F1dGgvbG9naW4SgAEKDFJlZnJlc2hUb2tlbhIkLmxpYnJhcnkuYXV0aC52MS5SZWZyZXNoVG9rZW5SZXF1ZXN0GiUubGlicmFyeS5hdXRoLnYxLlJlZnJlc2hUb2tlblJlc3BvbnNlIiPI2hgBgtPkkwIZOgEqIhQvYXBpL3YxL2F1dGgvcmVmcmVzaBJ8CgtWZXJpZnlUb2tlbhIjLmxpYnJhcnkuYXV0aC52MS5WZXJpZnlUb2tlblJlcXVlc3QaJC5saWJyYXJ5LmF1dGgudjEuVmVyaWZ5VG9rZW5SZXNwb25zZSIiyNoYAYLT5JMCGDoBKiITL2FwaS92MS9hdXRoL3ZlcmlmeRJtCgZMb2dvdXQSHi5saWJyYXJ5LmF1dGgudjEuTG9nb3V0UmVxdWVzdBofLmxpYnJhcnkuYXV0aC52MS5Mb2dvdXRSZXNwb25zZSIiyNoYAYLT5JMCGDoBKiITL2FwaS92MS9hdXRoL2xvZ291dBKKAQoLU2V0VXNlclJvbGUSIy5saWJyYXJ5LmF1dGgudjEuU2V0VXNlclJvbGVSZXF1ZXN0GiQubGlicmFyeS5hdXRoLnYxLlNldFVzZXJSb2xlUmVzcG9uc2UiMMjaGASC0+STAiY6ASoaIS9hcGkvdjEvYXV0aC91c2Vycy97dXNlcl9pZH0vcm9sZWIGcHJvdG8z", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_timestamp, file_library_access_v1_access]);
+  fileDesc("ChpsaWJyYXJ5L2F1dGgvdjEvYXV0aC5wcm90bxIPbGlicmFyeS5hdXRoLnYxIq8BCgRVc2VyEgoKAmlkGAEgASgJEg0KBWVtYWlsGAIgASgJEgwKBG5hbWUYAyABKAkSIwoEcm9sZRgEIAEoDjIVLmxpYnJhcnkuYXV0aC52MS5Sb2xlEi4KCmNyZWF0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDHBhdHJvbl9ncm91cBgGIAEoCRITCgtjYXJkX251bWJlchgHIAEoCSJPCg9SZWdpc3RlclJlcXVlc3QSEgoFZW1haWwYASABKAlCA+BBAhIVCghwYXNzd29yZBgCIAEoCUID4EECEhEKBG5hbWUYAyABKAlCA+BBAiI3ChBSZWdpc3RlclJlc3BvbnNlEiMKBHVzZXIYASABKAsyFS5saWJyYXJ5LmF1dGgudjEuVXNlciI5CgxMb2dpblJlcXVlc3QSEgoFZW1haWwYASABKAlCA+BBAhIVCghwYXNzd29yZBgCIAEoCUID4EECIoABCg1Mb2dpblJlc3BvbnNlEhQKDGFjY2Vzc190b2tlbhgBIAEoCRIVCg1yZWZyZXNoX3Rva2VuGAIgASgJEhIKCnRva2VuX3R5cGUYAyABKAkSEgoKZXhwaXJlc19pbhgEIAEoBRIaChJyZWZyZXNoX2V4cGlyZXNfaW4YBSABKAUiMQoTUmVmcmVzaFRva2VuUmVxdWVzdBIaCg1yZWZyZXNoX3Rva2VuGAEgASgJQgPgQQIihwEKFFJlZnJlc2hUb2tlblJlc3BvbnNlEhQKDGFjY2Vzc190b2tlbhgBIAEoCRIVCg1yZWZyZXNoX3Rva2VuGAIgASgJEhIKCnRva2VuX3R5cGUYAyABKAkSEgoKZXhwaXJlc19pbhgEIAEoBRIaChJyZWZyZXNoX2V4cGlyZXNfaW4YBSABKAUiIwoSVmVyaWZ5VG9rZW5SZXF1ZXN0Eg0KBXRva2VuGAEgASgJIq4BChNWZXJpZnlUb2tlblJlc3BvbnNlEg0KBXZhbGlkGAEgASgIEg8KB3VzZXJfaWQYAiABKAkSDQoFZW1haWwYAyABKAkSIwoEcm9sZRgEIAEoDjIVLmxpYnJhcnkuYXV0aC52MS5Sb2xlEjMKCmV4cGlyZXNfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgPgQQESDgoGcmVhc29uGAYgASgJIisKDUxvZ291dFJlcXVlc3QSGgoNcmVmcmVzaF90b2tlbhgBIAEoCUID4EECIhAKDkxvZ291dFJlc3BvbnNlIlQKElNldFVzZXJSb2xlUmVxdWVzdBIUCgd1c2VyX2lkGAEgASgJQgPgQQISKAoEcm9sZRgCIAEoDjIVLmxpYnJhcnkuYXV0aC52MS5Sb2xlQgPgQQIiOgoTU2V0VXNlclJvbGVSZXNwb25zZRIjCgR1c2VyGAEgASgLMhUubGlicmFyeS5hdXRoLnYxLlVzZXIiIQoOR2V0VXNlclJlcXVlc3QSDwoCaWQYASABKAlCA+BBAiJEChBMaXN0VXNlcnNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEgkKAXEYAyABKAkiZgoRTGlzdFVzZXJzUmVzcG9uc2USJAoFdXNlcnMYASADKAsyFS5saWJyYXJ5LmF1dGgudjEuVXNlchIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoBSJ5ChFVcGRhdGVVc2VyUmVxdWVzdBIPCgJpZBgBIAEoCUID4EECEgwKBG5hbWUYAiABKAkSFAoMcGF0cm9uX2dyb3VwGAMgASgJEi8KC3VwZGF0ZV9tYXNrGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzayI5ChRCYXRjaEdldFVzZXJzUmVxdWVzdBILCgNpZHMYASADKAkSFAoMY2FyZF9udW1iZXJzGAIgAygJIj0KFUJhdGNoR2V0VXNlcnNSZXNwb25zZRIkCgV1c2VycxgBIAMoCzIVLmxpYnJhcnkuYXV0aC52MS5Vc2VyKlEKBFJvbGUSFAoQUk9MRV9VTlNQRUNJRklFRBAAEg8KC1JPTEVfTUVNQkVSEAESEgoOUk9MRV9MSUJSQVJJQU4QAhIOCgpST0xFX0FETUlOEAMykAkKC0F1dGhTZXJ2aWNlEnUKCFJlZ2lzdGVyEiAubGlicmFyeS5hdXRoLnYxLlJlZ2lzdGVyUmVxdWVzdBohLmxpYnJhcnkuYXV0aC52MS5SZWdpc3RlclJlc3BvbnNlIiTI2hgBgtPkkwIaOgEqIhUvYXBpL3YxL2F1dGgvcmVnaXN0ZXISaQoFTG9naW4SHS5saWJyYXJ5LmF1dGgudjEuTG9naW5SZXF1ZXN0Gh4ubGlicmFyeS5hdXRoLnYxLkxvZ2luUmVzcG9uc2UiIcjaGAGC0+STAhc6ASoiEi9hcGkvdjEvYXV0aC9sb2dpbhKAAQoMUmVmcmVzaFRva2VuEiQubGlicmFyeS5hdXRoLnYxLlJlZnJlc2hUb2tlblJlcXVlc3QaJS5saWJyYXJ5LmF1dGgudjEuUmVmcmVzaFRva2VuUmVzcG9uc2UiI8jaGAGC0+STAhk6ASoiFC9hcGkvdjEvYXV0aC9yZWZyZXNoEnwKC1ZlcmlmeVRva2VuEiMubGlicmFyeS5hdXRoLnYxLlZlcmlmeVRva2VuUmVxdWVzdBokLmxpYnJhcnkuYXV0aC52MS5WZXJpZnlUb2tlblJlc3BvbnNlIiLI2hgBgtPkkwIYOgEqIhMvYXBpL3YxL2F1dGgvdmVyaWZ5Em0KBkxvZ291dBIeLmxpYnJhcnkuYXV0aC52MS5Mb2dvdXRSZXF1ZXN0Gh8ubGlicmFyeS5hdXRoLnYxLkxvZ291dFJlc3BvbnNlIiLI2hgBgtPkkwIYOgEqIhMvYXBpL3YxL2F1dGgvbG9nb3V0EooBCgtTZXRVc2VyUm9sZRIjLmxpYnJhcnkuYXV0aC52MS5TZXRVc2VyUm9sZVJlcXVlc3QaJC5saWJyYXJ5LmF1dGgudjEuU2V0VXNlclJvbGVSZXNwb25zZSIwyNoYBILT5JMCJjoBKhohL2FwaS92MS9hdXRoL3VzZXJzL3t1c2VyX2lkfS9yb2xlEmEKB0dldFVzZXISHy5saWJyYXJ5LmF1dGgudjEuR2V0VXNlclJlcXVlc3QaFS5saWJyYXJ5LmF1dGgudjEuVXNlciIeyNoYAoLT5JMCFBISL2FwaS92MS91c2Vycy97aWR9Em0KCUxpc3RVc2VycxIhLmxpYnJhcnkuYXV0aC52MS5MaXN0VXNlcnNSZXF1ZXN0GiIubGlicmFyeS5hdXRoLnYxLkxpc3RVc2Vyc1Jlc3BvbnNlIhnI2hgDgtPkkwIPEg0vYXBpL3YxL3VzZXJzEmoKClVwZGF0ZVVzZXISIi5saWJyYXJ5LmF1dGgudjEuVXBkYXRlVXNlclJlcXVlc3QaFS5saWJyYXJ5LmF1dGgudjEuVXNlciIhyNoYA4LT5JMCFzoBKjISL2FwaS92MS91c2Vycy97aWR9EmQKDUJhdGNoR2V0VXNlcnMSJS5saWJyYXJ5LmF1dGgudjEuQmF0Y2hHZXRVc2Vyc1JlcXVlc3QaJi5saWJyYXJ5LmF1dGgudjEuQmF0Y2hHZXRVc2Vyc1Jlc3BvbnNlIgTI2hgFYgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_library_access_v1_access]);
 
 /**
  * A registered account.
@@ -57,6 +57,22 @@ export type User = Message<"library.auth.v1.User"> & {
    * @generated from field: google.protobuf.Timestamp created_at = 5;
    */
   createdAt?: Timestamp | undefined;
+
+  /**
+   * Patron group the loan policies are chosen by: 1..32 of [a-z0-9_-]
+   * ("default" for a new account).
+   *
+   * @generated from field: string patron_group = 6;
+   */
+  patronGroup: string;
+
+  /**
+   * Library card number: 10 digits (9 assigned in sequence at Register, then a
+   * Luhn check digit), unique, never given to anyone else.
+   *
+   * @generated from field: string card_number = 7;
+   */
+  cardNumber: string;
 };
 
 /**
@@ -444,6 +460,195 @@ export const SetUserRoleResponseSchema: GenMessage<SetUserRoleResponse> = /*@__P
   messageDesc(file_library_auth_v1_auth, 12);
 
 /**
+ * GetUser input.
+ *
+ * @generated from message library.auth.v1.GetUserRequest
+ */
+export type GetUserRequest = Message<"library.auth.v1.GetUserRequest"> & {
+  /**
+   * UUID of the user.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+};
+
+/**
+ * Describes the message library.auth.v1.GetUserRequest.
+ * Use `create(GetUserRequestSchema)` to create a new message.
+ */
+export const GetUserRequestSchema: GenMessage<GetUserRequest> = /*@__PURE__*/
+  messageDesc(file_library_auth_v1_auth, 13);
+
+/**
+ * ListUsers input.
+ *
+ * @generated from message library.auth.v1.ListUsersRequest
+ */
+export type ListUsersRequest = Message<"library.auth.v1.ListUsersRequest"> & {
+  /**
+   * Page size, 1..100 (default 20).
+   *
+   * @generated from field: int32 page_size = 1;
+   */
+  pageSize: number;
+
+  /**
+   * Opaque token from a previous page's next_page_token.
+   *
+   * @generated from field: string page_token = 2;
+   */
+  pageToken: string;
+
+  /**
+   * Case-insensitive search in the email and the name, or the first digits of a
+   * card number.
+   *
+   * @generated from field: string q = 3;
+   */
+  q: string;
+};
+
+/**
+ * Describes the message library.auth.v1.ListUsersRequest.
+ * Use `create(ListUsersRequestSchema)` to create a new message.
+ */
+export const ListUsersRequestSchema: GenMessage<ListUsersRequest> = /*@__PURE__*/
+  messageDesc(file_library_auth_v1_auth, 14);
+
+/**
+ * ListUsers output.
+ *
+ * @generated from message library.auth.v1.ListUsersResponse
+ */
+export type ListUsersResponse = Message<"library.auth.v1.ListUsersResponse"> & {
+  /**
+   * The users of this page, by name.
+   *
+   * @generated from field: repeated library.auth.v1.User users = 1;
+   */
+  users: User[];
+
+  /**
+   * Token of the next page; empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+
+  /**
+   * Number of users matching q, over all pages.
+   *
+   * @generated from field: int32 total_size = 3;
+   */
+  totalSize: number;
+};
+
+/**
+ * Describes the message library.auth.v1.ListUsersResponse.
+ * Use `create(ListUsersResponseSchema)` to create a new message.
+ */
+export const ListUsersResponseSchema: GenMessage<ListUsersResponse> = /*@__PURE__*/
+  messageDesc(file_library_auth_v1_auth, 15);
+
+/**
+ * UpdateUser input (AIP-134).
+ *
+ * Example: {"patronGroup": "staff", "updateMask": "patronGroup"}
+ *
+ * @generated from message library.auth.v1.UpdateUserRequest
+ */
+export type UpdateUserRequest = Message<"library.auth.v1.UpdateUserRequest"> & {
+  /**
+   * UUID of the user.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * Display name, 1..200 characters.
+   *
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * Patron group, 1..32 of [a-z0-9_-] (lower-cased; "*" is not a group).
+   *
+   * @generated from field: string patron_group = 3;
+   */
+  patronGroup: string;
+
+  /**
+   * The fields to change, e.g. "name,patronGroup" (in the JSON body); "*" for
+   * every writable field.
+   *
+   * @generated from field: google.protobuf.FieldMask update_mask = 4;
+   */
+  updateMask?: FieldMask | undefined;
+};
+
+/**
+ * Describes the message library.auth.v1.UpdateUserRequest.
+ * Use `create(UpdateUserRequestSchema)` to create a new message.
+ */
+export const UpdateUserRequestSchema: GenMessage<UpdateUserRequest> = /*@__PURE__*/
+  messageDesc(file_library_auth_v1_auth, 16);
+
+/**
+ * BatchGetUsers input: ids, card numbers or both, at most 1000 in all. A
+ * malformed id or card number (10 digits with a valid check digit) is
+ * INVALID_ARGUMENT naming it, e.g. cardNumbers[2].
+ *
+ * @generated from message library.auth.v1.BatchGetUsersRequest
+ */
+export type BatchGetUsersRequest = Message<"library.auth.v1.BatchGetUsersRequest"> & {
+  /**
+   * UUIDs of the users.
+   *
+   * @generated from field: repeated string ids = 1;
+   */
+  ids: string[];
+
+  /**
+   * Library card numbers (e.g. scanned at the desk).
+   *
+   * @generated from field: repeated string card_numbers = 2;
+   */
+  cardNumbers: string[];
+};
+
+/**
+ * Describes the message library.auth.v1.BatchGetUsersRequest.
+ * Use `create(BatchGetUsersRequestSchema)` to create a new message.
+ */
+export const BatchGetUsersRequestSchema: GenMessage<BatchGetUsersRequest> = /*@__PURE__*/
+  messageDesc(file_library_auth_v1_auth, 17);
+
+/**
+ * BatchGetUsers output.
+ *
+ * @generated from message library.auth.v1.BatchGetUsersResponse
+ */
+export type BatchGetUsersResponse = Message<"library.auth.v1.BatchGetUsersResponse"> & {
+  /**
+   * Each user found once: those named by id first, in the order asked, then
+   * those named by card number; unknown ids and card numbers are left out.
+   *
+   * @generated from field: repeated library.auth.v1.User users = 1;
+   */
+  users: User[];
+};
+
+/**
+ * Describes the message library.auth.v1.BatchGetUsersResponse.
+ * Use `create(BatchGetUsersResponseSchema)` to create a new message.
+ */
+export const BatchGetUsersResponseSchema: GenMessage<BatchGetUsersResponse> = /*@__PURE__*/
+  messageDesc(file_library_auth_v1_auth, 18);
+
+/**
  * What a user may do.
  *
  * @generated from enum library.auth.v1.Role
@@ -556,6 +761,53 @@ export const AuthService: GenService<{
     methodKind: "unary";
     input: typeof SetUserRoleRequestSchema;
     output: typeof SetUserRoleResponseSchema;
+  },
+  /**
+   * Returns one user (a patron) by id. A member may read only their own account
+   * (any other id is PERMISSION_DENIED); librarians and admins read anyone's.
+   *
+   * @generated from rpc library.auth.v1.AuthService.GetUser
+   */
+  getUser: {
+    methodKind: "unary";
+    input: typeof GetUserRequestSchema;
+    output: typeof UserSchema;
+  },
+  /**
+   * Lists users by name, paged, optionally filtered by q: a case-insensitive
+   * search in the email and the name, or the start of a card number.
+   *
+   * @generated from rpc library.auth.v1.AuthService.ListUsers
+   */
+  listUsers: {
+    methodKind: "unary";
+    input: typeof ListUsersRequestSchema;
+    output: typeof ListUsersResponseSchema;
+  },
+  /**
+   * Changes only the fields named in update_mask (AIP-134): name, patron_group.
+   * Without a mask, the fields present in the JSON body (REST) or populated in
+   * the request (gRPC) change; "*" replaces every writable field. Output-only
+   * fields in the mask (id, card_number, created_at) are ignored; email and role
+   * are not changed here.
+   *
+   * @generated from rpc library.auth.v1.AuthService.UpdateUser
+   */
+  updateUser: {
+    methodKind: "unary";
+    input: typeof UpdateUserRequestSchema;
+    output: typeof UserSchema;
+  },
+  /**
+   * Returns the users named by id or by library card number (service-to-service
+   * only: the book service resolves borrowers and a scanned card with it).
+   *
+   * @generated from rpc library.auth.v1.AuthService.BatchGetUsers
+   */
+  batchGetUsers: {
+    methodKind: "unary";
+    input: typeof BatchGetUsersRequestSchema;
+    output: typeof BatchGetUsersResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_library_auth_v1_auth, 0);

@@ -143,6 +143,7 @@ describe("OpenAPI 3.1 documents against real answers", { timeout: 120_000 }, () 
     expect((await api.call("CategoryService_GetItemCategories", { params: { itemId: "x" } })).status).toBe(400);
 
     await circulation(bookId);
+    await loanPolicies();
 
     expect((await api.call("BookService_GetBookRecommendations", { params: { id: bookId }, query: { limit: "3" } })).status).toBe(200);
     const badLimit = { params: { id: bookId }, query: { limit: "51" } };
@@ -171,6 +172,18 @@ describe("OpenAPI 3.1 documents against real answers", { timeout: 120_000 }, () 
     expect((returned.body.loan as Body).returnedAt).toEqual(expect.any(String));
     const notBorrowed = await api.call("BookService_ReturnBook", { ...loan, body: api.example("BookService_ReturnBook") });
     expect(notBorrowed.status).toBe(400);
+  }
+
+  /** Loan policies: listed to anyone, written by librarians; the (*, *) row is undeletable (DEFAULT_POLICY). */
+  async function loanPolicies(): Promise<void> {
+    const key = { params: { patronGroup: "student", loanType: "dvd" }, token: admin };
+    expect((await api.call("BookService_PutLoanPolicy", { ...key, body: api.example("BookService_PutLoanPolicy") })).status).toBe(200);
+    expect((await api.call("BookService_PutLoanPolicy", { ...key, body: { loanDays: 366 } })).status).toBe(400);
+    expect((await api.call("BookService_ListLoanPolicies")).status).toBe(200);
+    expect((await api.call("BookService_ListLoanPolicies", { token: "not-a-token" })).status).toBe(401);
+    expect((await api.call("BookService_DeleteLoanPolicy", key)).status).toBe(200);
+    const defaultRow = await api.call("BookService_DeleteLoanPolicy", { ...key, params: { patronGroup: "*", loanType: "*" } });
+    expect(defaultRow.body.details?.[0]).toMatchObject({ reason: "DEFAULT_POLICY" });
   }
 
   /** Deletes answer `{}`; unknown ids 404; a referenced author 400 with AUTHOR_HAS_BOOKS. */

@@ -14,6 +14,7 @@ import { createAuthorDirectoryClient } from "./clients/author.client.js";
 import { createCategoryClient } from "./clients/category.client.js";
 import type { BookConfig } from "./config.js";
 import { createLinkReconciler, type ReconcilerTiming } from "./domain/link-reconciler.js";
+import { createLoanPolicies } from "./domain/loan-policies.js";
 import type { AuthorDirectory, CategoryDirectory, PatronDirectory } from "./domain/ports.js";
 import { bookLocations, createBookRpc } from "./rpc/book.rpc.js";
 
@@ -40,13 +41,16 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
   const categories = overrides.categories ?? (replica as CategoryDirectory);
   const verifier = overrides.verifier ?? createJwksVerifier(config.AUTH_JWKS_URL, config.JWT_ISSUER, config.JWT_AUDIENCE);
   const reconciler = createLinkReconciler(basics.db.pool, categories, basics.log, overrides.reconcilerTiming);
+  const rules = { maxActiveLoans: config.MAX_ACTIVE_LOANS, loanDays: config.LOAN_DAYS };
+  const policies = await createLoanPolicies(basics.db.pool, rules, basics.log);
   const deps = {
     authors,
     categories,
     patrons,
     log: basics.log,
     repairSoon: reconciler.repairSoon,
-    rules: { maxActiveLoans: config.MAX_ACTIVE_LOANS, loanDays: config.LOAN_DAYS },
+    rules,
+    policies: policies.cache,
     recommendationCandidates: config.RECOMMENDATION_CANDIDATES,
   };
   const app = await createServiceApp(
@@ -59,6 +63,7 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
         reconciler.stop();
         replica?.close();
       },
+      onStop: () => policies.close(),
     },
     basics,
     config,
@@ -66,7 +71,8 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
   );
   reconciler.start();
   replica?.start();
-  return Object.assign(app, { reconciler, replica, patrons });
+  await policies.start();
+  return Object.assign(app, { reconciler, replica, patrons, policies: policies.cache });
 }
 
 /** The category service's links, replicated here and kept in step with its change log. */

@@ -18,6 +18,7 @@ const valid: BookFields = {
   language: " en ",
   description: " Spice. ",
   totalCopies: 3,
+  loanType: " Short-Loan ",
 };
 
 function fieldOf(input: Partial<BookFields>): string | undefined {
@@ -43,7 +44,12 @@ describe("validateBookFields", () => {
       language: "en",
       description: "Spice.",
       totalCopies: 3,
+      loanType: "short-loan",
     });
+  });
+
+  it('makes an empty loanType "standard"', () => {
+    expect(validateBookFields({ ...valid, loanType: "" }, TODAY).loanType).toBe("standard");
   });
 
   it("accepts the bounds: year 0 (unknown) and this year, 0 and 10000 copies, 100 categories, 500-character title", () => {
@@ -55,6 +61,8 @@ describe("validateBookFields", () => {
       { totalCopies: 10_000 },
       { categoryIds: hundred },
       { title: "t".repeat(500) },
+      { loanType: "" },
+      { loanType: "l".repeat(32) },
     ]) {
       expect(fieldOf(input)).toBeUndefined();
     }
@@ -76,6 +84,9 @@ describe("validateBookFields", () => {
     [{ description: "d".repeat(10_001) }, "description"],
     [{ totalCopies: -1 }, "totalCopies"],
     [{ totalCopies: 10_001 }, "totalCopies"],
+    [{ loanType: "*" }, "loanType"],
+    [{ loanType: "two words" }, "loanType"],
+    [{ loanType: "l".repeat(33) }, "loanType"],
   ])("refuses %j naming %s", (input, field) => {
     expect(fieldOf(input)).toBe(field);
   });

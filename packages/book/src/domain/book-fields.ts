@@ -1,6 +1,7 @@
 import { checkAll, invalidArgument, requireUuid, trimmedText } from "@lms/platform";
 import type { BookFields } from "./book.js";
 import { normalizeIsbn } from "./isbn.js";
+import { bookLoanTypeOf } from "./loan-policy.js";
 
 /** Most category ids one book may name (the category service's own per-request limit). */
 export const MAX_CATEGORY_IDS = 100;
@@ -20,6 +21,7 @@ function fieldRules(today: Date): { [K in keyof BookFields]: (value: BookFields[
     language: (v) => trimmedText("language", v, 0, 50),
     description: (v) => trimmedText("description", v, 0, 10_000),
     totalCopies: (v) => totalCopiesOf(v),
+    loanType: (v) => bookLoanTypeOf(v),
   };
 }
 

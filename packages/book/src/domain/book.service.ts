@@ -89,7 +89,10 @@ export interface BookChange {
 export async function checkBookUpdate(db: Executor, categories: CategoryDirectory, id: string, input: BookFields): Promise<BookChange> {
   const { checkedId, fields } = checkAll({ checkedId: () => requireUuid("id", id), fields: () => validateBookFields(input) });
   await recordLinksOfOlderBook(db, categories, checkedId);
-  return { id: checkedId, patch: fields };
+  // A PUT without loanType keeps the book's: clients that predate loan types must not reset it.
+  const patch: Partial<BookFields> = { ...fields };
+  if (input.loanType.trim() === "") delete patch.loanType;
+  return { id: checkedId, patch };
 }
 
 /** Checks a change of only the fields in `patch` (AIP-134), validating only those (see `writeBook`). */
@@ -136,8 +139,8 @@ export async function writeBook(
 
 /** The stored writable fields of a book (its category set is read separately). */
 function writableOf(b: Book): Omit<BookFields, "categoryIds"> {
-  const { title, isbn, authorId, publisher, publishedYear, language, description, totalCopies } = b;
-  return { title, isbn, authorId, publisher, publishedYear, language, description, totalCopies };
+  const { title, isbn, authorId, publisher, publishedYear, language, description, totalCopies, loanType } = b;
+  return { title, isbn, authorId, publisher, publishedYear, language, description, totalCopies, loanType };
 }
 
 /** The id of the book a call names, checked before its transaction. */

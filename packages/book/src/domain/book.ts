@@ -16,6 +16,8 @@ export interface Book {
   availableCopies: number;
   createdAt: Date;
   updatedAt: Date;
+  /** Selects the book's loan policy (DESIGN.md §8); "standard" unless set. */
+  loanType: string;
   /** `updated_at` in microseconds since the epoch (PostgreSQL's precision), the basis of the ETag. */
   version: string;
 }
@@ -23,7 +25,7 @@ export interface Book {
 /** The writable fields of a book (CreateBook and UpdateBook take the same set). */
 export type BookFields = Pick<
   Book,
-  "title" | "isbn" | "authorId" | "categoryIds" | "publisher" | "publishedYear" | "language" | "description" | "totalCopies"
+  "title" | "isbn" | "authorId" | "categoryIds" | "publisher" | "publishedYear" | "language" | "description" | "totalCopies" | "loanType"
 >;
 
 /** The fields stored in this service's own table: everything but the category links. */

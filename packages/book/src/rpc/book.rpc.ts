@@ -34,11 +34,14 @@ import type { MaybeDegraded } from "../domain/book-categories.js";
 import * as queries from "../domain/book-query.service.js";
 import type { Loan, LoanOutcome, LoanRules } from "../domain/loan.js";
 import * as loans from "../domain/loan.service.js";
+import type { LoanPolicies } from "../domain/loan-policy.cache.js";
 import { inLinkedTransaction } from "./linked-transaction.js";
+import { createLoanPolicyRpc } from "./loan-policy.rpc.js";
 
-/** What the handlers need besides the pool: the peers, the circulation rules, the recommendation bound. */
+/** What the handlers need besides the pool: the peers, the circulation rules and policies, the recommendation bound. */
 export interface BookRpcDeps extends books.CatalogueDeps {
   rules: LoanRules;
+  policies: LoanPolicies;
   recommendationCandidates: number;
 }
 
@@ -47,7 +50,18 @@ export const bookLocations = { CreateBook: "/api/v1/books/{id}" } as const;
 
 /** The fields PatchBook may change, and the ones it ignores (AIP-134 / AIP-203). */
 const BOOK_MASK = {
-  writable: ["title", "isbn", "author_id", "category_ids", "publisher", "published_year", "language", "description", "total_copies"],
+  writable: [
+    "title",
+    "isbn",
+    "author_id",
+    "category_ids",
+    "publisher",
+    "published_year",
+    "language",
+    "description",
+    "total_copies",
+    "loan_type",
+  ],
   outputOnly: ["id", "available_copies", "created_at", "updated_at"],
 };
 
@@ -73,6 +87,7 @@ export function toProto(b: Book): BookMessage {
     availableCopies: b.availableCopies,
     createdAt: timestampFromDate(b.createdAt),
     updatedAt: timestampFromDate(b.updatedAt),
+    loanType: b.loanType,
   });
 }
 
@@ -93,6 +108,7 @@ export function createBookRpc(pool: pg.Pool, deps: BookRpcDeps): ServiceImpl<typ
   const writeBook = (change: books.BookChange, bearer: string, ifMatch: string | null) =>
     inLinkedTransaction(pool, deps, change.id, (tx) => books.writeBook(tx, deps, change, bearer, ifMatch));
   return {
+    ...createLoanPolicyRpc(pool, deps.policies),
     async createBook(req, ctx) {
       const bearer = bearerOf(ctx);
       const book = await books.checkNewBook(deps.authors, req);

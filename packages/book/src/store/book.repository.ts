@@ -15,13 +15,14 @@ export interface BookRow {
   created_at: Date;
   updated_at: Date;
   version: string;
+  loan_type: string;
 }
 
 /** Name of the unique constraint behind "an ISBN names one book" (migration 0001). */
 export const ISBN_KEY = "books_isbn_key";
 
 export const BOOK_COLUMNS =
-  "id, title, isbn, author_id, publisher, published_year, language, description, total_copies, available_copies, created_at, updated_at, " +
+  "id, title, isbn, author_id, publisher, published_year, language, description, total_copies, available_copies, created_at, updated_at, loan_type, " +
   "(extract(epoch from updated_at) * 1000000)::bigint::text as version";
 
 /** Row → domain book (the one mapping at this border); category links live in the category service. */
@@ -40,6 +41,7 @@ export function rowToBook(row: BookRow): Book {
     availableCopies: row.available_copies,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    loanType: row.loan_type,
     version: row.version,
   };
 }
@@ -47,9 +49,9 @@ export function rowToBook(row: BookRow): Book {
 /** Inserts a book with every copy on the shelf, under `id` (a duplicate ISBN raises the unique violation). */
 export async function insertBook(db: Executor, id: string, f: StoredBookFields): Promise<Book> {
   const { rows } = await db.query<BookRow>(
-    `insert into books (id, title, isbn, author_id, publisher, published_year, language, description, total_copies, available_copies)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning ${BOOK_COLUMNS}`,
-    [id, f.title, f.isbn, f.authorId, f.publisher, f.publishedYear, f.language, f.description, f.totalCopies],
+    `insert into books (id, title, isbn, author_id, publisher, published_year, language, description, total_copies, available_copies, loan_type)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) returning ${BOOK_COLUMNS}`,
+    [id, f.title, f.isbn, f.authorId, f.publisher, f.publishedYear, f.language, f.description, f.totalCopies, f.loanType],
   );
   return rowToBook(rows[0]);
 }
@@ -80,9 +82,9 @@ export async function lockBook(db: Executor, id: string): Promise<Book | undefin
 export async function updateBookDetails(db: Executor, id: string, f: Omit<StoredBookFields, "totalCopies">): Promise<Book | undefined> {
   const { rows } = await db.query<BookRow>(
     `update books set title = $2, isbn = $3, author_id = $4, publisher = $5, published_year = $6, language = $7,
-       description = $8, updated_at = now()
+       description = $8, loan_type = $9, updated_at = now()
      where id = $1 returning ${BOOK_COLUMNS}`,
-    [id, f.title, f.isbn, f.authorId, f.publisher, f.publishedYear, f.language, f.description],
+    [id, f.title, f.isbn, f.authorId, f.publisher, f.publishedYear, f.language, f.description, f.loanType],
   );
   return rows[0] && rowToBook(rows[0]);
 }

@@ -27,6 +27,7 @@ describe("httpRoutesOf", () => {
     ["BorrowBook", "POST", "/api/v1/books/:id/borrow", "*"],
     ["GetBookRecommendations", "GET", "/api/v1/books/:id/recommendations", ""],
     ["ListLoans", "GET", "/api/v1/loans", ""],
+    ["PutLoanPolicy", "PUT", "/api/v1/loan-policies/:patron_group/:loan_type", "*"],
   ])("%s → %s %s (body %j)", (name, verb, url, body) => {
     expect(route(name)).toMatchObject({ verb, url, body });
   });
@@ -41,7 +42,7 @@ describe("httpRoutesOf", () => {
     for (const gRpcOnly of ["BatchGetAuthors", "ListCategoryItems", "BatchGetItemCategories", "RemoveItemLinks", "CountAuthorBooks"]) {
       expect(names).not.toContain(gRpcOnly);
     }
-    expect(routes).toHaveLength(6 + 9 + 10);
+    expect(routes).toHaveLength(6 + 9 + 13);
   });
 
   it("points each route at the method of its service", () => {

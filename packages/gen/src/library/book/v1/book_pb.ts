@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file library/book/v1/book.proto.
  */
 export const file_library_book_v1_book: GenFile = /*@__PURE__*/
-  fileDesc("ChpsaWJyYXJ5L2Jvb2svdjEvYm9vay5wcm90bxIPbGlicmFyeS5ib29rLnYxIroCCgRCb29rEgoKAmlkGAEgASgJEg0KBXRpdGxlGAIgASgJEgwKBGlzYm4YAyABKAkSEQoJYXV0aG9yX2lkGAQgASgJEhQKDGNhdGVnb3J5X2lkcxgFIAMoCRIRCglwdWJsaXNoZXIYBiABKAkSFgoOcHVibGlzaGVkX3llYXIYByABKAUSEAoIbGFuZ3VhZ2UYCCABKAkSEwoLZGVzY3JpcHRpb24YCSABKAkSFAoMdG90YWxfY29waWVzGAogASgFEhgKEGF2YWlsYWJsZV9jb3BpZXMYCyABKAUSLgoKY3JlYXRlZF9hdBgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBgNIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAixwEKBExvYW4SCgoCaWQYASABKAkSDwoHYm9va19pZBgCIAEoCRIPCgd1c2VyX2lkGAMgASgJEi8KC2JvcnJvd2VkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIqCgZkdWVfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjQKC3JldHVybmVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEID4EEBItABChFDcmVhdGVCb29rUmVxdWVzdBISCgV0aXRsZRgBIAEoCUID4EECEhEKBGlzYm4YAiABKAlCA+BBAhIWCglhdXRob3JfaWQYAyABKAlCA+BBAhIUCgxjYXRlZ29yeV9pZHMYBCADKAkSEQoJcHVibGlzaGVyGAUgASgJEhYKDnB1Ymxpc2hlZF95ZWFyGAYgASgFEhAKCGxhbmd1YWdlGAcgASgJEhMKC2Rlc2NyaXB0aW9uGAggASgJEhQKDHRvdGFsX2NvcGllcxgJIAEoBSIhCg5HZXRCb29rUmVxdWVzdBIPCgJpZBgBIAEoCUID4EECIuEBChFVcGRhdGVCb29rUmVxdWVzdBIPCgJpZBgBIAEoCUID4EECEhIKBXRpdGxlGAIgASgJQgPgQQISEQoEaXNibhgDIAEoCUID4EECEhYKCWF1dGhvcl9pZBgEIAEoCUID4EECEhQKDGNhdGVnb3J5X2lkcxgFIAMoCRIRCglwdWJsaXNoZXIYBiABKAkSFgoOcHVibGlzaGVkX3llYXIYByABKAUSEAoIbGFuZ3VhZ2UYCCABKAkSEwoLZGVzY3JpcHRpb24YCSABKAkSFAoMdG90YWxfY29waWVzGAogASgFInkKEFBhdGNoQm9va1JlcXVlc3QSDwoCaWQYASABKAlCA+BBAhIjCgRib29rGAIgASgLMhUubGlicmFyeS5ib29rLnYxLkJvb2sSLwoLdXBkYXRlX21hc2sYAyABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIiQKEURlbGV0ZUJvb2tSZXF1ZXN0Eg8KAmlkGAEgASgJQgPgQQIiFAoSRGVsZXRlQm9va1Jlc3BvbnNlIqQBChBMaXN0Qm9va3NSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEgkKAXEYAyABKAkSEQoJYXV0aG9yX2lkGAQgASgJEhMKC2NhdGVnb3J5X2lkGAUgASgJEhYKCWF2YWlsYWJsZRgGIAEoCEgAiAEBEhAKCG9yZGVyX2J5GAcgASgJQgwKCl9hdmFpbGFibGUiZgoRTGlzdEJvb2tzUmVzcG9uc2USJAoFYm9va3MYASADKAsyFS5saWJyYXJ5LmJvb2sudjEuQm9vaxIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoBSI1ChFCb3Jyb3dCb29rUmVxdWVzdBIPCgJpZBgBIAEoCUID4EECEg8KB3VzZXJfaWQYAiABKAkiUwoSQm9ycm93Qm9va1Jlc3BvbnNlEiMKBGxvYW4YASABKAsyFS5saWJyYXJ5LmJvb2sudjEuTG9hbhIYChBhdmFpbGFibGVfY29waWVzGAIgASgFIjUKEVJldHVybkJvb2tSZXF1ZXN0Eg8KAmlkGAEgASgJQgPgQQISDwoHdXNlcl9pZBgCIAEoCSJTChJSZXR1cm5Cb29rUmVzcG9uc2USIwoEbG9hbhgBIAEoCzIVLmxpYnJhcnkuYm9vay52MS5Mb2FuEhgKEGF2YWlsYWJsZV9jb3BpZXMYAiABKAUiPwodR2V0Qm9va1JlY29tbWVuZGF0aW9uc1JlcXVlc3QSDwoCaWQYASABKAlCA+BBAhINCgVsaW1pdBgCIAEoBSJGCh5HZXRCb29rUmVjb21tZW5kYXRpb25zUmVzcG9uc2USJAoFYm9va3MYASADKAsyFS5saWJyYXJ5LmJvb2sudjEuQm9vayJrChBMaXN0TG9hbnNSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSDwoHYm9va19pZBgCIAEoCRIOCgZzdGF0dXMYAyABKAkSEQoJcGFnZV9zaXplGAQgASgFEhIKCnBhZ2VfdG9rZW4YBSABKAkiZgoRTGlzdExvYW5zUmVzcG9uc2USJAoFbG9hbnMYASADKAsyFS5saWJyYXJ5LmJvb2sudjEuTG9hbhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoBSIsChdDb3VudEF1dGhvckJvb2tzUmVxdWVzdBIRCglhdXRob3JfaWQYASABKAkiKQoYQ291bnRBdXRob3JCb29rc1Jlc3BvbnNlEg0KBWNvdW50GAEgASgFMqIKCgtCb29rU2VydmljZRJlCgpDcmVhdGVCb29rEiIubGlicmFyeS5ib29rLnYxLkNyZWF0ZUJvb2tSZXF1ZXN0GhUubGlicmFyeS5ib29rLnYxLkJvb2siHMjaGAOC0+STAhI6ASoiDS9hcGkvdjEvYm9va3MSYQoHR2V0Qm9vaxIfLmxpYnJhcnkuYm9vay52MS5HZXRCb29rUmVxdWVzdBoVLmxpYnJhcnkuYm9vay52MS5Cb29rIh7I2hgBgtPkkwIUEhIvYXBpL3YxL2Jvb2tzL3tpZH0SagoKVXBkYXRlQm9vaxIiLmxpYnJhcnkuYm9vay52MS5VcGRhdGVCb29rUmVxdWVzdBoVLmxpYnJhcnkuYm9vay52MS5Cb29rIiHI2hgDgtPkkwIXOgEqGhIvYXBpL3YxL2Jvb2tzL3tpZH0SawoJUGF0Y2hCb29rEiEubGlicmFyeS5ib29rLnYxLlBhdGNoQm9va1JlcXVlc3QaFS5saWJyYXJ5LmJvb2sudjEuQm9vayIkyNoYA4LT5JMCGjoEYm9vazISL2FwaS92MS9ib29rcy97aWR9EnUKCkRlbGV0ZUJvb2sSIi5saWJyYXJ5LmJvb2sudjEuRGVsZXRlQm9va1JlcXVlc3QaIy5saWJyYXJ5LmJvb2sudjEuRGVsZXRlQm9va1Jlc3BvbnNlIh7I2hgDgtPkkwIUKhIvYXBpL3YxL2Jvb2tzL3tpZH0SbQoJTGlzdEJvb2tzEiEubGlicmFyeS5ib29rLnYxLkxpc3RCb29rc1JlcXVlc3QaIi5saWJyYXJ5LmJvb2sudjEuTGlzdEJvb2tzUmVzcG9uc2UiGcjaGAGC0+STAg8SDS9hcGkvdjEvYm9va3MSfwoKQm9ycm93Qm9vaxIiLmxpYnJhcnkuYm9vay52MS5Cb3Jyb3dCb29rUmVxdWVzdBojLmxpYnJhcnkuYm9vay52MS5Cb3Jyb3dCb29rUmVzcG9uc2UiKMjaGAKC0+STAh46ASoiGS9hcGkvdjEvYm9va3Mve2lkfS9ib3Jyb3cSfwoKUmV0dXJuQm9vaxIiLmxpYnJhcnkuYm9vay52MS5SZXR1cm5Cb29rUmVxdWVzdBojLmxpYnJhcnkuYm9vay52MS5SZXR1cm5Cb29rUmVzcG9uc2UiKMjaGAKC0+STAh46ASoiGS9hcGkvdjEvYm9va3Mve2lkfS9yZXR1cm4SqQEKFkdldEJvb2tSZWNvbW1lbmRhdGlvbnMSLi5saWJyYXJ5LmJvb2sudjEuR2V0Qm9va1JlY29tbWVuZGF0aW9uc1JlcXVlc3QaLy5saWJyYXJ5LmJvb2sudjEuR2V0Qm9va1JlY29tbWVuZGF0aW9uc1Jlc3BvbnNlIi7I2hgBgtPkkwIkEiIvYXBpL3YxL2Jvb2tzL3tpZH0vcmVjb21tZW5kYXRpb25zEm0KCUxpc3RMb2FucxIhLmxpYnJhcnkuYm9vay52MS5MaXN0TG9hbnNSZXF1ZXN0GiIubGlicmFyeS5ib29rLnYxLkxpc3RMb2Fuc1Jlc3BvbnNlIhnI2hgCgtPkkwIPEg0vYXBpL3YxL2xvYW5zEm0KEENvdW50QXV0aG9yQm9va3MSKC5saWJyYXJ5LmJvb2sudjEuQ291bnRBdXRob3JCb29rc1JlcXVlc3QaKS5saWJyYXJ5LmJvb2sudjEuQ291bnRBdXRob3JCb29rc1Jlc3BvbnNlIgTI2hgFYgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_library_access_v1_access]);
+  fileDesc("ChpsaWJyYXJ5L2Jvb2svdjEvYm9vay5wcm90bxIPbGlicmFyeS5ib29rLnYxIs0CCgRCb29rEgoKAmlkGAEgASgJEg0KBXRpdGxlGAIgASgJEgwKBGlzYm4YAyABKAkSEQoJYXV0aG9yX2lkGAQgASgJEhQKDGNhdGVnb3J5X2lkcxgFIAMoCRIRCglwdWJsaXNoZXIYBiABKAkSFgoOcHVibGlzaGVkX3llYXIYByABKAUSEAoIbGFuZ3VhZ2UYCCABKAkSEwoLZGVzY3JpcHRpb24YCSABKAkSFAoMdG90YWxfY29waWVzGAogASgFEhgKEGF2YWlsYWJsZV9jb3BpZXMYCyABKAUSLgoKY3JlYXRlZF9hdBgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBgNIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEQoJbG9hbl90eXBlGA4gASgJIscBCgRMb2FuEgoKAmlkGAEgASgJEg8KB2Jvb2tfaWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRIvCgtib3Jyb3dlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKgoGZHVlX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI0CgtyZXR1cm5lZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCA+BBASLjAQoRQ3JlYXRlQm9va1JlcXVlc3QSEgoFdGl0bGUYASABKAlCA+BBAhIRCgRpc2JuGAIgASgJQgPgQQISFgoJYXV0aG9yX2lkGAMgASgJQgPgQQISFAoMY2F0ZWdvcnlfaWRzGAQgAygJEhEKCXB1Ymxpc2hlchgFIAEoCRIWCg5wdWJsaXNoZWRfeWVhchgGIAEoBRIQCghsYW5ndWFnZRgHIAEoCRITCgtkZXNjcmlwdGlvbhgIIAEoCRIUCgx0b3RhbF9jb3BpZXMYCSABKAUSEQoJbG9hbl90eXBlGAogASgJIiEKDkdldEJvb2tSZXF1ZXN0Eg8KAmlkGAEgASgJQgPgQQIi9AEKEVVwZGF0ZUJvb2tSZXF1ZXN0Eg8KAmlkGAEgASgJQgPgQQISEgoFdGl0bGUYAiABKAlCA+BBAhIRCgRpc2JuGAMgASgJQgPgQQISFgoJYXV0aG9yX2lkGAQgASgJQgPgQQISFAoMY2F0ZWdvcnlfaWRzGAUgAygJEhEKCXB1Ymxpc2hlchgGIAEoCRIWCg5wdWJsaXNoZWRfeWVhchgHIAEoBRIQCghsYW5ndWFnZRgIIAEoCRITCgtkZXNjcmlwdGlvbhgJIAEoCRIUCgx0b3RhbF9jb3BpZXMYCiABKAUSEQoJbG9hbl90eXBlGAsgASgJInkKEFBhdGNoQm9va1JlcXVlc3QSDwoCaWQYASABKAlCA+BBAhIjCgRib29rGAIgASgLMhUubGlicmFyeS5ib29rLnYxLkJvb2sSLwoLdXBkYXRlX21hc2sYAyABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIiQKEURlbGV0ZUJvb2tSZXF1ZXN0Eg8KAmlkGAEgASgJQgPgQQIiFAoSRGVsZXRlQm9va1Jlc3BvbnNlIqQBChBMaXN0Qm9va3NSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEgkKAXEYAyABKAkSEQoJYXV0aG9yX2lkGAQgASgJEhMKC2NhdGVnb3J5X2lkGAUgASgJEhYKCWF2YWlsYWJsZRgGIAEoCEgAiAEBEhAKCG9yZGVyX2J5GAcgASgJQgwKCl9hdmFpbGFibGUiZgoRTGlzdEJvb2tzUmVzcG9uc2USJAoFYm9va3MYASADKAsyFS5saWJyYXJ5LmJvb2sudjEuQm9vaxIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoBSI1ChFCb3Jyb3dCb29rUmVxdWVzdBIPCgJpZBgBIAEoCUID4EECEg8KB3VzZXJfaWQYAiABKAkiUwoSQm9ycm93Qm9va1Jlc3BvbnNlEiMKBGxvYW4YASABKAsyFS5saWJyYXJ5LmJvb2sudjEuTG9hbhIYChBhdmFpbGFibGVfY29waWVzGAIgASgFIjUKEVJldHVybkJvb2tSZXF1ZXN0Eg8KAmlkGAEgASgJQgPgQQISDwoHdXNlcl9pZBgCIAEoCSJTChJSZXR1cm5Cb29rUmVzcG9uc2USIwoEbG9hbhgBIAEoCzIVLmxpYnJhcnkuYm9vay52MS5Mb2FuEhgKEGF2YWlsYWJsZV9jb3BpZXMYAiABKAUiPwodR2V0Qm9va1JlY29tbWVuZGF0aW9uc1JlcXVlc3QSDwoCaWQYASABKAlCA+BBAhINCgVsaW1pdBgCIAEoBSJGCh5HZXRCb29rUmVjb21tZW5kYXRpb25zUmVzcG9uc2USJAoFYm9va3MYASADKAsyFS5saWJyYXJ5LmJvb2sudjEuQm9vayJrChBMaXN0TG9hbnNSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSDwoHYm9va19pZBgCIAEoCRIOCgZzdGF0dXMYAyABKAkSEQoJcGFnZV9zaXplGAQgASgFEhIKCnBhZ2VfdG9rZW4YBSABKAkiZgoRTGlzdExvYW5zUmVzcG9uc2USJAoFbG9hbnMYASADKAsyFS5saWJyYXJ5LmJvb2sudjEuTG9hbhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoBSIsChdDb3VudEF1dGhvckJvb2tzUmVxdWVzdBIRCglhdXRob3JfaWQYASABKAkiKQoYQ291bnRBdXRob3JCb29rc1Jlc3BvbnNlEg0KBWNvdW50GAEgASgFIoMBCgpMb2FuUG9saWN5EhQKDHBhdHJvbl9ncm91cBgBIAEoCRIRCglsb2FuX3R5cGUYAiABKAkSEAoIbG9hbmFibGUYAyABKAgSEQoJbG9hbl9kYXlzGAQgASgFEhQKDG1heF9yZW5ld2FscxgFIAEoBRIRCgltYXhfbG9hbnMYBiABKAUiGQoXTGlzdExvYW5Qb2xpY2llc1JlcXVlc3QiSQoYTGlzdExvYW5Qb2xpY2llc1Jlc3BvbnNlEi0KCHBvbGljaWVzGAEgAygLMhsubGlicmFyeS5ib29rLnYxLkxvYW5Qb2xpY3ki+QEKFFB1dExvYW5Qb2xpY3lSZXF1ZXN0EhkKDHBhdHJvbl9ncm91cBgBIAEoCUID4EECEhYKCWxvYW5fdHlwZRgCIAEoCUID4EECEhoKCGxvYW5hYmxlGAMgASgIQgPgQQJIAIgBARIbCglsb2FuX2RheXMYBCABKAVCA+BBAkgBiAEBEh4KDG1heF9yZW5ld2FscxgFIAEoBUID4EECSAKIAQESGwoJbWF4X2xvYW5zGAYgASgFQgPgQQJIA4gBAUILCglfbG9hbmFibGVCDAoKX2xvYW5fZGF5c0IPCg1fbWF4X3JlbmV3YWxzQgwKCl9tYXhfbG9hbnMiTAoXRGVsZXRlTG9hblBvbGljeVJlcXVlc3QSGQoMcGF0cm9uX2dyb3VwGAEgASgJQgPgQQISFgoJbG9hbl90eXBlGAIgASgJQgPgQQIiGgoYRGVsZXRlTG9hblBvbGljeVJlc3BvbnNlMu4NCgtCb29rU2VydmljZRJlCgpDcmVhdGVCb29rEiIubGlicmFyeS5ib29rLnYxLkNyZWF0ZUJvb2tSZXF1ZXN0GhUubGlicmFyeS5ib29rLnYxLkJvb2siHMjaGAOC0+STAhI6ASoiDS9hcGkvdjEvYm9va3MSYQoHR2V0Qm9vaxIfLmxpYnJhcnkuYm9vay52MS5HZXRCb29rUmVxdWVzdBoVLmxpYnJhcnkuYm9vay52MS5Cb29rIh7I2hgBgtPkkwIUEhIvYXBpL3YxL2Jvb2tzL3tpZH0SagoKVXBkYXRlQm9vaxIiLmxpYnJhcnkuYm9vay52MS5VcGRhdGVCb29rUmVxdWVzdBoVLmxpYnJhcnkuYm9vay52MS5Cb29rIiHI2hgDgtPkkwIXOgEqGhIvYXBpL3YxL2Jvb2tzL3tpZH0SawoJUGF0Y2hCb29rEiEubGlicmFyeS5ib29rLnYxLlBhdGNoQm9va1JlcXVlc3QaFS5saWJyYXJ5LmJvb2sudjEuQm9vayIkyNoYA4LT5JMCGjoEYm9vazISL2FwaS92MS9ib29rcy97aWR9EnUKCkRlbGV0ZUJvb2sSIi5saWJyYXJ5LmJvb2sudjEuRGVsZXRlQm9va1JlcXVlc3QaIy5saWJyYXJ5LmJvb2sudjEuRGVsZXRlQm9va1Jlc3BvbnNlIh7I2hgDgtPkkwIUKhIvYXBpL3YxL2Jvb2tzL3tpZH0SbQoJTGlzdEJvb2tzEiEubGlicmFyeS5ib29rLnYxLkxpc3RCb29rc1JlcXVlc3QaIi5saWJyYXJ5LmJvb2sudjEuTGlzdEJvb2tzUmVzcG9uc2UiGcjaGAGC0+STAg8SDS9hcGkvdjEvYm9va3MSfwoKQm9ycm93Qm9vaxIiLmxpYnJhcnkuYm9vay52MS5Cb3Jyb3dCb29rUmVxdWVzdBojLmxpYnJhcnkuYm9vay52MS5Cb3Jyb3dCb29rUmVzcG9uc2UiKMjaGAKC0+STAh46ASoiGS9hcGkvdjEvYm9va3Mve2lkfS9ib3Jyb3cSfwoKUmV0dXJuQm9vaxIiLmxpYnJhcnkuYm9vay52MS5SZXR1cm5Cb29rUmVxdWVzdBojLmxpYnJhcnkuYm9vay52MS5SZXR1cm5Cb29rUmVzcG9uc2UiKMjaGAKC0+STAh46ASoiGS9hcGkvdjEvYm9va3Mve2lkfS9yZXR1cm4SqQEKFkdldEJvb2tSZWNvbW1lbmRhdGlvbnMSLi5saWJyYXJ5LmJvb2sudjEuR2V0Qm9va1JlY29tbWVuZGF0aW9uc1JlcXVlc3QaLy5saWJyYXJ5LmJvb2sudjEuR2V0Qm9va1JlY29tbWVuZGF0aW9uc1Jlc3BvbnNlIi7I2hgBgtPkkwIkEiIvYXBpL3YxL2Jvb2tzL3tpZH0vcmVjb21tZW5kYXRpb25zEm0KCUxpc3RMb2FucxIhLmxpYnJhcnkuYm9vay52MS5MaXN0TG9hbnNSZXF1ZXN0GiIubGlicmFyeS5ib29rLnYxLkxpc3RMb2Fuc1Jlc3BvbnNlIhnI2hgCgtPkkwIPEg0vYXBpL3YxL2xvYW5zEooBChBMaXN0TG9hblBvbGljaWVzEigubGlicmFyeS5ib29rLnYxLkxpc3RMb2FuUG9saWNpZXNSZXF1ZXN0GikubGlicmFyeS5ib29rLnYxLkxpc3RMb2FuUG9saWNpZXNSZXNwb25zZSIhyNoYAYLT5JMCFxIVL2FwaS92MS9sb2FuLXBvbGljaWVzEpQBCg1QdXRMb2FuUG9saWN5EiUubGlicmFyeS5ib29rLnYxLlB1dExvYW5Qb2xpY3lSZXF1ZXN0GhsubGlicmFyeS5ib29rLnYxLkxvYW5Qb2xpY3kiP8jaGAOC0+STAjU6ASoaMC9hcGkvdjEvbG9hbi1wb2xpY2llcy97cGF0cm9uX2dyb3VwfS97bG9hbl90eXBlfRKlAQoQRGVsZXRlTG9hblBvbGljeRIoLmxpYnJhcnkuYm9vay52MS5EZWxldGVMb2FuUG9saWN5UmVxdWVzdBopLmxpYnJhcnkuYm9vay52MS5EZWxldGVMb2FuUG9saWN5UmVzcG9uc2UiPMjaGAOC0+STAjIqMC9hcGkvdjEvbG9hbi1wb2xpY2llcy97cGF0cm9uX2dyb3VwfS97bG9hbl90eXBlfRJtChBDb3VudEF1dGhvckJvb2tzEigubGlicmFyeS5ib29rLnYxLkNvdW50QXV0aG9yQm9va3NSZXF1ZXN0GikubGlicmFyeS5ib29rLnYxLkNvdW50QXV0aG9yQm9va3NSZXNwb25zZSIEyNoYBWIGcHJvdG8z", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_library_access_v1_access]);
 
 /**
  * A title in the catalogue, with its copies.
@@ -113,6 +113,13 @@ export type Book = Message<"library.book.v1.Book"> & {
    * @generated from field: google.protobuf.Timestamp updated_at = 13;
    */
   updatedAt?: Timestamp | undefined;
+
+  /**
+   * Loan type, a short name that selects the book's loan policy (default "standard").
+   *
+   * @generated from field: string loan_type = 14;
+   */
+  loanType: string;
 };
 
 /**
@@ -181,7 +188,7 @@ export const LoanSchema: GenMessage<Loan> = /*@__PURE__*/
 /**
  * CreateBook input.
  *
- * Example: {"title": "The Left Hand of Darkness", "isbn": "978-0-441-47812-5", "authorId": "2d9f7c1e-5b3a-4e8d-a6c4-7f1b9e3d5a20", "categoryIds": ["6f1c2a4e-8d3b-4f7a-9c2e-1b5d7e9f0a12"], "publisher": "Ace Books", "publishedYear": 1969, "language": "en", "description": "An envoy on the winter planet Gethen.", "totalCopies": 3}
+ * Example: {"title": "The Left Hand of Darkness", "isbn": "978-0-441-47812-5", "authorId": "2d9f7c1e-5b3a-4e8d-a6c4-7f1b9e3d5a20", "categoryIds": ["6f1c2a4e-8d3b-4f7a-9c2e-1b5d7e9f0a12"], "publisher": "Ace Books", "publishedYear": 1969, "language": "en", "description": "An envoy on the winter planet Gethen.", "totalCopies": 3, "loanType": "standard"}
  *
  * @generated from message library.book.v1.CreateBookRequest
  */
@@ -248,6 +255,13 @@ export type CreateBookRequest = Message<"library.book.v1.CreateBookRequest"> & {
    * @generated from field: int32 total_copies = 9;
    */
   totalCopies: number;
+
+  /**
+   * Loan type: 1..32 of a-z, 0-9, "_", "-" (lower-cased); empty: "standard".
+   *
+   * @generated from field: string loan_type = 10;
+   */
+  loanType: string;
 };
 
 /**
@@ -355,6 +369,14 @@ export type UpdateBookRequest = Message<"library.book.v1.UpdateBookRequest"> & {
    * @generated from field: int32 total_copies = 10;
    */
   totalCopies: number;
+
+  /**
+   * Loan type: 1..32 of a-z, 0-9, "_", "-" (lower-cased); empty keeps the
+   * current one, so clients that predate loan types change nothing by omitting it.
+   *
+   * @generated from field: string loan_type = 11;
+   */
+  loanType: string;
 };
 
 /**
@@ -828,6 +850,201 @@ export const CountAuthorBooksResponseSchema: GenMessage<CountAuthorBooksResponse
   messageDesc(file_library_book_v1_book, 19);
 
 /**
+ * The lending terms of a (patron group, loan type) pair; "*" in a key matches any.
+ *
+ * @generated from message library.book.v1.LoanPolicy
+ */
+export type LoanPolicy = Message<"library.book.v1.LoanPolicy"> & {
+  /**
+   * Patron group, or "*" for any.
+   *
+   * @generated from field: string patron_group = 1;
+   */
+  patronGroup: string;
+
+  /**
+   * Loan type of the book, or "*" for any.
+   *
+   * @generated from field: string loan_type = 2;
+   */
+  loanType: string;
+
+  /**
+   * Whether such a book may be lent to such a patron at all.
+   *
+   * @generated from field: bool loanable = 3;
+   */
+  loanable: boolean;
+
+  /**
+   * Days from lending to due (0: due at once, e.g. in-library use).
+   *
+   * @generated from field: int32 loan_days = 4;
+   */
+  loanDays: number;
+
+  /**
+   * Most renewals of one loan.
+   *
+   * @generated from field: int32 max_renewals = 5;
+   */
+  maxRenewals: number;
+
+  /**
+   * Most open loans the patron may hold when borrowing under this policy.
+   *
+   * @generated from field: int32 max_loans = 6;
+   */
+  maxLoans: number;
+};
+
+/**
+ * Describes the message library.book.v1.LoanPolicy.
+ * Use `create(LoanPolicySchema)` to create a new message.
+ */
+export const LoanPolicySchema: GenMessage<LoanPolicy> = /*@__PURE__*/
+  messageDesc(file_library_book_v1_book, 20);
+
+/**
+ * ListLoanPolicies input (none).
+ *
+ * @generated from message library.book.v1.ListLoanPoliciesRequest
+ */
+export type ListLoanPoliciesRequest = Message<"library.book.v1.ListLoanPoliciesRequest"> & {
+};
+
+/**
+ * Describes the message library.book.v1.ListLoanPoliciesRequest.
+ * Use `create(ListLoanPoliciesRequestSchema)` to create a new message.
+ */
+export const ListLoanPoliciesRequestSchema: GenMessage<ListLoanPoliciesRequest> = /*@__PURE__*/
+  messageDesc(file_library_book_v1_book, 21);
+
+/**
+ * ListLoanPolicies output.
+ *
+ * @generated from message library.book.v1.ListLoanPoliciesResponse
+ */
+export type ListLoanPoliciesResponse = Message<"library.book.v1.ListLoanPoliciesResponse"> & {
+  /**
+   * Every policy, by patron group then loan type.
+   *
+   * @generated from field: repeated library.book.v1.LoanPolicy policies = 1;
+   */
+  policies: LoanPolicy[];
+};
+
+/**
+ * Describes the message library.book.v1.ListLoanPoliciesResponse.
+ * Use `create(ListLoanPoliciesResponseSchema)` to create a new message.
+ */
+export const ListLoanPoliciesResponseSchema: GenMessage<ListLoanPoliciesResponse> = /*@__PURE__*/
+  messageDesc(file_library_book_v1_book, 22);
+
+/**
+ * PutLoanPolicy input: the keys from the path and every term (a full replace).
+ * The terms are proto3 `optional` and REQUIRED, so false and 0 are values that
+ * can be set, and a missing term is refused rather than read as false or 0.
+ *
+ * Example: {"loanable": true, "loanDays": 21, "maxRenewals": 3, "maxLoans": 10}
+ *
+ * @generated from message library.book.v1.PutLoanPolicyRequest
+ */
+export type PutLoanPolicyRequest = Message<"library.book.v1.PutLoanPolicyRequest"> & {
+  /**
+   * Patron group: "*" or 1..32 of a-z, 0-9, "_", "-" (lower-cased).
+   *
+   * @generated from field: string patron_group = 1;
+   */
+  patronGroup: string;
+
+  /**
+   * Loan type: "*" or 1..32 of a-z, 0-9, "_", "-" (lower-cased).
+   *
+   * @generated from field: string loan_type = 2;
+   */
+  loanType: string;
+
+  /**
+   * Whether such a book may be lent to such a patron at all.
+   *
+   * @generated from field: optional bool loanable = 3;
+   */
+  loanable?: boolean | undefined;
+
+  /**
+   * Days from lending to due, 0..365 (0: due at once, e.g. in-library use).
+   *
+   * @generated from field: optional int32 loan_days = 4;
+   */
+  loanDays?: number | undefined;
+
+  /**
+   * Most renewals of one loan, 0..99.
+   *
+   * @generated from field: optional int32 max_renewals = 5;
+   */
+  maxRenewals?: number | undefined;
+
+  /**
+   * Most open loans the patron may hold when borrowing under this policy, 0..1000.
+   *
+   * @generated from field: optional int32 max_loans = 6;
+   */
+  maxLoans?: number | undefined;
+};
+
+/**
+ * Describes the message library.book.v1.PutLoanPolicyRequest.
+ * Use `create(PutLoanPolicyRequestSchema)` to create a new message.
+ */
+export const PutLoanPolicyRequestSchema: GenMessage<PutLoanPolicyRequest> = /*@__PURE__*/
+  messageDesc(file_library_book_v1_book, 23);
+
+/**
+ * DeleteLoanPolicy input.
+ *
+ * @generated from message library.book.v1.DeleteLoanPolicyRequest
+ */
+export type DeleteLoanPolicyRequest = Message<"library.book.v1.DeleteLoanPolicyRequest"> & {
+  /**
+   * Patron group: "*" or a group name.
+   *
+   * @generated from field: string patron_group = 1;
+   */
+  patronGroup: string;
+
+  /**
+   * Loan type: "*" or a loan type name.
+   *
+   * @generated from field: string loan_type = 2;
+   */
+  loanType: string;
+};
+
+/**
+ * Describes the message library.book.v1.DeleteLoanPolicyRequest.
+ * Use `create(DeleteLoanPolicyRequestSchema)` to create a new message.
+ */
+export const DeleteLoanPolicyRequestSchema: GenMessage<DeleteLoanPolicyRequest> = /*@__PURE__*/
+  messageDesc(file_library_book_v1_book, 24);
+
+/**
+ * DeleteLoanPolicy output (empty).
+ *
+ * @generated from message library.book.v1.DeleteLoanPolicyResponse
+ */
+export type DeleteLoanPolicyResponse = Message<"library.book.v1.DeleteLoanPolicyResponse"> & {
+};
+
+/**
+ * Describes the message library.book.v1.DeleteLoanPolicyResponse.
+ * Use `create(DeleteLoanPolicyResponseSchema)` to create a new message.
+ */
+export const DeleteLoanPolicyResponseSchema: GenMessage<DeleteLoanPolicyResponse> = /*@__PURE__*/
+  messageDesc(file_library_book_v1_book, 25);
+
+/**
  * The catalogue of books, their copies and loans, and recommendations.
  *
  * @generated from service library.book.v1.BookService
@@ -866,7 +1083,7 @@ export const BookService: GenService<{
     output: typeof BookSchema;
   },
   /**
-   * Changes only the fields named in update_mask (AIP-134): title, isbn, author_id, category_ids, publisher, published_year, language, description, total_copies (never below the copies on loan).
+   * Changes only the fields named in update_mask (AIP-134): title, isbn, author_id, category_ids, publisher, published_year, language, description, total_copies (never below the copies on loan), loan_type.
    * Without a mask, the fields present in the JSON body (REST) or populated in
    * book (gRPC) change; "*" replaces every writable field. Output-only fields in
    * the mask are ignored.
@@ -938,6 +1155,41 @@ export const BookService: GenService<{
     methodKind: "unary";
     input: typeof ListLoansRequestSchema;
     output: typeof ListLoansResponseSchema;
+  },
+  /**
+   * Lists every loan policy, by patron group then loan type ("*" first). A lend
+   * uses the most specific row for its (patron group, loan type): the exact pair,
+   * then (group, "*"), then ("*", type), then ("*", "*"), which always exists.
+   *
+   * @generated from rpc library.book.v1.BookService.ListLoanPolicies
+   */
+  listLoanPolicies: {
+    methodKind: "unary";
+    input: typeof ListLoanPoliciesRequestSchema;
+    output: typeof ListLoanPoliciesResponseSchema;
+  },
+  /**
+   * Creates or replaces the policy of (patron_group, loan_type); either key may
+   * be "*". Every term is required; the next lend on every replica uses it.
+   *
+   * @generated from rpc library.book.v1.BookService.PutLoanPolicy
+   */
+  putLoanPolicy: {
+    methodKind: "unary";
+    input: typeof PutLoanPolicyRequestSchema;
+    output: typeof LoanPolicySchema;
+  },
+  /**
+   * Deletes the policy of (patron_group, loan_type); an absent one is NOT_FOUND.
+   * The ("*", "*") policy can be changed but not deleted (FAILED_PRECONDITION,
+   * DEFAULT_POLICY).
+   *
+   * @generated from rpc library.book.v1.BookService.DeleteLoanPolicy
+   */
+  deleteLoanPolicy: {
+    methodKind: "unary";
+    input: typeof DeleteLoanPolicyRequestSchema;
+    output: typeof DeleteLoanPolicyResponseSchema;
   },
   /**
    * Counts the books naming an author (service-to-service only).

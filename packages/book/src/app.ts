@@ -2,6 +2,7 @@ import { BookService } from "@lms/gen/library/book/v1/book_pb";
 import {
   bindService,
   bootstrapService,
+  createIdempotencyPurge,
   createJwksVerifier,
   createServiceApp,
   type Database,
@@ -36,6 +37,7 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
   const categories = overrides.categories ?? (replica as CategoryDirectory);
   const verifier = overrides.verifier ?? createJwksVerifier(config.AUTH_JWKS_URL, config.JWT_ISSUER, config.JWT_AUDIENCE);
   const reconciler = createLinkReconciler(basics.db.pool, categories, basics.log, overrides.reconcilerTiming);
+  const idempotencyPurge = createIdempotencyPurge(basics.db.pool, basics.log);
   const deps = {
     authors,
     categories,
@@ -54,6 +56,7 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
         reconciler.stop();
         replica?.close();
       },
+      onStop: () => idempotencyPurge.stop(),
     },
     basics,
     config,
@@ -61,7 +64,8 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
   );
   reconciler.start();
   replica?.start();
-  return Object.assign(app, { reconciler, replica });
+  idempotencyPurge.start();
+  return Object.assign(app, { reconciler, replica, idempotencyPurge });
 }
 
 /** The category service's links, replicated here and kept in step with its change log. */

@@ -2,6 +2,7 @@ import { BookService } from "@lms/gen/library/book/v1/book_pb";
 import {
   bindService,
   bootstrapService,
+  createIdempotencyPurge,
   createJwksVerifier,
   createServiceApp,
   type Database,
@@ -43,6 +44,7 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
   const reconciler = createLinkReconciler(basics.db.pool, categories, basics.log, overrides.reconcilerTiming);
   const rules = { maxActiveLoans: config.MAX_ACTIVE_LOANS, loanDays: config.LOAN_DAYS };
   const policies = await createLoanPolicies(basics.db.pool, rules, basics.log);
+  const idempotencyPurge = createIdempotencyPurge(basics.db.pool, basics.log);
   const deps = {
     authors,
     categories,
@@ -63,7 +65,10 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
         reconciler.stop();
         replica?.close();
       },
-      onStop: () => policies.close(),
+      onStop: async () => {
+        await idempotencyPurge.stop();
+        await policies.close();
+      },
     },
     basics,
     config,
@@ -72,7 +77,8 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
   reconciler.start();
   replica?.start();
   await policies.start();
-  return Object.assign(app, { reconciler, replica, patrons, policies: policies.cache });
+  idempotencyPurge.start();
+  return Object.assign(app, { reconciler, replica, patrons, policies: policies.cache, idempotencyPurge });
 }
 
 /** The category service's links, replicated here and kept in step with its change log. */

@@ -19,6 +19,7 @@ import {
   bearerTokenKey,
   ETAG_HEADER,
   IF_MATCH_HEADER,
+  inIdempotentTransaction,
   inTransaction,
   maskedFields,
   type Principal,
@@ -143,13 +144,18 @@ export function createBookRpc(pool: pg.Pool, deps: BookRpcDeps): ServiceImpl<typ
     },
     async borrowBook(req, ctx) {
       const caller = callerOf(ctx);
-      const outcome = await inTransaction(pool, (tx) => loans.borrowBook(tx, deps.rules, caller, { bookId: req.id, userId: req.userId }));
-      return create(BorrowBookResponseSchema, outcomeToProto(outcome));
+      return inIdempotentTransaction(pool, ctx, req, async (tx) =>
+        create(
+          BorrowBookResponseSchema,
+          outcomeToProto(await loans.borrowBook(tx, deps.rules, caller, { bookId: req.id, userId: req.userId })),
+        ),
+      );
     },
     async returnBook(req, ctx) {
       const caller = callerOf(ctx);
-      const outcome = await inTransaction(pool, (tx) => loans.returnBook(tx, caller, { bookId: req.id, userId: req.userId }));
-      return create(ReturnBookResponseSchema, outcomeToProto(outcome));
+      return inIdempotentTransaction(pool, ctx, req, async (tx) =>
+        create(ReturnBookResponseSchema, outcomeToProto(await loans.returnBook(tx, caller, { bookId: req.id, userId: req.userId }))),
+      );
     },
     async getBookRecommendations(req, ctx) {
       const found = await queries.recommendBooks(

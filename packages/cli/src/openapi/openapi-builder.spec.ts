@@ -93,6 +93,7 @@ describe("buildOpenApiFiles on the real protos", () => {
     expect(borrow.parameters.map((p) => [p.name, p.in])).toEqual([
       ["id", "path"],
       ["body", "body"],
+      ["Idempotency-Key", "header"],
     ]);
     expect(Object.keys(borrow.parameters[1]?.schema?.properties ?? {})).toEqual(["userId"]);
     expect(borrow.responses["200"]?.schema).toEqual({ $ref: "#/definitions/v1BorrowBookResponse" });
@@ -108,7 +109,23 @@ describe("buildOpenApiFiles on the real protos", () => {
     });
     expect(Object.keys(op("auth.swagger.json", "/api/v1/auth/register", "post").responses)).toContain("201");
     expect(op("author.swagger.json", "/api/v1/authors/{id}", "get").responses["200"]?.headers?.ETag).toMatchObject({ type: "string" });
-    expect(op("book.swagger.json", "/api/v1/books/{id}/borrow", "post").responses["200"]?.headers).toBeUndefined();
+    expect(op("book.swagger.json", "/api/v1/books/{id}/recommendations", "get").responses["200"]?.headers).toBeUndefined();
+  });
+
+  it("documents the Idempotency-Key header and the replay header on BorrowBook and ReturnBook only", () => {
+    for (const path of ["/api/v1/books/{id}/borrow", "/api/v1/books/{id}/return"]) {
+      const write = op("book.swagger.json", path, "post");
+      expect(write.parameters.at(-1)).toMatchObject({
+        name: "Idempotency-Key",
+        in: "header",
+        required: false,
+        type: "string",
+        maxLength: 255,
+      });
+      expect(write.responses["200"]?.headers).toEqual({ "Idempotency-Replayed": { type: "string", description: expect.any(String) } });
+      expect((write as Op & { description?: string }).description).toMatch(/IDEMPOTENCY_KEY_REUSED.*IDEMPOTENCY_KEY_IN_USE/);
+    }
+    expect(op("book.swagger.json", "/api/v1/books", "post").parameters.map((p) => p.name)).not.toContain("Idempotency-Key");
   });
 
   it("leaves GetAuthor public, with a required path param id", () => {

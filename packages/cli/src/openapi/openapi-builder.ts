@@ -4,6 +4,7 @@
 // so it is unit-testable without running buf.
 
 import type { DescField, DescMessage, DescMethod, DescService, FileRegistry } from "@bufbuild/protobuf";
+import { IDEMPOTENCY_KEY_PARAMETER, isIdempotent, withIdempotencySentence } from "./idempotent-methods.js";
 import {
   Definitions,
   definitionNames,
@@ -24,10 +25,13 @@ export { summaryOf };
 
 interface Parameter extends Schema {
   name: string;
-  in: "path" | "query" | "body";
+  in: "path" | "query" | "body" | "header";
   required: boolean;
   schema?: Schema;
   collectionFormat?: "multi";
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
 }
 
 interface Operation {
@@ -94,7 +98,7 @@ function buildOperation({ method, binding, rule, pathFields }: BoundMethod, defs
   const comment = commentOf(method);
   return {
     summary: summaryOf(comment) || undefined,
-    description: methodDescription(comment, rule) || undefined,
+    description: withIdempotencySentence(methodDescription(comment, rule), method.name) || undefined,
     operationId: `${method.parent.name}_${method.name}`,
     responses: {
       [successStatus(method.name)]: {
@@ -104,12 +108,21 @@ function buildOperation({ method, binding, rule, pathFields }: BoundMethod, defs
       },
       default: { description: "An unexpected error response.", schema: { $ref: "#/definitions/rpcStatus" } },
     },
-    parameters: buildParameters(method, binding.body, pathFields, defs.ref),
+    parameters: [...buildParameters(method, binding.body, pathFields, defs.ref), ...(isIdempotent(method.name) ? [IDEMPOTENCY_KEY] : [])],
     tags: [method.parent.name],
     // A lock in Swagger UI exactly where the access rule needs a token.
     security: rule === "anyone" ? undefined : [{ bearer: [] }],
   };
 }
+
+const IDEMPOTENCY_KEY: Parameter = {
+  name: IDEMPOTENCY_KEY_PARAMETER.name,
+  in: "header",
+  required: false,
+  type: "string",
+  description: IDEMPOTENCY_KEY_PARAMETER.description,
+  ...IDEMPOTENCY_KEY_PARAMETER.constraints,
+};
 
 /** Swagger 2.0 header objects; undefined when there are none. */
 function swaggerHeaders(notes: Record<string, string>): Record<string, { type: "string"; description: string }> | undefined {

@@ -99,6 +99,22 @@ describe("OpenAPI 3.1 from the real protos", () => {
     expect(at(patch, "responses", "200", "headers", "ETag")).toBeDefined();
     expect(at(book, "paths", "/api/v1/books/{id}", "get", "responses", "200", "headers", "ETag")).toBeDefined();
   });
+
+  it("documents the header, the replay header, 409 and the reasons on BorrowBook and ReturnBook", () => {
+    for (const path of ["/api/v1/books/{id}/borrow", "/api/v1/books/{id}/return"]) {
+      const write = at(book, "paths", path, "post");
+      expect((at(write, "parameters") as Json[]).map((p) => [p.name, p.in])).toEqual([
+        ["id", "path"],
+        ["Idempotency-Key", "header"],
+      ]);
+      expect(at(write, "parameters", 1, "schema")).toMatchObject({ type: "string", minLength: 1, maxLength: 255 });
+      expect(at(write, "responses", "200", "headers", "Idempotency-Replayed")).toBeDefined();
+      expect(Object.keys(at(write, "responses") as Json)).toContain("409");
+      expect(at(write, "description")).toMatch(/IDEMPOTENCY_KEY_REUSED.*IDEMPOTENCY_KEY_IN_USE/);
+    }
+    const create = at(book, "paths", "/api/v1/books", "post");
+    expect((at(create, "parameters") as Json[] | undefined)?.map((p) => p.name) ?? []).not.toContain("Idempotency-Key");
+  });
 });
 
 describe("OpenAPI 3.1 generation rules", () => {

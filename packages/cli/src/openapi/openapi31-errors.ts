@@ -2,6 +2,7 @@
 // answer (DESIGN.md §3), their shared response objects, and the error body with
 // its typed details.
 
+import { isIdempotent } from "./idempotent-methods.js";
 import type { JsonSchema } from "./openapi31-schemas.js";
 import type { AccessRule } from "./proto-http.js";
 
@@ -36,12 +37,14 @@ const EXTRA: Readonly<Record<string, readonly string[]>> = {
  * The error statuses of one method: 400 (validation), 401 (a bad token is refused even on
  * open methods) and 503 (a database or peer down) always; 403 whenever a token is needed (a
  * member method may refuse a member some variants, e.g. another user's loans: RULE_MEMBER);
- * 404 when the path names a resource; the rest from the table above.
+ * 404 when the path names a resource; 409 when it takes an Idempotency-Key (its first request
+ * still running); the rest from the table above.
  */
 export function errorStatuses(f: ErrorFacts): string[] {
   const out = new Set(["400", "401", "503", ...(EXTRA[f.method] ?? [])]);
   if (f.rule !== "anyone") out.add("403");
   if (f.hasPathResource) out.add("404");
+  if (isIdempotent(f.method)) out.add("409");
   return [...out].sort();
 }
 

@@ -2,6 +2,7 @@
 // parameters, request body (with its example), the success answer and the
 // error answers the method can give.
 import type { DescField, DescMethod } from "@bufbuild/protobuf";
+import { IDEMPOTENCY_KEY_PARAMETER, isIdempotent, withIdempotencySentence } from "./idempotent-methods.js";
 import { ERROR_RESPONSES, errorStatuses } from "./openapi31-errors.js";
 import type { ComponentSchemas, JsonSchema } from "./openapi31-schemas.js";
 import { commentOf, exampleOf, methodDescription, summaryOf } from "./proto-comments.js";
@@ -33,10 +34,14 @@ export function buildOperation(
   const operation: Operation = {
     operationId: `${method.parent.name}_${method.name}`,
     summary: summaryOf(comment) || undefined,
-    description: methodDescription(comment, rule) || undefined,
+    description: withIdempotencySentence(methodDescription(comment, rule), method.name) || undefined,
     tags: [method.parent.name],
     security: rule === "anyone" ? undefined : [{ bearer: [] }],
-    parameters: [...parameters(method, binding, pathFields, schemas), ...(IF_MATCH_METHODS.test(method.name) ? [IF_MATCH] : [])],
+    parameters: [
+      ...parameters(method, binding, pathFields, schemas),
+      ...(IF_MATCH_METHODS.test(method.name) ? [IF_MATCH] : []),
+      ...(isIdempotent(method.name) ? [IDEMPOTENCY_KEY] : []),
+    ],
     requestBody: requestBody(method, binding, pathFields, schemas),
     responses,
   };
@@ -49,6 +54,14 @@ const IF_MATCH = {
   required: false,
   description: "The ETag the change is based on; when it no longer matches, 412 and nothing changes.",
   schema: { type: "string" },
+};
+
+const IDEMPOTENCY_KEY = {
+  name: IDEMPOTENCY_KEY_PARAMETER.name,
+  in: "header",
+  required: false,
+  description: IDEMPOTENCY_KEY_PARAMETER.description,
+  schema: { type: "string", ...IDEMPOTENCY_KEY_PARAMETER.constraints },
 };
 
 /** {@link successHeaderNotes} as OpenAPI 3.1 header objects; undefined when there are none. */

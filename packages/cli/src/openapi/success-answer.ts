@@ -1,6 +1,8 @@
 // What a method's success answer looks like on REST, for both OpenAPI generators: its status
 // and its headers (DESIGN.md §2: 201 + Location on creates, ETag on single resources, If-Match
-// on catalogue writes).
+// on catalogue writes, Idempotency-Replayed on idempotent methods).
+
+import { IDEMPOTENCY_REPLAYED_NOTE, isIdempotent } from "./idempotent-methods.js";
 
 /** Methods that answer 201 Created (with a Location header) instead of 200 (DESIGN.md §2). */
 const CREATED_METHODS: ReadonlySet<string> = new Set<string>(["Register", "CreateAuthor", "CreateCategory", "CreateBook"]);
@@ -17,11 +19,12 @@ export function successStatus(method: string): "200" | "201" {
 
 /**
  * The headers of a method's success answer, name → description: Location on a 201, ETag on a
- * single catalogue resource. Both OpenAPI generators read it (each in its own header shape).
+ * single catalogue resource, Idempotency-Replayed on a method taking an Idempotency-Key. Both OpenAPI generators read it (each in its own header shape).
  */
 export function successHeaderNotes(method: string): Record<string, string> {
   const notes: Record<string, string> = {};
   if (successStatus(method) === "201") notes.Location = "Path of the new resource.";
   if (ETAG_METHODS.test(method)) notes.ETag = "Validator for If-Match and If-None-Match.";
+  if (isIdempotent(method)) notes[IDEMPOTENCY_REPLAYED_NOTE.name] = IDEMPOTENCY_REPLAYED_NOTE.description;
   return notes;
 }

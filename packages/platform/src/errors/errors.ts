@@ -71,6 +71,16 @@ export function etagMismatch(message: string, metadata: Record<string, string> =
   return withErrorInfo(Code.Aborted, "ETAG_MISMATCH", message, metadata);
 }
 
+/**
+ * `err` with a google.rpc.ErrorInfo naming `reason` added, for a refusal whose code has no
+ * factory with a reason of its own (e.g. INVALID_ARGUMENT `IDEMPOTENCY_KEY_REUSED`, which also
+ * names its field). Returns `err`.
+ */
+export function withReason(err: ConnectError, reason: string, metadata: Record<string, string> = {}): ConnectError {
+  err.details.push({ desc: ErrorInfoSchema, value: create(ErrorInfoSchema, { reason, domain: "", metadata }) });
+  return err;
+}
+
 function withErrorInfo(code: Code, reason: string, message: string, metadata: Record<string, string>): ConnectError {
   const info = create(ErrorInfoSchema, { reason, domain: "", metadata });
   return new ConnectError(message, code, undefined, [{ desc: ErrorInfoSchema, value: info }]);

@@ -5,6 +5,7 @@ import type { FastifyReply } from "fastify";
 import { isEtagMismatch } from "../conditional/etag.js";
 import { httpStatusOf } from "../errors/http-status.js";
 import { retryAfterSecondsOf } from "../errors/retry-after.js";
+import { IDEMPOTENCY_REPLAYED_HEADER } from "../idempotency/idempotency-key.js";
 
 /** The REST error body of DESIGN.md §3. */
 export interface ErrorBody {
@@ -18,7 +19,8 @@ const DETAIL_TYPES = [ErrorInfoSchema, BadRequestSchema, RetryInfoSchema];
 /**
  * Answers a failure as every REST error is answered (DESIGN.md §3): the status from the one
  * code → status table (`errors/http-status.ts`; 412 for a failed `If-Match`, ETAG_MISMATCH),
- * the body of {@link errorBody}, and `Retry-After` when the error carries a google.rpc.RetryInfo.
+ * the body of {@link errorBody}, `Retry-After` when the error carries a google.rpc.RetryInfo, and
+ * `Idempotency-Replayed` when it is a recorded refusal given again (its metadata says so).
  * `status` is for the few refusals HTTP names more precisely than the table does: 404 / 405 for
  * paths and verbs (UNIMPLEMENTED), 413 / 414 / 415 for what Fastify refuses (INVALID_ARGUMENT).
  */
@@ -26,6 +28,9 @@ export function sendError(reply: FastifyReply, err: unknown, status?: number): F
   const error = ConnectError.from(err);
   const retryAfter = retryAfterSecondsOf(error);
   if (retryAfter !== undefined) reply.header("retry-after", String(retryAfter));
+  // A refusal given again for a reused Idempotency-Key says so, as its success answers do.
+  const replayed = error.metadata.get(IDEMPOTENCY_REPLAYED_HEADER);
+  if (replayed !== null) reply.header(IDEMPOTENCY_REPLAYED_HEADER, replayed);
   // DESIGN.md §3: ABORTED is 409, except a failed `If-Match`, which HTTP calls 412 Precondition Failed.
   return reply.code(status ?? (isEtagMismatch(error) ? 412 : httpStatusOf(error.code))).send(errorBody(error));
 }

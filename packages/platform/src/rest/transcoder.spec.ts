@@ -34,7 +34,10 @@ beforeAll(async () => {
         updateBook: (req, ctx) => answer(req, ctx, { id: req.id, title: req.title }),
         borrowBook(req, ctx) {
           record(req, ctx);
-          throw failedPrecondition("NO_COPIES_AVAILABLE", "no copy of the book is available", { bookId: req.id });
+          const refused = failedPrecondition("NO_COPIES_AVAILABLE", "no copy of the book is available", { bookId: req.id });
+          // As a recorded refusal given again for its Idempotency-Key comes out of the handler.
+          if (ctx.requestHeader.get("idempotency-key") === "retried") refused.metadata.set("idempotency-replayed", "true");
+          throw refused;
         },
         returnBook() {
           throw new Error('relation "loans" does not exist');
@@ -125,6 +128,14 @@ describe("registerTranscodedRoutes", () => {
         },
       ],
     });
+  });
+
+  it("forwards Idempotency-Key and marks a refusal given again with Idempotency-Replayed", async () => {
+    const url = `/api/v1/books/${BOOK_ID}/borrow`;
+    const first = await app.inject({ method: "POST", url, payload: {}, headers: { "idempotency-key": "first" } });
+    expect([received[0].header.get("idempotency-key"), first.headers["idempotency-replayed"]]).toEqual(["first", undefined]);
+    const again = await app.inject({ method: "POST", url, payload: {}, headers: { "Idempotency-Key": "retried" } });
+    expect([again.statusCode, again.headers["idempotency-replayed"], again.json().code]).toEqual([400, "true", 9]);
   });
 
   it("answers a bug with 500 and leaks nothing", async () => {

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { IF_MATCH_HEADER, IF_NONE_MATCH_HEADER } from "../conditional/etag.js";
 import { invalidArgument } from "../errors/errors.js";
 import type { CallInit, Invoker } from "../grpc/invoker.js";
+import { IDEMPOTENCY_KEY_HEADER } from "../idempotency/idempotency-key.js";
 import { CLIENT_ADDRESS_HEADER, resolveClientAddress } from "../net/client-address.js";
 import { clientGoneSignal } from "./client-gone.js";
 import { emitUnpopulated } from "./emit-unpopulated.js";
@@ -35,7 +36,7 @@ export interface TranscoderOptions {
  * REST has no logic of its own (STYLE.md rule 1). The call's context carries the client's
  * address (`x-client-address`, never taken from the client) and an abort signal that fires
  * when the client disconnects before its answer. HTTP semantics (DESIGN.md §2): creates answer 201 with a
- * `Location`; `If-Match` / `If-None-Match` travel to the handler as metadata, and a GET whose
+ * `Location`; `If-Match` / `If-None-Match` and `Idempotency-Key` travel to the handler as metadata, and a GET whose
  * `If-None-Match` names the handler's `ETag` answers 304; a PATCH without `updateMask` changes the
  * fields present in its JSON body.
  */
@@ -83,11 +84,14 @@ function callInit(req: FastifyRequest, reply: FastifyReply, trusted: ReadonlySet
   };
 }
 
+/** Request headers a handler reads (besides authorization): conditional writes and reads, retryable writes. */
+const FORWARDED_HEADERS = [IF_MATCH_HEADER, IF_NONE_MATCH_HEADER, IDEMPOTENCY_KEY_HEADER] as const;
+
 /** What a handler may read of the HTTP request: never a server key (REST callers are not peers). */
 function forwardHeaders(req: FastifyRequest, trusted: ReadonlySet<string>): Headers {
   const headers = new Headers({ "x-request-id": String(req.id) });
   if (req.headers.authorization) headers.set("authorization", req.headers.authorization);
-  for (const name of [IF_MATCH_HEADER, IF_NONE_MATCH_HEADER]) {
+  for (const name of FORWARDED_HEADERS) {
     const value = req.headers[name];
     if (typeof value === "string") headers.set(name, value);
   }

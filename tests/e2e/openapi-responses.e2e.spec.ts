@@ -129,6 +129,7 @@ describe("OpenAPI 3.1 documents against real answers", { timeout: 120_000 }, () 
     expect((await api.call("CategoryService_GetItemCategories", { params: { itemId: "x" } })).status).toBe(400);
 
     await circulation(bookId);
+    await copies(bookId);
 
     expect((await api.call("BookService_GetBookRecommendations", { params: { id: bookId }, query: { limit: "3" } })).status).toBe(200);
     const badLimit = { params: { id: bookId }, query: { limit: "51" } };
@@ -157,6 +158,23 @@ describe("OpenAPI 3.1 documents against real answers", { timeout: 120_000 }, () 
     expect((returned.body.loan as Body).returnedAt).toEqual(expect.any(String));
     const notBorrowed = await api.call("BookService_ReturnBook", { ...loan, body: api.example("BookService_ReturnBook") });
     expect(notBorrowed.status).toBe(400);
+  }
+
+  /** The copy methods: list, add (the example, then a taken barcode: 409), a status change, a barcode lookup. */
+  async function copies(bookId: string): Promise<void> {
+    expect((await api.call("BookService_ListCopies", { params: { bookId } })).status).toBe(200);
+    expect((await api.call("BookService_ListCopies", { params: { bookId: unknownId } })).status).toBe(404);
+    const add = { params: { bookId }, token: admin };
+    const added = await api.call("BookService_AddCopies", { ...add, body: api.example("BookService_AddCopies") });
+    expect(added.status).toBe(200);
+    const [copy] = added.body.copies as Body[];
+    expect((await api.call("BookService_AddCopies", { ...add, body: { barcodes: [copy.barcode] } })).status).toBe(409);
+    const update = { params: { id: String(copy.id) }, token: admin };
+    expect((await api.call("BookService_UpdateCopy", { ...update, body: api.example("BookService_UpdateCopy") })).status).toBe(200);
+    expect((await api.call("BookService_UpdateCopy", { ...update, body: { status: "COPY_STATUS_ON_LOAN" } })).status).toBe(400);
+    const lookup = (barcode: string) => api.call("BookService_LookupBarcode", { params: { barcode }, token: admin });
+    expect((await lookup(String(copy.barcode))).body.openLoan).toBeNull();
+    expect((await lookup("NO-SUCH-COPY")).status).toBe(404);
   }
 
   /** Deletes answer `{}`; unknown ids 404; a referenced author 400 with AUTHOR_HAS_BOOKS. */

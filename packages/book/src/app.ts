@@ -1,3 +1,4 @@
+import type { ServiceImpl } from "@connectrpc/connect";
 import { BookService } from "@lms/gen/library/book/v1/book_pb";
 import {
   bindService,
@@ -15,6 +16,7 @@ import type { BookConfig } from "./config.js";
 import { createLinkReconciler, type ReconcilerTiming } from "./domain/link-reconciler.js";
 import type { AuthorDirectory, CategoryDirectory } from "./domain/ports.js";
 import { bookLocations, createBookRpc } from "./rpc/book.rpc.js";
+import { createCopyRpc } from "./rpc/copy.rpc.js";
 
 /** Parts a test may replace. */
 export interface BookOverrides {
@@ -44,10 +46,12 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
     rules: { maxActiveLoans: config.MAX_ACTIVE_LOANS, loanDays: config.LOAN_DAYS },
     recommendationCandidates: config.RECOMMENDATION_CANDIDATES,
   };
+  // Typed as the whole service, so a method left out of both halves does not compile.
+  const impl: ServiceImpl<typeof BookService> = { ...createBookRpc(basics.db.pool, deps), ...createCopyRpc(basics.db.pool, deps) };
   const app = await createServiceApp(
     {
       name: "book",
-      implementations: [bindService(BookService, createBookRpc(basics.db.pool, deps))],
+      implementations: [bindService(BookService, impl)],
       createdLocations: bookLocations,
       swagger: basics.swagger,
       onDrain: () => {

@@ -27,6 +27,10 @@ describe("httpRoutesOf", () => {
     ["BorrowBook", "POST", "/api/v1/books/:id/borrow", "*"],
     ["GetBookRecommendations", "GET", "/api/v1/books/:id/recommendations", ""],
     ["ListLoans", "GET", "/api/v1/loans", ""],
+    ["ListCopies", "GET", "/api/v1/books/:book_id/copies", ""],
+    ["AddCopies", "POST", "/api/v1/books/:book_id/copies", "*"],
+    ["UpdateCopy", "PATCH", "/api/v1/copies/:id", "*"],
+    ["LookupBarcode", "GET", "/api/v1/barcodes/:barcode", ""],
   ])("%s → %s %s (body %j)", (name, verb, url, body) => {
     expect(route(name)).toMatchObject({ verb, url, body });
   });
@@ -41,7 +45,7 @@ describe("httpRoutesOf", () => {
     for (const gRpcOnly of ["BatchGetAuthors", "ListCategoryItems", "BatchGetItemCategories", "RemoveItemLinks", "CountAuthorBooks"]) {
       expect(names).not.toContain(gRpcOnly);
     }
-    expect(routes).toHaveLength(6 + 9 + 10);
+    expect(routes).toHaveLength(6 + 9 + 14);
   });
 
   it("points each route at the method of its service", () => {

@@ -120,7 +120,8 @@ async function seedCategories(db: pg.Client, s: SeedSizes): Promise<void> {
 }
 
 /**
- * Books with valid, unique ISBN-13s, then the loans: one open loan on a quarter of the books
+ * Books with valid, unique ISBN-13s, their copies (1–5 each, 200 for the two hot books: about
+ * 300 000 for 100 000 books), then the loans: one open loan, on the book's first copy, on a quarter of the books
  * (available = total − 1 there, every other book fully on the shelf, so available = total −
  * open loans holds from the start), and the rest returned loans spread over three years,
  * skewed so that a few books are borrowed far more than most (recommendations see "classics").
@@ -144,9 +145,22 @@ async function seedBooks(db: pg.Client, s: SeedSizes): Promise<void> {
                             ${WORDS} as w) x`,
     [s.books, s.authors],
   );
+  // Each book's copies (migration 0008): as many as its counter, the first one on loan where the
+  // book has an open loan; ids from md5 like the rest, so the loans name their copies directly.
+  await db.query(
+    `insert into copies (id, book_id, status, created_at, updated_at)
+     select md5('copy:' || i || ':' || k)::uuid, md5('book:' || i)::uuid,
+            case when k = 1 and ${hasOpenLoan} then 'on_loan' else 'available' end, t, t
+       from generate_series(0, $1::int - 1) i,
+            lateral (select case when i >= ${hot.baseline} then ${HOT_COPIES} else 1 + i % 5 end as copies,
+                            now() - make_interval(secs => ($1::int - i) * 60) as t) x,
+            lateral generate_series(1, x.copies) k
+      order by i, k`,
+    [s.books],
+  );
   const open = await db.query(
-    `insert into loans (book_id, user_id, borrowed_at, due_at)
-     select md5('book:' || i)::uuid, md5('reader:' || i)::uuid, now() - make_interval(days => i % 20),
+    `insert into loans (book_id, user_id, copy_id, borrowed_at, due_at)
+     select md5('book:' || i)::uuid, md5('reader:' || i)::uuid, md5('copy:' || i || ':1')::uuid, now() - make_interval(days => i % 20),
             now() - make_interval(days => i % 20) + interval '14 days'
        from generate_series(0, $1::int - 1) i where ${hasOpenLoan}`,
     [s.books],

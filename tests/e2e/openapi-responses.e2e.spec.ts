@@ -144,6 +144,7 @@ describe("OpenAPI 3.1 documents against real answers", { timeout: 120_000 }, () 
 
     await circulation(bookId);
     await loanPolicies();
+    await copies(bookId);
 
     expect((await api.call("BookService_GetBookRecommendations", { params: { id: bookId }, query: { limit: "3" } })).status).toBe(200);
     const badLimit = { params: { id: bookId }, query: { limit: "51" } };
@@ -184,6 +185,23 @@ describe("OpenAPI 3.1 documents against real answers", { timeout: 120_000 }, () 
     expect((await api.call("BookService_DeleteLoanPolicy", key)).status).toBe(200);
     const defaultRow = await api.call("BookService_DeleteLoanPolicy", { ...key, params: { patronGroup: "*", loanType: "*" } });
     expect(defaultRow.body.details?.[0]).toMatchObject({ reason: "DEFAULT_POLICY" });
+  }
+
+  /** The copy methods: list, add (the example, then a taken barcode: 409), a status change, a barcode lookup. */
+  async function copies(bookId: string): Promise<void> {
+    expect((await api.call("BookService_ListCopies", { params: { bookId } })).status).toBe(200);
+    expect((await api.call("BookService_ListCopies", { params: { bookId: unknownId } })).status).toBe(404);
+    const add = { params: { bookId }, token: admin };
+    const added = await api.call("BookService_AddCopies", { ...add, body: api.example("BookService_AddCopies") });
+    expect(added.status).toBe(200);
+    const [copy] = added.body.copies as Body[];
+    expect((await api.call("BookService_AddCopies", { ...add, body: { barcodes: [copy.barcode] } })).status).toBe(409);
+    const update = { params: { id: String(copy.id) }, token: admin };
+    expect((await api.call("BookService_UpdateCopy", { ...update, body: api.example("BookService_UpdateCopy") })).status).toBe(200);
+    expect((await api.call("BookService_UpdateCopy", { ...update, body: { status: "COPY_STATUS_ON_LOAN" } })).status).toBe(400);
+    const lookup = (barcode: string) => api.call("BookService_LookupBarcode", { params: { barcode }, token: admin });
+    expect((await lookup(String(copy.barcode))).body.openLoan).toBeNull();
+    expect((await lookup("NO-SUCH-COPY")).status).toBe(404);
   }
 
   /** Deletes answer `{}`; unknown ids 404; a referenced author 400 with AUTHOR_HAS_BOOKS. */

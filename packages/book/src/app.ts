@@ -1,3 +1,4 @@
+import type { ServiceImpl } from "@connectrpc/connect";
 import { BookService } from "@lms/gen/library/book/v1/book_pb";
 import {
   bindService,
@@ -18,6 +19,7 @@ import { createLinkReconciler, type ReconcilerTiming } from "./domain/link-recon
 import { createLoanPolicies } from "./domain/loan-policies.js";
 import type { AuthorDirectory, CategoryDirectory, PatronDirectory } from "./domain/ports.js";
 import { bookLocations, createBookRpc } from "./rpc/book.rpc.js";
+import { createCopyRpc } from "./rpc/copy.rpc.js";
 
 /** Parts a test may replace. */
 export interface BookOverrides {
@@ -55,10 +57,12 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
     policies: policies.cache,
     recommendationCandidates: config.RECOMMENDATION_CANDIDATES,
   };
+  // Typed as the whole service, so a method left out of both halves does not compile.
+  const impl: ServiceImpl<typeof BookService> = { ...createBookRpc(basics.db.pool, deps), ...createCopyRpc(basics.db.pool, deps) };
   const app = await createServiceApp(
     {
       name: "book",
-      implementations: [bindService(BookService, createBookRpc(basics.db.pool, deps))],
+      implementations: [bindService(BookService, impl)],
       createdLocations: bookLocations,
       swagger: basics.swagger,
       onDrain: () => {

@@ -1,3 +1,4 @@
+import { inTransaction } from "@lms/platform";
 import { expect } from "vitest";
 import { type Body, type BookTestApp, nextIsbn } from "./book-test-app.js";
 
@@ -76,8 +77,11 @@ export function catalogueOf(t: BookTestApp, author: string) {
     /** Inserts books of `authorId` in one statement (one shared created_at, unless given). */
     async insertBooks(authorId: string, rows: { title: string; year: number; createdAt?: string }[]) {
       await t.sql(
-        `insert into books (title, isbn, author_id, published_year, total_copies, available_copies, created_at)
-         select title, isbn, $1, year, 1, 1, coalesce(at, now()) from unnest($2::text[], $3::text[], $4::int[], $5::timestamptz[]) as r(title, isbn, year, at)`,
+        `with added as (
+           insert into books (title, isbn, author_id, published_year, total_copies, available_copies, created_at)
+           select title, isbn, $1, year, 1, 1, coalesce(at, now()) from unnest($2::text[], $3::text[], $4::int[], $5::timestamptz[]) as r(title, isbn, year, at)
+           returning id)
+         insert into copies (book_id) select id from added`,
         [authorId, rows.map((r) => r.title), rows.map(() => nextIsbn()), rows.map((r) => r.year), rows.map((r) => r.createdAt ?? null)],
       );
     },
@@ -94,15 +98,39 @@ export function catalogueOf(t: BookTestApp, author: string) {
       }
       throw new Error("paging never ended");
     },
-    /** Lends `n` copies the way a borrow does, straight in SQL. */
+    /**
+     * Lends `n` copies the way a borrow does, straight in SQL: the book row first (its counter),
+     * then, in a statement whose snapshot is taken under that lock, any available copy and the loan.
+     */
     async lendByHand(bookId: string, n: number) {
       for (let i = 0; i < n; i++) {
-        await t.sql(
-          `with took as (update books set available_copies = available_copies - 1 where id = $1 and available_copies > 0 returning id)
-           insert into loans (book_id, user_id, due_at) select id, gen_random_uuid(), now() + interval '14 days' from took`,
-          [bookId],
-        );
+        await inTransaction(t.app.db.pool, async (tx) => {
+          const took = await tx.query("update books set available_copies = available_copies - 1 where id = $1 and available_copies > 0", [
+            bookId,
+          ]);
+          if (took.rowCount === 0) return;
+          const lent = await tx.query(
+            `with copy as (
+               update copies set status = 'on_loan'
+                where id = (select id from copies where book_id = $1 and status = 'available' limit 1 for update skip locked)
+               returning id, book_id)
+             insert into loans (book_id, user_id, copy_id, due_at) select book_id, gen_random_uuid(), id, now() + interval '14 days' from copy`,
+            [bookId],
+          );
+          if (lent.rowCount !== 1) throw new Error(`book ${bookId}: its counter had a copy on the shelf, its copies none`);
+        });
       }
+    },
+    /** The book's copies by status, and its open loans, straight from the tables. */
+    async copyStatuses(bookId: string) {
+      const [row] = await t.sql<{ available: number; onLoan: number; withdrawn: number; open: number }>(
+        `select count(*) filter (where status = 'available')::int as available, count(*) filter (where status = 'on_loan')::int as "onLoan",
+                count(*) filter (where status = 'withdrawn')::int as withdrawn,
+                (select count(*)::int from loans where book_id = $1 and returned_at is null) as open
+           from copies where book_id = $1`,
+        [bookId],
+      );
+      return row;
     },
   };
 }

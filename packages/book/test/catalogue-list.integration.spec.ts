@@ -118,7 +118,7 @@ describe("book listing", () => {
       const none = await c.createBare({ authorId: reader, title: "None", totalCopies: 0 });
       const lent = await c.createBare({ authorId: reader, title: "Lent", totalCopies: 1 });
       const shelved = await c.createBare({ authorId: reader, title: "Shelved", totalCopies: 2 });
-      await t.sql("update books set available_copies = 0 where id = $1", [lent.id]);
+      await c.lendByHand(lent.id, 1);
       expect((await c.list(`authorId=${reader}`)).body).toMatchObject({ totalSize: 3 });
       expect(c.idsOf(await c.list(`authorId=${reader}&available=true`))).toEqual([shelved.id]);
       expect(c.idsOf(await c.list(`authorId=${reader}&available=false&orderBy=title`))).toEqual([lent.id, none.id]);

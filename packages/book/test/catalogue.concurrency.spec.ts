@@ -19,14 +19,15 @@ describe("book catalogue under concurrency (real PostgreSQL)", () => {
         [id],
       )
     )[0];
-  /** A return: close one open loan, give its copy back. */
+  /** A return: close one open loan, give its copy back (book row, then copy, as the service does). */
   const returnBySql = (id: string) =>
     t.sql(
       `with closed as (
          update loans set returned_at = now()
           where id = (select id from loans where book_id = $1 and returned_at is null limit 1 for update skip locked)
-          returning book_id)
-       update books set available_copies = available_copies + 1 where id in (select book_id from closed)`,
+          returning book_id, copy_id),
+       book as (update books set available_copies = available_copies + 1 where id in (select book_id from closed) returning id)
+       update copies set status = 'available' where id in (select copy_id from closed) and exists (select from book)`,
       [id],
     );
 
@@ -51,6 +52,8 @@ describe("book catalogue under concurrency (real PostgreSQL)", () => {
       expect(now.available).toBeGreaterThanOrEqual(0);
       expect(now.available).toBeLessThanOrEqual(now.total);
       expect(now.available).toBe(now.total - now.open);
+      const items = await c.copyStatuses(id);
+      expect([items.available, items.onLoan, items.open]).toEqual([now.available, now.open, now.open]);
     }
   });
 

@@ -11,10 +11,27 @@ export interface BookDb {
   insertBook(copies: number, fields?: { authorId?: string; title?: string }): Promise<string>;
   /** available_copies, total_copies and open loans of a book, straight from the tables. */
   counts(bookId: string): Promise<{ available: number; total: number; open: number }>;
+  /**
+   * What the book's copies say, beside its counters: copies by status, open loans without a copy
+   * on loan, and copies on more than one open loan (each list should be empty, each count match).
+   */
+  copyCounts(bookId: string): Promise<CopyCounts>;
   close(): Promise<void>;
 }
 
 type AfterTx<F> = F extends (tx: never, ...rest: infer R) => unknown ? R : never;
+
+/** A book's copies by status and the invariants that tie them to its counters and loans. */
+export interface CopyCounts {
+  available: number;
+  onLoan: number;
+  lost: number;
+  withdrawn: number;
+  /** Open loans whose copy is not on loan (or that have none). */
+  loansOffCopy: number;
+  /** Copies on loan with no open loan, or on more than one. */
+  copiesOffLoan: number;
+}
 
 /** BorrowBook as its handler runs it: in a transaction of its own. */
 export function borrowBook(pool: pg.Pool, ...args: AfterTx<typeof loans.borrowBook>) {
@@ -43,11 +60,28 @@ export async function openBookDb(poolSize = 20): Promise<BookDb> {
     pool,
     async insertBook(copies, fields = {}) {
       const { rows } = await pool.query<{ id: string }>(
-        `insert into books (title, isbn, author_id, total_copies, available_copies)
-         values ($1, lpad((floor(random() * 1e12))::bigint::text, 13, '9'), $2, $3, $3) returning id`,
+        `with book as (
+           insert into books (title, isbn, author_id, total_copies, available_copies)
+           values ($1, lpad((floor(random() * 1e12))::bigint::text, 13, '9'), $2, $3, $3) returning id
+         ), added as (insert into copies (book_id) select id from book, generate_series(1, $3::int))
+         select id from book`,
         [fields.title ?? "A Book", fields.authorId ?? randomUUID(), copies],
       );
       return rows[0].id;
+    },
+    async copyCounts(bookId) {
+      const { rows } = await pool.query<CopyCounts>(
+        `select count(*) filter (where status = 'available')::int as available, count(*) filter (where status = 'on_loan')::int as "onLoan",
+                count(*) filter (where status = 'lost')::int as lost, count(*) filter (where status = 'withdrawn')::int as withdrawn,
+                (select count(*)::int from loans l left join copies c on c.id = l.copy_id
+                  where l.book_id = $1 and l.returned_at is null and c.status is distinct from 'on_loan') as "loansOffCopy",
+                (select count(*)::int from copies c
+                  where c.book_id = $1 and c.status = 'on_loan'
+                    and (select count(*) from loans l where l.copy_id = c.id and l.returned_at is null) <> 1) as "copiesOffLoan"
+           from copies where book_id = $1`,
+        [bookId],
+      );
+      return rows[0];
     },
     async counts(bookId) {
       const { rows } = await pool.query<{ available: number; total: number; open: number }>(

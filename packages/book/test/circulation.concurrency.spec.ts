@@ -30,6 +30,12 @@ describe("circulation under concurrency (real PostgreSQL)", () => {
       );
       expect(ok).toBe(Math.min(n, k));
       expect(await db.counts(book)).toEqual({ available: k - Math.min(n, k), total: k, open: Math.min(n, k) });
+      expect(await db.copyCounts(book)).toMatchObject({
+        available: k - Math.min(n, k),
+        onLoan: Math.min(n, k),
+        loansOffCopy: 0,
+        copiesOffLoan: 0,
+      });
       if (failed.length > 0) expect(reasons(failed)).toEqual(new Set(["no copy of this book is available"]));
     }
   });
@@ -63,6 +69,7 @@ describe("circulation under concurrency (real PostgreSQL)", () => {
     const { ok } = await settled(Array.from({ length: 15 }, () => returnBook(db.pool, member, { bookId: book, userId: "" })));
     expect(ok).toBe(1);
     expect(await db.counts(book)).toEqual({ available: 2, total: 2, open: 0 });
+    expect(await db.copyCounts(book)).toMatchObject({ available: 2, onLoan: 0 });
   });
 
   it("a return whose transaction began before the borrow committed is dated at or after the borrow", async () => {
@@ -101,6 +108,8 @@ describe("circulation under concurrency (real PostgreSQL)", () => {
       expect(c.available).toBe(c.total - c.open);
       expect(c.available).toBeGreaterThanOrEqual(0);
       expect(c.available).toBeLessThanOrEqual(c.total);
+      const items = await db.copyCounts(book);
+      expect(items).toMatchObject({ available: c.available, onLoan: c.open, loansOffCopy: 0, copiesOffLoan: 0 });
     }
   });
 });

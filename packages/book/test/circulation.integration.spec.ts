@@ -30,13 +30,18 @@ describe("circulation", () => {
     const member = caller();
     const out = await borrowBook(db.pool, rules, member, { bookId: book, userId: "" });
     expect(out.availableCopies).toBe(1);
-    expect(out.loan).toMatchObject({ bookId: book, userId: member.userId, returnedAt: undefined });
+    expect(out.loan).toMatchObject({ bookId: book, userId: member.userId, returnedAt: undefined, renewalCount: 0 });
+    expect(out.loan.barcode).toMatch(/^C[0-9]{11}$/);
+    const [lent] = (await db.pool.query("select id, barcode, status from copies where id = $1", [out.loan.copyId])).rows;
+    expect(lent).toEqual({ id: out.loan.copyId, barcode: out.loan.barcode, status: "on_loan" });
     expect(out.loan.dueAt.getTime() - out.loan.borrowedAt.getTime()).toBe(14 * 24 * 3600 * 1000);
+    expect(await db.copyCounts(book)).toMatchObject({ available: 1, onLoan: 1, loansOffCopy: 0, copiesOffLoan: 0 });
     const back = await returnBook(db.pool, member, { bookId: book, userId: "" });
     expect(back.availableCopies).toBe(2);
-    expect(back.loan.id).toBe(out.loan.id);
+    expect(back.loan).toMatchObject({ id: out.loan.id, copyId: out.loan.copyId, barcode: out.loan.barcode });
     expect(back.loan.returnedAt).toBeInstanceOf(Date);
     expect(await db.counts(book)).toEqual({ available: 2, total: 2, open: 0 });
+    expect(await db.copyCounts(book)).toMatchObject({ available: 2, onLoan: 0 });
   });
 
   it("refuses a second open loan of the same book (ALREADY_BORROWED)", async () => {
@@ -59,6 +64,7 @@ describe("circulation", () => {
       reason: "LOAN_LIMIT_REACHED",
     });
     expect(await db.counts(third)).toEqual({ available: 1, total: 1, open: 0 });
+    expect(await db.copyCounts(third)).toMatchObject({ available: 1, onLoan: 0 });
   });
 
   it("refuses when no copy is on the shelf (NO_COPIES_AVAILABLE)", async () => {
@@ -115,6 +121,9 @@ describe("circulation", () => {
       expect((await list("returned")).loans.map((l) => l.bookId)).toEqual([books[0]]);
       expect((await list("OVERDUE")).loans.map((l) => l.bookId)).toEqual([books[1]]);
       expect((await list("")).totalSize).toBe(3);
+      for (const loan of (await list("")).loans) {
+        expect(loan).toMatchObject({ copyId: expect.any(String), barcode: expect.stringMatching(/^C[0-9]{11}$/), renewalCount: 0 });
+      }
     });
 
     it("pages with a stable token", async () => {

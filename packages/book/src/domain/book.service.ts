@@ -14,9 +14,11 @@ import {
 } from "@lms/platform";
 import * as repo from "../store/book.repository.js";
 import * as links from "../store/category-link.repository.js";
+import * as copies from "../store/copies.repository.js";
 import type { Book, BookFields } from "./book.js";
 import { type MaybeDegraded, withCategories } from "./book-categories.js";
 import { validateBookFields, validateBookPatch } from "./book-fields.js";
+import { setTotalCopies } from "./copy.service.js";
 import { type LinkSync, sendLinksBeforeCommit, takeLinkTurn } from "./linked-write.js";
 import type { AuthorDirectory, CategoryDirectory } from "./ports.js";
 
@@ -49,14 +51,16 @@ export function linksNewBook(book: NewBook): boolean {
 }
 
 /**
- * Adds a checked book in `tx`: the book, its desired category set and, for a linked write, its
- * links (linked-write.ts): all of them, or none and UNAVAILABLE / the category service's refusal.
- * `bearer` is the caller's token, forwarded to the category service.
+ * Adds a checked book in `tx`: the book, its copies (generated barcodes, all on the shelf), its
+ * desired category set and, for a linked write, its links (linked-write.ts): all of them, or
+ * none and UNAVAILABLE / the category service's refusal. `bearer` is the caller's token,
+ * forwarded to the category service.
  */
 export async function createBook(tx: Transaction, deps: CatalogueDeps, book: NewBook, bearer: string): Promise<Book> {
   const { id, fields, categoryIds } = book;
   if (linksNewBook(book)) await takeLinkTurn(tx, id);
   const created = { ...(await repo.insertBook(tx, id, fields).catch(duplicateIsbnAsConflict(fields.isbn))), categoryIds };
+  await copies.insertGeneratedCopies(tx, id, fields.totalCopies);
   await links.saveCategorySet(tx, id, categoryIds);
   if (linksNewBook(book)) sendLinksBeforeCommit(tx, deps, id, categoryIds, bearer);
   return created;
@@ -128,7 +132,7 @@ export async function writeBook(
   const before = (await links.findCategorySets(tx, [id])).get(id) ?? [];
   const { categoryIds, totalCopies, ...details } = { ...writableOf(current), categoryIds: before, ...patch };
   if (current.authorId !== details.authorId) await requireAuthor(deps.authors, details.authorId);
-  if (!(await repo.setTotalCopiesKeepingLoans(tx, id, totalCopies))) throw copiesBelowOnLoan(current, totalCopies);
+  await setTotalCopies(tx, current, totalCopies);
   const updated = await repo.updateBookDetails(tx, id, details).catch(duplicateIsbnAsConflict(details.isbn));
   if (!updated) throw notFound("book", id);
   await links.saveCategorySet(tx, id, categoryIds);
@@ -184,15 +188,6 @@ async function recordLinksOfOlderBook(db: Executor, categories: CategoryDirector
   if (!answer.available) throw unavailable("category service unavailable: the book's current categories cannot be read");
   const current = answer.value.get(bookId) ?? [];
   await links.saveCategorySet(db, bookId, current);
-}
-
-function copiesBelowOnLoan(current: Book, requested: number) {
-  const onLoan = current.totalCopies - current.availableCopies;
-  return failedPrecondition("COPIES_BELOW_ON_LOAN", `totalCopies ${requested} is below the ${onLoan} copies on loan`, {
-    bookId: current.id,
-    totalCopies: String(requested),
-    onLoan: String(onLoan),
-  });
 }
 
 /** Turns the ISBN unique violation into ALREADY_EXISTS; anything else passes through. */

@@ -32,8 +32,8 @@ export function borrowerOf(caller: Principal, requested: string): string {
 
 /**
  * Lends one copy, in the caller's transaction `tx`: serialises the borrower's borrows, checks
- * the one-open-loan-per-book and MAX_ACTIVE_LOANS rules, takes a copy only if one is on the
- * shelf and opens the loan. Any refusal rolls everything back.
+ * the one-open-loan-per-book and MAX_ACTIVE_LOANS rules, takes any copy on the shelf and opens
+ * the loan on it. Any refusal rolls everything back.
  */
 export async function borrowBook(
   tx: Transaction,
@@ -53,17 +53,22 @@ export async function borrowBook(
       limit: String(rules.maxActiveLoans),
     });
   }
-  const availableCopies = await copies.takeCopyIfAvailable(tx, bookId);
-  if (availableCopies === undefined) {
-    throw failedPrecondition("NO_COPIES_AVAILABLE", "no copy of this book is available", { bookId });
-  }
-  const loan = await loans.insertOpenLoan(tx, bookId, userId, rules.loanDays).catch((err: unknown) => {
-    throw isUniqueViolation(err) ? alreadyBorrowed(bookId, userId) : err;
-  });
-  return { loan, availableCopies };
+  const asAlreadyBorrowed = (err: unknown) => {
+    throw isUniqueViolation(err, loans.ONE_OPEN_PER_USER_BOOK) ? alreadyBorrowed(bookId, userId) : err;
+  };
+  const taken = await loans.openLoanOnAvailableCopy(tx, bookId, userId, rules.loanDays).catch(asAlreadyBorrowed);
+  if (!taken.lent) throw failedPrecondition("NO_COPIES_AVAILABLE", "no copy of this book is available", { bookId });
+  // A copy added while the statement waited for the book row: look again, with the row held.
+  const loan = taken.loan ?? (await loans.openLoanOnCopyOfLockedBook(tx, bookId, userId, rules.loanDays).catch(asAlreadyBorrowed));
+  if (!loan) throw new Error(`book ${bookId}: the counter had a copy on the shelf, the copies none`);
+  return { loan, availableCopies: taken.availableCopies };
 }
 
-/** Closes the borrower's open loan of the book and gives its copy back, exactly once however many returns race. */
+/**
+ * Closes the borrower's open loan of the book and puts its copy back on the shelf, exactly once
+ * however many returns race. Every open loan has a copy (migration 0008's CHECK), so a copy not
+ * on loan is a broken invariant: an error, and the transaction rolls back.
+ */
 export async function returnBook(tx: Transaction, caller: Principal, req: { bookId: string; userId: string }): Promise<LoanOutcome> {
   const bookId = requireUuid("id", req.bookId);
   const userId = borrowerOf(caller, req.userId);
@@ -72,7 +77,9 @@ export async function returnBook(tx: Transaction, caller: Principal, req: { book
     if (!(await copies.bookExists(tx, bookId))) throw notFound("book", bookId);
     throw failedPrecondition("NOT_BORROWED", "this user has no open loan of this book", { bookId, userId });
   }
-  return { loan, availableCopies: await copies.giveCopyBack(tx, bookId) };
+  const availableCopies = await copies.giveCopyBack(tx, bookId, loan.copyId);
+  if (availableCopies === undefined) throw new Error(`loan ${loan.id} was open but its copy ${loan.copyId} was not on loan`);
+  return { loan, availableCopies };
 }
 
 const STATUSES = new Set(["", "open", "returned", "overdue"]);

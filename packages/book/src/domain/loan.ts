@@ -7,6 +7,11 @@ export interface Loan {
   dueAt: Date;
   /** undefined while the loan is open. */
   returnedAt: Date | undefined;
+  /** The copy lent; "" for loans returned before copies had barcodes (migration 0008). */
+  copyId: string;
+  /** That copy's barcode; "" when copyId is. */
+  barcode: string;
+  renewalCount: number;
 }
 
 /** Circulation limits (config MAX_ACTIVE_LOANS, LOAN_DAYS). */

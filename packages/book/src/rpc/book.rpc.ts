@@ -36,6 +36,7 @@ import * as queries from "../domain/book-query.service.js";
 import type { Loan, LoanOutcome, LoanRules } from "../domain/loan.js";
 import * as loans from "../domain/loan.service.js";
 import type { LoanPolicies } from "../domain/loan-policy.cache.js";
+import type { CopyMethods } from "./copy.rpc.js";
 import { inLinkedTransaction } from "./linked-transaction.js";
 import { createLoanPolicyRpc } from "./loan-policy.rpc.js";
 
@@ -101,11 +102,14 @@ export function loanToProto(l: Loan): LoanMessage {
     borrowedAt: timestampFromDate(l.borrowedAt),
     dueAt: timestampFromDate(l.dueAt),
     returnedAt: l.returnedAt && timestampFromDate(l.returnedAt),
+    copyId: l.copyId,
+    barcode: l.barcode,
+    renewalCount: l.renewalCount,
   });
 }
 
-/** The one implementation of BookService, mounted on gRPC and REST alike. */
-export function createBookRpc(pool: pg.Pool, deps: BookRpcDeps): ServiceImpl<typeof BookService> {
+/** The one implementation of BookService but its copy methods (copy.rpc.ts), mounted on gRPC and REST alike. */
+export function createBookRpc(pool: pg.Pool, deps: BookRpcDeps): Omit<ServiceImpl<typeof BookService>, CopyMethods> {
   const writeBook = (change: books.BookChange, bearer: string, ifMatch: string | null) =>
     inLinkedTransaction(pool, deps, change.id, (tx) => books.writeBook(tx, deps, change, bearer, ifMatch));
   return {
@@ -187,7 +191,7 @@ function outcomeToProto(o: LoanOutcome) {
 export const DEGRADED_HEADER = "x-degraded";
 
 /** Marks the answer degraded when it is; returns its value. */
-function markDegraded<T>(ctx: HandlerContext, answer: MaybeDegraded<T>): T {
+export function markDegraded<T>(ctx: HandlerContext, answer: MaybeDegraded<T>): T {
   if (answer.degraded) ctx.responseHeader.set(DEGRADED_HEADER, "categories");
   return answer.value;
 }

@@ -46,7 +46,7 @@ export function rowToBook(row: BookRow): Book {
   };
 }
 
-/** Inserts a book with every copy on the shelf, under `id` (a duplicate ISBN raises the unique violation). */
+/** Inserts a book whose counters say every copy is on the shelf, under `id` (a duplicate ISBN raises the unique violation); its copies are the caller's to add. */
 export async function insertBook(db: Executor, id: string, f: StoredBookFields): Promise<Book> {
   const { rows } = await db.query<BookRow>(
     `insert into books (id, title, isbn, author_id, publisher, published_year, language, description, total_copies, available_copies, loan_type)
@@ -85,21 +85,6 @@ export async function updateBookDetails(db: Executor, id: string, f: Omit<Stored
        description = $8, loan_type = $9, updated_at = now()
      where id = $1 returning ${BOOK_COLUMNS}`,
     [id, f.title, f.isbn, f.authorId, f.publisher, f.publishedYear, f.language, f.description, f.loanType],
-  );
-  return rows[0] && rowToBook(rows[0]);
-}
-
-/**
- * Sets total_copies and shifts available_copies by the same difference, in one conditional
- * UPDATE evaluated on the row as it is when the update runs: a borrow or return committed
- * meanwhile is kept, never overwritten, and the total never drops below the copies on loan
- * (available would go negative). Undefined when absent or when that condition refuses.
- */
-export async function setTotalCopiesKeepingLoans(db: Executor, id: string, total: number): Promise<Book | undefined> {
-  const { rows } = await db.query<BookRow>(
-    `update books set total_copies = $2, available_copies = available_copies + ($2 - total_copies), updated_at = now()
-     where id = $1 and available_copies + ($2 - total_copies) >= 0 returning ${BOOK_COLUMNS}`,
-    [id, total],
   );
   return rows[0] && rowToBook(rows[0]);
 }

@@ -1,21 +1,27 @@
 import type { Executor } from "@lms/platform";
 import type { Loan } from "../domain/loan.js";
 
-interface LoanRow {
+export interface LoanRow {
   id: string;
   book_id: string;
   user_id: string;
   borrowed_at: Date;
   due_at: Date;
   returned_at: Date | null;
+  copy_id: string | null;
+  barcode: string | null;
+  renewal_count: number;
   /** borrowed_at with microseconds, as the paging cursor needs it. */
   sort_at: string;
 }
 
-const COLUMNS = `id, book_id, user_id, borrowed_at, due_at, returned_at,
-  to_char(borrowed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as sort_at`;
+/** The columns of a loan, its copy's barcode included; valid wherever the table is named `loans`. */
+export const LOAN_COLUMNS = `loans.id, loans.book_id, loans.user_id, loans.borrowed_at, loans.due_at, loans.returned_at,
+  loans.copy_id, (select c.barcode from copies c where c.id = loans.copy_id) as barcode, loans.renewal_count,
+  to_char(loans.borrowed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as sort_at`;
 
-function rowToLoan(row: LoanRow): Loan {
+/** Row → domain loan (the one mapping at this border). */
+export function rowToLoan(row: LoanRow): Loan {
   return {
     id: row.id,
     bookId: row.book_id,
@@ -23,6 +29,9 @@ function rowToLoan(row: LoanRow): Loan {
     borrowedAt: row.borrowed_at,
     dueAt: row.due_at,
     returnedAt: row.returned_at ?? undefined,
+    copyId: row.copy_id ?? "",
+    barcode: row.barcode ?? "",
+    renewalCount: row.renewal_count,
   };
 }
 
@@ -48,13 +57,59 @@ export async function hasOpenLoan(db: Executor, bookId: string, userId: string):
   return (rowCount ?? 0) > 0;
 }
 
-/** Opens a loan due `loanDays` days from now. The partial unique index refuses a second open loan. */
-export async function insertOpenLoan(tx: Executor, bookId: string, userId: string, loanDays: number): Promise<Loan> {
-  const { rows } = await tx.query<LoanRow>(
-    `insert into loans (book_id, user_id, due_at) values ($1, $2, now() + make_interval(days => $3::int)) returning ${COLUMNS}`,
+/** Name of the partial unique index behind "one open loan per user and book" (migration 0002). */
+export const ONE_OPEN_PER_USER_BOOK = "loans_one_open_per_user_book";
+
+/** The statement that marks one available copy of book $1 on loan and opens a loan of it for user $2, due in $3 days. */
+const LEND_ANY_COPY = `copy as (
+       update copies set status = 'on_loan', updated_at = now()
+        where id = (select id from copies where book_id = $1 and status = 'available' and exists (select from book)
+                     limit 1 for update skip locked)
+       returning id
+     ), opened as (
+       insert into loans (book_id, user_id, copy_id, due_at)
+       select $1::uuid, $2::uuid, copy.id, now() + make_interval(days => $3::int) from copy
+       returning ${LOAN_COLUMNS}
+     )`;
+
+/** What a lend found: no copy by the counter, a loan, or a counter taken whose copy this statement could not see. */
+export type LendOutcome = { lent: false } | { lent: true; loan: Loan | undefined; availableCopies: number };
+
+/**
+ * Lends any available copy of the book, in one statement: takes one from the book's counter
+ * (only if available_copies > 0; this locks the book row first, as every change to a book's
+ * copies does), marks one available copy on loan (`for update skip locked`: never waits on a
+ * copy another transaction holds) and opens the loan on it, due `loanDays` days from now. The
+ * partial unique indexes refuse a second open loan of the user and book, or of the copy.
+ *
+ * The copies are read in the statement's snapshot, taken before it waited for the book row: a
+ * copy added meanwhile is not seen. Then the counter is taken but `loan` is undefined, and
+ * {@link openLoanOnCopyOfLockedBook} (a new statement, a new snapshot) finishes the lend.
+ */
+export async function openLoanOnAvailableCopy(tx: Executor, bookId: string, userId: string, loanDays: number): Promise<LendOutcome> {
+  const { rows } = await tx.query<Partial<LoanRow> & { available_copies: number }>(
+    `with book as (
+       update books set available_copies = available_copies - 1 where id = $1 and available_copies > 0 returning available_copies
+     ), ${LEND_ANY_COPY}
+     select opened.*, book.available_copies from book left join opened on true`,
     [bookId, userId, loanDays],
   );
-  return rowToLoan(rows[0]);
+  if (!rows[0]) return { lent: false };
+  return { lent: true, loan: rows[0].id ? rowToLoan(rows[0] as LoanRow) : undefined, availableCopies: rows[0].available_copies };
+}
+
+/**
+ * Opens the loan on any available copy of a book whose row this transaction has locked and
+ * whose counter it has already taken one from; undefined if none is available.
+ */
+export async function openLoanOnCopyOfLockedBook(
+  tx: Executor,
+  bookId: string,
+  userId: string,
+  loanDays: number,
+): Promise<Loan | undefined> {
+  const { rows } = await tx.query<LoanRow>(`with book as (select 1), ${LEND_ANY_COPY} select * from opened`, [bookId, userId, loanDays]);
+  return rows[0] && rowToLoan(rows[0]);
 }
 
 /**
@@ -65,7 +120,7 @@ export async function insertOpenLoan(tx: Executor, bookId: string, userId: strin
  */
 export async function closeOpenLoan(tx: Executor, bookId: string, userId: string): Promise<Loan | undefined> {
   const { rows } = await tx.query<LoanRow>(
-    `update loans set returned_at = greatest(clock_timestamp(), borrowed_at) where book_id = $1 and user_id = $2 and returned_at is null returning ${COLUMNS}`,
+    `update loans set returned_at = greatest(clock_timestamp(), borrowed_at) where book_id = $1 and user_id = $2 and returned_at is null returning ${LOAN_COLUMNS}`,
     [bookId, userId],
   );
   return rows[0] && rowToLoan(rows[0]);
@@ -96,7 +151,7 @@ export async function listLoans(
   const filterParams = [filter.userId || null, filter.bookId || null];
   const [page, count] = await Promise.all([
     db.query<LoanRow>(
-      `select ${COLUMNS} from loans where ${where}
+      `select ${LOAN_COLUMNS} from loans where ${where}
          and ($3::timestamptz is null or (borrowed_at, id) < ($3::timestamptz, $4::uuid))
        order by borrowed_at desc, id desc limit $5`,
       [...filterParams, after?.[0] ?? null, after?.[1] ?? null, limit],

@@ -58,7 +58,17 @@ describe("OpenAPI 3.1 from the real protos", () => {
     const create = at(book, "paths", "/api/v1/books", "post", "requestBody", "content", "application/json", "schema");
     expect(at(book, "components", "schemas", "CreateBookRequest", "required")).toEqual(["title", "isbn", "authorId"]);
     expect(create).toEqual({ $ref: "#/components/schemas/CreateBookRequest" });
-    expect(at(book, "components", "schemas", "Loan", "required")).toEqual(["id", "bookId", "userId", "borrowedAt", "dueAt", "returnedAt"]);
+    expect(at(book, "components", "schemas", "Loan", "required")).toEqual([
+      "id",
+      "bookId",
+      "userId",
+      "borrowedAt",
+      "dueAt",
+      "returnedAt",
+      "copyId",
+      "barcode",
+      "renewalCount",
+    ]);
   });
 
   it("types fields that are null on the wire as nullable, and only those", () => {

@@ -31,6 +31,7 @@ const EXTRA: Readonly<Record<string, readonly string[]>> = {
   PatchAuthor: ["412"],
   DeleteAuthor: ["412"],
   BulkAddItemToCategories: ["404"], // unknown category ids
+  AddCopies: ["409"], // a barcode taken
 };
 
 /**

@@ -31,9 +31,9 @@ export function notFound(entity: string, id: string): ConnectError {
   return new ConnectError(`${entity} ${id} not found`, Code.NotFound);
 }
 
-/** A unique value is taken (409). */
-export function alreadyExists(message: string): ConnectError {
-  return new ConnectError(message, Code.AlreadyExists);
+/** A unique value is taken (409); with `reason`, an ErrorInfo tells clients which rule and `metadata` which values. */
+export function alreadyExists(message: string, reason?: string, metadata: Record<string, string> = {}): ConnectError {
+  return reason ? withErrorInfo(Code.AlreadyExists, reason, message, metadata) : new ConnectError(message, Code.AlreadyExists);
 }
 
 /** A business rule refuses the request (400); `reason` is one of DESIGN.md §3's reasons. */

@@ -28,6 +28,10 @@ describe("httpRoutesOf", () => {
     ["GetBookRecommendations", "GET", "/api/v1/books/:id/recommendations", ""],
     ["ListLoans", "GET", "/api/v1/loans", ""],
     ["PutLoanPolicy", "PUT", "/api/v1/loan-policies/:patron_group/:loan_type", "*"],
+    ["ListCopies", "GET", "/api/v1/books/:book_id/copies", ""],
+    ["AddCopies", "POST", "/api/v1/books/:book_id/copies", "*"],
+    ["UpdateCopy", "PATCH", "/api/v1/copies/:id", "*"],
+    ["LookupBarcode", "GET", "/api/v1/barcodes/:barcode", ""],
   ])("%s → %s %s (body %j)", (name, verb, url, body) => {
     expect(route(name)).toMatchObject({ verb, url, body });
   });
@@ -42,7 +46,7 @@ describe("httpRoutesOf", () => {
     for (const gRpcOnly of ["BatchGetAuthors", "ListCategoryItems", "BatchGetItemCategories", "RemoveItemLinks", "CountAuthorBooks"]) {
       expect(names).not.toContain(gRpcOnly);
     }
-    expect(routes).toHaveLength(6 + 9 + 13);
+    expect(routes).toHaveLength(6 + 9 + 17);
   });
 
   it("points each route at the method of its service", () => {

@@ -2,8 +2,8 @@
 // @generated from file library/book/v1/book.proto (package library.book.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_google_api_annotations } from "../../../google/api/annotations_pb.js";
 import { file_google_api_field_behavior } from "../../../google/api/field_behavior_pb.js";
 import type { FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file library/book/v1/book.proto.
  */
 export const file_library_book_v1_book: GenFile = /*@__PURE__*/
-  fileDesc("ChpsaWJyYXJ5L2Jvb2svdjEvYm9vay5wcm90bxIPbGlicmFyeS5ib29rLnYxIs0CCgRCb29rEgoKAmlkGAEgASgJEg0KBXRpdGxlGAIgASgJEgwKBGlzYm4YAyABKAkSEQoJYXV0aG9yX2lkGAQgASgJEhQKDGNhdGVnb3J5X2lkcxgFIAMoCRIRCglwdWJsaXNoZXIYBiABKAkSFgoOcHVibGlzaGVkX3llYXIYByABKAUSEAoIbGFuZ3VhZ2UYCCABKAkSEwoLZGVzY3JpcHRpb24YCSABKAkSFAoMdG90YWxfY29waWVzGAogASgFEhgKEGF2YWlsYWJsZV9jb3BpZXMYCyABKAUSLgoKY3JlYXRlZF9hdBgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBgNIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEQoJbG9hbl90eXBlGA4gASgJIscBCgRMb2FuEgoKAmlkGAEgASgJEg8KB2Jvb2tfaWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRIvCgtib3Jyb3dlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKgoGZHVlX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI0CgtyZXR1cm5lZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCA+BBASLjAQoRQ3JlYXRlQm9va1JlcXVlc3QSEgoFdGl0bGUYASABKAlCA+BBAhIRCgRpc2JuGAIgASgJQgPgQQISFgoJYXV0aG9yX2lkGAMgASgJQgPgQQISFAoMY2F0ZWdvcnlfaWRzGAQgAygJEhEKCXB1Ymxpc2hlchgFIAEoCRIWCg5wdWJsaXNoZWRfeWVhchgGIAEoBRIQCghsYW5ndWFnZRgHIAEoCRITCgtkZXNjcmlwdGlvbhgIIAEoCRIUCgx0b3RhbF9jb3BpZXMYCSABKAUSEQoJbG9hbl90eXBlGAogASgJIiEKDkdldEJvb2tSZXF1ZXN0Eg8KAmlkGAEgASgJQgPgQQIi9AEKEVVwZGF0ZUJvb2tSZXF1ZXN0Eg8KAmlkGAEgASgJQgPgQQISEgoFdGl0bGUYAiABKAlCA+BBAhIRCgRpc2JuGAMgASgJQgPgQQISFgoJYXV0aG9yX2lkGAQgASgJQgPgQQISFAoMY2F0ZWdvcnlfaWRzGAUgAygJEhEKCXB1Ymxpc2hlchgGIAEoCRIWCg5wdWJsaXNoZWRfeWVhchgHIAEoBRIQCghsYW5ndWFnZRgIIAEoCRITCgtkZXNjcmlwdGlvbhgJIAEoCRIUCgx0b3RhbF9jb3BpZXMYCiABKAUSEQoJbG9hbl90eXBlGAsgASgJInkKEFBhdGNoQm9va1JlcXVlc3QSDwoCaWQYASABKAlCA+BBAhIjCgRib29rGAIgASgLMhUubGlicmFyeS5ib29rLnYxLkJvb2sSLwoLdXBkYXRlX21hc2sYAyABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIiQKEURlbGV0ZUJvb2tSZXF1ZXN0Eg8KAmlkGAEgASgJQgPgQQIiFAoSRGVsZXRlQm9va1Jlc3BvbnNlIqQBChBMaXN0Qm9va3NSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEgkKAXEYAyABKAkSEQoJYXV0aG9yX2lkGAQgASgJEhMKC2NhdGVnb3J5X2lkGAUgASgJEhYKCWF2YWlsYWJsZRgGIAEoCEgAiAEBEhAKCG9yZGVyX2J5GAcgASgJQgwKCl9hdmFpbGFibGUiZgoRTGlzdEJvb2tzUmVzcG9uc2USJAoFYm9va3MYASADKAsyFS5saWJyYXJ5LmJvb2sudjEuQm9vaxIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoBSI1ChFCb3Jyb3dCb29rUmVxdWVzdBIPCgJpZBgBIAEoCUID4EECEg8KB3VzZXJfaWQYAiABKAkiUwoSQm9ycm93Qm9va1Jlc3BvbnNlEiMKBGxvYW4YASABKAsyFS5saWJyYXJ5LmJvb2sudjEuTG9hbhIYChBhdmFpbGFibGVfY29waWVzGAIgASgFIjUKEVJldHVybkJvb2tSZXF1ZXN0Eg8KAmlkGAEgASgJQgPgQQISDwoHdXNlcl9pZBgCIAEoCSJTChJSZXR1cm5Cb29rUmVzcG9uc2USIwoEbG9hbhgBIAEoCzIVLmxpYnJhcnkuYm9vay52MS5Mb2FuEhgKEGF2YWlsYWJsZV9jb3BpZXMYAiABKAUiPwodR2V0Qm9va1JlY29tbWVuZGF0aW9uc1JlcXVlc3QSDwoCaWQYASABKAlCA+BBAhINCgVsaW1pdBgCIAEoBSJGCh5HZXRCb29rUmVjb21tZW5kYXRpb25zUmVzcG9uc2USJAoFYm9va3MYASADKAsyFS5saWJyYXJ5LmJvb2sudjEuQm9vayJrChBMaXN0TG9hbnNSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSDwoHYm9va19pZBgCIAEoCRIOCgZzdGF0dXMYAyABKAkSEQoJcGFnZV9zaXplGAQgASgFEhIKCnBhZ2VfdG9rZW4YBSABKAkiZgoRTGlzdExvYW5zUmVzcG9uc2USJAoFbG9hbnMYASADKAsyFS5saWJyYXJ5LmJvb2sudjEuTG9hbhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoBSIsChdDb3VudEF1dGhvckJvb2tzUmVxdWVzdBIRCglhdXRob3JfaWQYASABKAkiKQoYQ291bnRBdXRob3JCb29rc1Jlc3BvbnNlEg0KBWNvdW50GAEgASgFIoMBCgpMb2FuUG9saWN5EhQKDHBhdHJvbl9ncm91cBgBIAEoCRIRCglsb2FuX3R5cGUYAiABKAkSEAoIbG9hbmFibGUYAyABKAgSEQoJbG9hbl9kYXlzGAQgASgFEhQKDG1heF9yZW5ld2FscxgFIAEoBRIRCgltYXhfbG9hbnMYBiABKAUiGQoXTGlzdExvYW5Qb2xpY2llc1JlcXVlc3QiSQoYTGlzdExvYW5Qb2xpY2llc1Jlc3BvbnNlEi0KCHBvbGljaWVzGAEgAygLMhsubGlicmFyeS5ib29rLnYxLkxvYW5Qb2xpY3ki+QEKFFB1dExvYW5Qb2xpY3lSZXF1ZXN0EhkKDHBhdHJvbl9ncm91cBgBIAEoCUID4EECEhYKCWxvYW5fdHlwZRgCIAEoCUID4EECEhoKCGxvYW5hYmxlGAMgASgIQgPgQQJIAIgBARIbCglsb2FuX2RheXMYBCABKAVCA+BBAkgBiAEBEh4KDG1heF9yZW5ld2FscxgFIAEoBUID4EECSAKIAQESGwoJbWF4X2xvYW5zGAYgASgFQgPgQQJIA4gBAUILCglfbG9hbmFibGVCDAoKX2xvYW5fZGF5c0IPCg1fbWF4X3JlbmV3YWxzQgwKCl9tYXhfbG9hbnMiTAoXRGVsZXRlTG9hblBvbGljeVJlcXVlc3QSGQoMcGF0cm9uX2dyb3VwGAEgASgJQgPgQQISFgoJbG9hbl90eXBlGAIgASgJQgPgQQIiGgoYRGVsZXRlTG9hblBvbGljeVJlc3BvbnNlMu4NCgtCb29rU2VydmljZRJlCgpDcmVhdGVCb29rEiIubGlicmFyeS5ib29rLnYxLkNyZWF0ZUJvb2tSZXF1ZXN0GhUubGlicmFyeS5ib29rLnYxLkJvb2siHMjaGAOC0+STAhI6ASoiDS9hcGkvdjEvYm9va3MSYQoHR2V0Qm9vaxIfLmxpYnJhcnkuYm9vay52MS5HZXRCb29rUmVxdWVzdBoVLmxpYnJhcnkuYm9vay52MS5Cb29rIh7I2hgBgtPkkwIUEhIvYXBpL3YxL2Jvb2tzL3tpZH0SagoKVXBkYXRlQm9vaxIiLmxpYnJhcnkuYm9vay52MS5VcGRhdGVCb29rUmVxdWVzdBoVLmxpYnJhcnkuYm9vay52MS5Cb29rIiHI2hgDgtPkkwIXOgEqGhIvYXBpL3YxL2Jvb2tzL3tpZH0SawoJUGF0Y2hCb29rEiEubGlicmFyeS5ib29rLnYxLlBhdGNoQm9va1JlcXVlc3QaFS5saWJyYXJ5LmJvb2sudjEuQm9vayIkyNoYA4LT5JMCGjoEYm9vazISL2FwaS92MS9ib29rcy97aWR9EnUKCkRlbGV0ZUJvb2sSIi5saWJyYXJ5LmJvb2sudjEuRGVsZXRlQm9va1JlcXVlc3QaIy5saWJyYXJ5LmJvb2sudjEuRGVsZXRlQm9va1Jlc3BvbnNlIh7I2hgDgtPkkwIUKhIvYXBpL3YxL2Jvb2tzL3tpZH0SbQoJTGlzdEJvb2tzEiEubGlicmFyeS5ib29rLnYxLkxpc3RCb29rc1JlcXVlc3QaIi5saWJyYXJ5LmJvb2sudjEuTGlzdEJvb2tzUmVzcG9uc2UiGcjaGAGC0+STAg8SDS9hcGkvdjEvYm9va3MSfwoKQm9ycm93Qm9vaxIiLmxpYnJhcnkuYm9vay52MS5Cb3Jyb3dCb29rUmVxdWVzdBojLmxpYnJhcnkuYm9vay52MS5Cb3Jyb3dCb29rUmVzcG9uc2UiKMjaGAKC0+STAh46ASoiGS9hcGkvdjEvYm9va3Mve2lkfS9ib3Jyb3cSfwoKUmV0dXJuQm9vaxIiLmxpYnJhcnkuYm9vay52MS5SZXR1cm5Cb29rUmVxdWVzdBojLmxpYnJhcnkuYm9vay52MS5SZXR1cm5Cb29rUmVzcG9uc2UiKMjaGAKC0+STAh46ASoiGS9hcGkvdjEvYm9va3Mve2lkfS9yZXR1cm4SqQEKFkdldEJvb2tSZWNvbW1lbmRhdGlvbnMSLi5saWJyYXJ5LmJvb2sudjEuR2V0Qm9va1JlY29tbWVuZGF0aW9uc1JlcXVlc3QaLy5saWJyYXJ5LmJvb2sudjEuR2V0Qm9va1JlY29tbWVuZGF0aW9uc1Jlc3BvbnNlIi7I2hgBgtPkkwIkEiIvYXBpL3YxL2Jvb2tzL3tpZH0vcmVjb21tZW5kYXRpb25zEm0KCUxpc3RMb2FucxIhLmxpYnJhcnkuYm9vay52MS5MaXN0TG9hbnNSZXF1ZXN0GiIubGlicmFyeS5ib29rLnYxLkxpc3RMb2Fuc1Jlc3BvbnNlIhnI2hgCgtPkkwIPEg0vYXBpL3YxL2xvYW5zEooBChBMaXN0TG9hblBvbGljaWVzEigubGlicmFyeS5ib29rLnYxLkxpc3RMb2FuUG9saWNpZXNSZXF1ZXN0GikubGlicmFyeS5ib29rLnYxLkxpc3RMb2FuUG9saWNpZXNSZXNwb25zZSIhyNoYAYLT5JMCFxIVL2FwaS92MS9sb2FuLXBvbGljaWVzEpQBCg1QdXRMb2FuUG9saWN5EiUubGlicmFyeS5ib29rLnYxLlB1dExvYW5Qb2xpY3lSZXF1ZXN0GhsubGlicmFyeS5ib29rLnYxLkxvYW5Qb2xpY3kiP8jaGAOC0+STAjU6ASoaMC9hcGkvdjEvbG9hbi1wb2xpY2llcy97cGF0cm9uX2dyb3VwfS97bG9hbl90eXBlfRKlAQoQRGVsZXRlTG9hblBvbGljeRIoLmxpYnJhcnkuYm9vay52MS5EZWxldGVMb2FuUG9saWN5UmVxdWVzdBopLmxpYnJhcnkuYm9vay52MS5EZWxldGVMb2FuUG9saWN5UmVzcG9uc2UiPMjaGAOC0+STAjIqMC9hcGkvdjEvbG9hbi1wb2xpY2llcy97cGF0cm9uX2dyb3VwfS97bG9hbl90eXBlfRJtChBDb3VudEF1dGhvckJvb2tzEigubGlicmFyeS5ib29rLnYxLkNvdW50QXV0aG9yQm9va3NSZXF1ZXN0GikubGlicmFyeS5ib29rLnYxLkNvdW50QXV0aG9yQm9va3NSZXNwb25zZSIEyNoYBWIGcHJvdG8z", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_library_access_v1_access]);
+  fileDesc("ChpsaWJyYXJ5L2Jvb2svdjEvYm9vay5wcm90bxIPbGlicmFyeS5ib29rLnYxIs0CCgRCb29rEgoKAmlkGAEgASgJEg0KBXRpdGxlGAIgASgJEgwKBGlzYm4YAyABKAkSEQoJYXV0aG9yX2lkGAQgASgJEhQKDGNhdGVnb3J5X2lkcxgFIAMoCRIRCglwdWJsaXNoZXIYBiABKAkSFgoOcHVibGlzaGVkX3llYXIYByABKAUSEAoIbGFuZ3VhZ2UYCCABKAkSEwoLZGVzY3JpcHRpb24YCSABKAkSFAoMdG90YWxfY29waWVzGAogASgFEhgKEGF2YWlsYWJsZV9jb3BpZXMYCyABKAUSLgoKY3JlYXRlZF9hdBgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBgNIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEQoJbG9hbl90eXBlGA4gASgJIoACCgRMb2FuEgoKAmlkGAEgASgJEg8KB2Jvb2tfaWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRIvCgtib3Jyb3dlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKgoGZHVlX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI0CgtyZXR1cm5lZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCA+BBARIPCgdjb3B5X2lkGAcgASgJEg8KB2JhcmNvZGUYCCABKAkSFQoNcmVuZXdhbF9jb3VudBgJIAEoBSLjAQoRQ3JlYXRlQm9va1JlcXVlc3QSEgoFdGl0bGUYASABKAlCA+BBAhIRCgRpc2JuGAIgASgJQgPgQQISFgoJYXV0aG9yX2lkGAMgASgJQgPgQQISFAoMY2F0ZWdvcnlfaWRzGAQgAygJEhEKCXB1Ymxpc2hlchgFIAEoCRIWCg5wdWJsaXNoZWRfeWVhchgGIAEoBRIQCghsYW5ndWFnZRgHIAEoCRITCgtkZXNjcmlwdGlvbhgIIAEoCRIUCgx0b3RhbF9jb3BpZXMYCSABKAUSEQoJbG9hbl90eXBlGAogASgJIiEKDkdldEJvb2tSZXF1ZXN0Eg8KAmlkGAEgASgJQgPgQQIi9AEKEVVwZGF0ZUJvb2tSZXF1ZXN0Eg8KAmlkGAEgASgJQgPgQQISEgoFdGl0bGUYAiABKAlCA+BBAhIRCgRpc2JuGAMgASgJQgPgQQISFgoJYXV0aG9yX2lkGAQgASgJQgPgQQISFAoMY2F0ZWdvcnlfaWRzGAUgAygJEhEKCXB1Ymxpc2hlchgGIAEoCRIWCg5wdWJsaXNoZWRfeWVhchgHIAEoBRIQCghsYW5ndWFnZRgIIAEoCRITCgtkZXNjcmlwdGlvbhgJIAEoCRIUCgx0b3RhbF9jb3BpZXMYCiABKAUSEQoJbG9hbl90eXBlGAsgASgJInkKEFBhdGNoQm9va1JlcXVlc3QSDwoCaWQYASABKAlCA+BBAhIjCgRib29rGAIgASgLMhUubGlicmFyeS5ib29rLnYxLkJvb2sSLwoLdXBkYXRlX21hc2sYAyABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIiQKEURlbGV0ZUJvb2tSZXF1ZXN0Eg8KAmlkGAEgASgJQgPgQQIiFAoSRGVsZXRlQm9va1Jlc3BvbnNlIqQBChBMaXN0Qm9va3NSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEgkKAXEYAyABKAkSEQoJYXV0aG9yX2lkGAQgASgJEhMKC2NhdGVnb3J5X2lkGAUgASgJEhYKCWF2YWlsYWJsZRgGIAEoCEgAiAEBEhAKCG9yZGVyX2J5GAcgASgJQgwKCl9hdmFpbGFibGUiZgoRTGlzdEJvb2tzUmVzcG9uc2USJAoFYm9va3MYASADKAsyFS5saWJyYXJ5LmJvb2sudjEuQm9vaxIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoBSI1ChFCb3Jyb3dCb29rUmVxdWVzdBIPCgJpZBgBIAEoCUID4EECEg8KB3VzZXJfaWQYAiABKAkiUwoSQm9ycm93Qm9va1Jlc3BvbnNlEiMKBGxvYW4YASABKAsyFS5saWJyYXJ5LmJvb2sudjEuTG9hbhIYChBhdmFpbGFibGVfY29waWVzGAIgASgFIjUKEVJldHVybkJvb2tSZXF1ZXN0Eg8KAmlkGAEgASgJQgPgQQISDwoHdXNlcl9pZBgCIAEoCSJTChJSZXR1cm5Cb29rUmVzcG9uc2USIwoEbG9hbhgBIAEoCzIVLmxpYnJhcnkuYm9vay52MS5Mb2FuEhgKEGF2YWlsYWJsZV9jb3BpZXMYAiABKAUiPwodR2V0Qm9va1JlY29tbWVuZGF0aW9uc1JlcXVlc3QSDwoCaWQYASABKAlCA+BBAhINCgVsaW1pdBgCIAEoBSJGCh5HZXRCb29rUmVjb21tZW5kYXRpb25zUmVzcG9uc2USJAoFYm9va3MYASADKAsyFS5saWJyYXJ5LmJvb2sudjEuQm9vayJrChBMaXN0TG9hbnNSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSDwoHYm9va19pZBgCIAEoCRIOCgZzdGF0dXMYAyABKAkSEQoJcGFnZV9zaXplGAQgASgFEhIKCnBhZ2VfdG9rZW4YBSABKAkiZgoRTGlzdExvYW5zUmVzcG9uc2USJAoFbG9hbnMYASADKAsyFS5saWJyYXJ5LmJvb2sudjEuTG9hbhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoBSIsChdDb3VudEF1dGhvckJvb2tzUmVxdWVzdBIRCglhdXRob3JfaWQYASABKAkiKQoYQ291bnRBdXRob3JCb29rc1Jlc3BvbnNlEg0KBWNvdW50GAEgASgFIoMBCgpMb2FuUG9saWN5EhQKDHBhdHJvbl9ncm91cBgBIAEoCRIRCglsb2FuX3R5cGUYAiABKAkSEAoIbG9hbmFibGUYAyABKAgSEQoJbG9hbl9kYXlzGAQgASgFEhQKDG1heF9yZW5ld2FscxgFIAEoBRIRCgltYXhfbG9hbnMYBiABKAUiGQoXTGlzdExvYW5Qb2xpY2llc1JlcXVlc3QiSQoYTGlzdExvYW5Qb2xpY2llc1Jlc3BvbnNlEi0KCHBvbGljaWVzGAEgAygLMhsubGlicmFyeS5ib29rLnYxLkxvYW5Qb2xpY3ki+QEKFFB1dExvYW5Qb2xpY3lSZXF1ZXN0EhkKDHBhdHJvbl9ncm91cBgBIAEoCUID4EECEhYKCWxvYW5fdHlwZRgCIAEoCUID4EECEhoKCGxvYW5hYmxlGAMgASgIQgPgQQJIAIgBARIbCglsb2FuX2RheXMYBCABKAVCA+BBAkgBiAEBEh4KDG1heF9yZW5ld2FscxgFIAEoBUID4EECSAKIAQESGwoJbWF4X2xvYW5zGAYgASgFQgPgQQJIA4gBAUILCglfbG9hbmFibGVCDAoKX2xvYW5fZGF5c0IPCg1fbWF4X3JlbmV3YWxzQgwKCl9tYXhfbG9hbnMiTAoXRGVsZXRlTG9hblBvbGljeVJlcXVlc3QSGQoMcGF0cm9uX2dyb3VwGAEgASgJQgPgQQISFgoJbG9hbl90eXBlGAIgASgJQgPgQQIiGgoYRGVsZXRlTG9hblBvbGljeVJlc3BvbnNlIsEBCgRDb3B5EgoKAmlkGAEgASgJEg8KB2Jvb2tfaWQYAiABKAkSDwoHYmFyY29kZRgDIAEoCRIrCgZzdGF0dXMYBCABKA4yGy5saWJyYXJ5LmJvb2sudjEuQ29weVN0YXR1cxIuCgpjcmVhdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIpChFMaXN0Q29waWVzUmVxdWVzdBIUCgdib29rX2lkGAEgASgJQgPgQQIiOwoSTGlzdENvcGllc1Jlc3BvbnNlEiUKBmNvcGllcxgBIAMoCzIVLmxpYnJhcnkuYm9vay52MS5Db3B5IkkKEEFkZENvcGllc1JlcXVlc3QSFAoHYm9va19pZBgBIAEoCUID4EECEhAKCGJhcmNvZGVzGAIgAygJEg0KBWNvdW50GAMgASgFIjoKEUFkZENvcGllc1Jlc3BvbnNlEiUKBmNvcGllcxgBIAMoCzIVLmxpYnJhcnkuYm9vay52MS5Db3B5IlYKEVVwZGF0ZUNvcHlSZXF1ZXN0Eg8KAmlkGAEgASgJQgPgQQISMAoGc3RhdHVzGAIgASgOMhsubGlicmFyeS5ib29rLnYxLkNvcHlTdGF0dXNCA+BBAiIsChRMb29rdXBCYXJjb2RlUmVxdWVzdBIUCgdiYXJjb2RlGAEgASgJQgPgQQIikAEKFUxvb2t1cEJhcmNvZGVSZXNwb25zZRIjCgRjb3B5GAEgASgLMhUubGlicmFyeS5ib29rLnYxLkNvcHkSIwoEYm9vaxgCIAEoCzIVLmxpYnJhcnkuYm9vay52MS5Cb29rEi0KCW9wZW5fbG9hbhgDIAEoCzIVLmxpYnJhcnkuYm9vay52MS5Mb2FuQgPgQQEqjgEKCkNvcHlTdGF0dXMSGwoXQ09QWV9TVEFUVVNfVU5TUEVDSUZJRUQQABIZChVDT1BZX1NUQVRVU19BVkFJTEFCTEUQARIXChNDT1BZX1NUQVRVU19PTl9MT0FOEAISFAoQQ09QWV9TVEFUVVNfTE9TVBADEhkKFUNPUFlfU1RBVFVTX1dJVEhEUkFXThAEMuwRCgtCb29rU2VydmljZRJlCgpDcmVhdGVCb29rEiIubGlicmFyeS5ib29rLnYxLkNyZWF0ZUJvb2tSZXF1ZXN0GhUubGlicmFyeS5ib29rLnYxLkJvb2siHMjaGAOC0+STAhI6ASoiDS9hcGkvdjEvYm9va3MSYQoHR2V0Qm9vaxIfLmxpYnJhcnkuYm9vay52MS5HZXRCb29rUmVxdWVzdBoVLmxpYnJhcnkuYm9vay52MS5Cb29rIh7I2hgBgtPkkwIUEhIvYXBpL3YxL2Jvb2tzL3tpZH0SagoKVXBkYXRlQm9vaxIiLmxpYnJhcnkuYm9vay52MS5VcGRhdGVCb29rUmVxdWVzdBoVLmxpYnJhcnkuYm9vay52MS5Cb29rIiHI2hgDgtPkkwIXOgEqGhIvYXBpL3YxL2Jvb2tzL3tpZH0SawoJUGF0Y2hCb29rEiEubGlicmFyeS5ib29rLnYxLlBhdGNoQm9va1JlcXVlc3QaFS5saWJyYXJ5LmJvb2sudjEuQm9vayIkyNoYA4LT5JMCGjoEYm9vazISL2FwaS92MS9ib29rcy97aWR9EnUKCkRlbGV0ZUJvb2sSIi5saWJyYXJ5LmJvb2sudjEuRGVsZXRlQm9va1JlcXVlc3QaIy5saWJyYXJ5LmJvb2sudjEuRGVsZXRlQm9va1Jlc3BvbnNlIh7I2hgDgtPkkwIUKhIvYXBpL3YxL2Jvb2tzL3tpZH0SbQoJTGlzdEJvb2tzEiEubGlicmFyeS5ib29rLnYxLkxpc3RCb29rc1JlcXVlc3QaIi5saWJyYXJ5LmJvb2sudjEuTGlzdEJvb2tzUmVzcG9uc2UiGcjaGAGC0+STAg8SDS9hcGkvdjEvYm9va3MSfwoKQm9ycm93Qm9vaxIiLmxpYnJhcnkuYm9vay52MS5Cb3Jyb3dCb29rUmVxdWVzdBojLmxpYnJhcnkuYm9vay52MS5Cb3Jyb3dCb29rUmVzcG9uc2UiKMjaGAKC0+STAh46ASoiGS9hcGkvdjEvYm9va3Mve2lkfS9ib3Jyb3cSfwoKUmV0dXJuQm9vaxIiLmxpYnJhcnkuYm9vay52MS5SZXR1cm5Cb29rUmVxdWVzdBojLmxpYnJhcnkuYm9vay52MS5SZXR1cm5Cb29rUmVzcG9uc2UiKMjaGAKC0+STAh46ASoiGS9hcGkvdjEvYm9va3Mve2lkfS9yZXR1cm4SqQEKFkdldEJvb2tSZWNvbW1lbmRhdGlvbnMSLi5saWJyYXJ5LmJvb2sudjEuR2V0Qm9va1JlY29tbWVuZGF0aW9uc1JlcXVlc3QaLy5saWJyYXJ5LmJvb2sudjEuR2V0Qm9va1JlY29tbWVuZGF0aW9uc1Jlc3BvbnNlIi7I2hgBgtPkkwIkEiIvYXBpL3YxL2Jvb2tzL3tpZH0vcmVjb21tZW5kYXRpb25zEm0KCUxpc3RMb2FucxIhLmxpYnJhcnkuYm9vay52MS5MaXN0TG9hbnNSZXF1ZXN0GiIubGlicmFyeS5ib29rLnYxLkxpc3RMb2Fuc1Jlc3BvbnNlIhnI2hgCgtPkkwIPEg0vYXBpL3YxL2xvYW5zEooBChBMaXN0TG9hblBvbGljaWVzEigubGlicmFyeS5ib29rLnYxLkxpc3RMb2FuUG9saWNpZXNSZXF1ZXN0GikubGlicmFyeS5ib29rLnYxLkxpc3RMb2FuUG9saWNpZXNSZXNwb25zZSIhyNoYAYLT5JMCFxIVL2FwaS92MS9sb2FuLXBvbGljaWVzEpQBCg1QdXRMb2FuUG9saWN5EiUubGlicmFyeS5ib29rLnYxLlB1dExvYW5Qb2xpY3lSZXF1ZXN0GhsubGlicmFyeS5ib29rLnYxLkxvYW5Qb2xpY3kiP8jaGAOC0+STAjU6ASoaMC9hcGkvdjEvbG9hbi1wb2xpY2llcy97cGF0cm9uX2dyb3VwfS97bG9hbl90eXBlfRKlAQoQRGVsZXRlTG9hblBvbGljeRIoLmxpYnJhcnkuYm9vay52MS5EZWxldGVMb2FuUG9saWN5UmVxdWVzdBopLmxpYnJhcnkuYm9vay52MS5EZWxldGVMb2FuUG9saWN5UmVzcG9uc2UiPMjaGAOC0+STAjIqMC9hcGkvdjEvbG9hbi1wb2xpY2llcy97cGF0cm9uX2dyb3VwfS97bG9hbl90eXBlfRKBAQoKTGlzdENvcGllcxIiLmxpYnJhcnkuYm9vay52MS5MaXN0Q29waWVzUmVxdWVzdBojLmxpYnJhcnkuYm9vay52MS5MaXN0Q29waWVzUmVzcG9uc2UiKsjaGAGC0+STAiASHi9hcGkvdjEvYm9va3Mve2Jvb2tfaWR9L2NvcGllcxKBAQoJQWRkQ29waWVzEiEubGlicmFyeS5ib29rLnYxLkFkZENvcGllc1JlcXVlc3QaIi5saWJyYXJ5LmJvb2sudjEuQWRkQ29waWVzUmVzcG9uc2UiLcjaGAOC0+STAiM6ASoiHi9hcGkvdjEvYm9va3Mve2Jvb2tfaWR9L2NvcGllcxJrCgpVcGRhdGVDb3B5EiIubGlicmFyeS5ib29rLnYxLlVwZGF0ZUNvcHlSZXF1ZXN0GhUubGlicmFyeS5ib29rLnYxLkNvcHkiIsjaGAOC0+STAhg6ASoyEy9hcGkvdjEvY29waWVzL3tpZH0ShgEKDUxvb2t1cEJhcmNvZGUSJS5saWJyYXJ5LmJvb2sudjEuTG9va3VwQmFyY29kZVJlcXVlc3QaJi5saWJyYXJ5LmJvb2sudjEuTG9va3VwQmFyY29kZVJlc3BvbnNlIibI2hgDgtPkkwIcEhovYXBpL3YxL2JhcmNvZGVzL3tiYXJjb2RlfRJtChBDb3VudEF1dGhvckJvb2tzEigubGlicmFyeS5ib29rLnYxLkNvdW50QXV0aG9yQm9va3NSZXF1ZXN0GikubGlicmFyeS5ib29rLnYxLkNvdW50QXV0aG9yQm9va3NSZXNwb25zZSIEyNoYBWIGcHJvdG8z", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_library_access_v1_access]);
 
 /**
  * A title in the catalogue, with its copies.
@@ -176,6 +176,28 @@ export type Loan = Message<"library.book.v1.Loan"> & {
    * @generated from field: google.protobuf.Timestamp returned_at = 6;
    */
   returnedAt?: Timestamp | undefined;
+
+  /**
+   * UUID of the copy lent; empty for loans made before copies had barcodes
+   * (returned before migration 0008).
+   *
+   * @generated from field: string copy_id = 7;
+   */
+  copyId: string;
+
+  /**
+   * Barcode of the copy lent; empty when copy_id is.
+   *
+   * @generated from field: string barcode = 8;
+   */
+  barcode: string;
+
+  /**
+   * Times the loan was renewed.
+   *
+   * @generated from field: int32 renewal_count = 9;
+   */
+  renewalCount: number;
 };
 
 /**
@@ -1045,6 +1067,297 @@ export const DeleteLoanPolicyResponseSchema: GenMessage<DeleteLoanPolicyResponse
   messageDesc(file_library_book_v1_book, 25);
 
 /**
+ * One item of a book: a physical copy with a barcode.
+ *
+ * @generated from message library.book.v1.Copy
+ */
+export type Copy = Message<"library.book.v1.Copy"> & {
+  /**
+   * UUID of the copy.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * UUID of the book.
+   *
+   * @generated from field: string book_id = 2;
+   */
+  bookId: string;
+
+  /**
+   * Barcode, 1..32 of A-Z, a-z, 0-9 and "-", unique case-insensitively.
+   *
+   * @generated from field: string barcode = 3;
+   */
+  barcode: string;
+
+  /**
+   * Where the copy is.
+   *
+   * @generated from field: library.book.v1.CopyStatus status = 4;
+   */
+  status: CopyStatus;
+
+  /**
+   * When the copy was added.
+   *
+   * @generated from field: google.protobuf.Timestamp created_at = 5;
+   */
+  createdAt?: Timestamp | undefined;
+
+  /**
+   * When the copy's status last changed.
+   *
+   * @generated from field: google.protobuf.Timestamp updated_at = 6;
+   */
+  updatedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message library.book.v1.Copy.
+ * Use `create(CopySchema)` to create a new message.
+ */
+export const CopySchema: GenMessage<Copy> = /*@__PURE__*/
+  messageDesc(file_library_book_v1_book, 26);
+
+/**
+ * ListCopies input.
+ *
+ * @generated from message library.book.v1.ListCopiesRequest
+ */
+export type ListCopiesRequest = Message<"library.book.v1.ListCopiesRequest"> & {
+  /**
+   * UUID of the book.
+   *
+   * @generated from field: string book_id = 1;
+   */
+  bookId: string;
+};
+
+/**
+ * Describes the message library.book.v1.ListCopiesRequest.
+ * Use `create(ListCopiesRequestSchema)` to create a new message.
+ */
+export const ListCopiesRequestSchema: GenMessage<ListCopiesRequest> = /*@__PURE__*/
+  messageDesc(file_library_book_v1_book, 27);
+
+/**
+ * ListCopies output.
+ *
+ * @generated from message library.book.v1.ListCopiesResponse
+ */
+export type ListCopiesResponse = Message<"library.book.v1.ListCopiesResponse"> & {
+  /**
+   * Every copy of the book, oldest first.
+   *
+   * @generated from field: repeated library.book.v1.Copy copies = 1;
+   */
+  copies: Copy[];
+};
+
+/**
+ * Describes the message library.book.v1.ListCopiesResponse.
+ * Use `create(ListCopiesResponseSchema)` to create a new message.
+ */
+export const ListCopiesResponseSchema: GenMessage<ListCopiesResponse> = /*@__PURE__*/
+  messageDesc(file_library_book_v1_book, 28);
+
+/**
+ * AddCopies input: barcodes, or count (not both).
+ *
+ * Example: {"count": 2}
+ *
+ * @generated from message library.book.v1.AddCopiesRequest
+ */
+export type AddCopiesRequest = Message<"library.book.v1.AddCopiesRequest"> & {
+  /**
+   * UUID of the book.
+   *
+   * @generated from field: string book_id = 1;
+   */
+  bookId: string;
+
+  /**
+   * Barcodes of the new copies, 1..1000, each 1..32 of A-Z, a-z, 0-9 and "-",
+   * unique case-insensitively.
+   *
+   * @generated from field: repeated string barcodes = 2;
+   */
+  barcodes: string[];
+
+  /**
+   * Number of new copies with generated barcodes, 1..1000.
+   *
+   * @generated from field: int32 count = 3;
+   */
+  count: number;
+};
+
+/**
+ * Describes the message library.book.v1.AddCopiesRequest.
+ * Use `create(AddCopiesRequestSchema)` to create a new message.
+ */
+export const AddCopiesRequestSchema: GenMessage<AddCopiesRequest> = /*@__PURE__*/
+  messageDesc(file_library_book_v1_book, 29);
+
+/**
+ * AddCopies output.
+ *
+ * @generated from message library.book.v1.AddCopiesResponse
+ */
+export type AddCopiesResponse = Message<"library.book.v1.AddCopiesResponse"> & {
+  /**
+   * The new copies, in the order of the request's barcodes.
+   *
+   * @generated from field: repeated library.book.v1.Copy copies = 1;
+   */
+  copies: Copy[];
+};
+
+/**
+ * Describes the message library.book.v1.AddCopiesResponse.
+ * Use `create(AddCopiesResponseSchema)` to create a new message.
+ */
+export const AddCopiesResponseSchema: GenMessage<AddCopiesResponse> = /*@__PURE__*/
+  messageDesc(file_library_book_v1_book, 30);
+
+/**
+ * UpdateCopy input.
+ *
+ * Example: {"status": "COPY_STATUS_LOST"}
+ *
+ * @generated from message library.book.v1.UpdateCopyRequest
+ */
+export type UpdateCopyRequest = Message<"library.book.v1.UpdateCopyRequest"> & {
+  /**
+   * UUID of the copy.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * The new status: available, lost or withdrawn.
+   *
+   * @generated from field: library.book.v1.CopyStatus status = 2;
+   */
+  status: CopyStatus;
+};
+
+/**
+ * Describes the message library.book.v1.UpdateCopyRequest.
+ * Use `create(UpdateCopyRequestSchema)` to create a new message.
+ */
+export const UpdateCopyRequestSchema: GenMessage<UpdateCopyRequest> = /*@__PURE__*/
+  messageDesc(file_library_book_v1_book, 31);
+
+/**
+ * LookupBarcode input.
+ *
+ * @generated from message library.book.v1.LookupBarcodeRequest
+ */
+export type LookupBarcodeRequest = Message<"library.book.v1.LookupBarcodeRequest"> & {
+  /**
+   * Barcode of the copy (case-insensitive).
+   *
+   * @generated from field: string barcode = 1;
+   */
+  barcode: string;
+};
+
+/**
+ * Describes the message library.book.v1.LookupBarcodeRequest.
+ * Use `create(LookupBarcodeRequestSchema)` to create a new message.
+ */
+export const LookupBarcodeRequestSchema: GenMessage<LookupBarcodeRequest> = /*@__PURE__*/
+  messageDesc(file_library_book_v1_book, 32);
+
+/**
+ * LookupBarcode output.
+ *
+ * @generated from message library.book.v1.LookupBarcodeResponse
+ */
+export type LookupBarcodeResponse = Message<"library.book.v1.LookupBarcodeResponse"> & {
+  /**
+   * The copy.
+   *
+   * @generated from field: library.book.v1.Copy copy = 1;
+   */
+  copy?: Copy | undefined;
+
+  /**
+   * Its book, with its category ids.
+   *
+   * @generated from field: library.book.v1.Book book = 2;
+   */
+  book?: Book | undefined;
+
+  /**
+   * The copy's open loan; null when the copy is not on loan.
+   *
+   * @generated from field: library.book.v1.Loan open_loan = 3;
+   */
+  openLoan?: Loan | undefined;
+};
+
+/**
+ * Describes the message library.book.v1.LookupBarcodeResponse.
+ * Use `create(LookupBarcodeResponseSchema)` to create a new message.
+ */
+export const LookupBarcodeResponseSchema: GenMessage<LookupBarcodeResponse> = /*@__PURE__*/
+  messageDesc(file_library_book_v1_book, 33);
+
+/**
+ * Where a copy is.
+ *
+ * @generated from enum library.book.v1.CopyStatus
+ */
+export enum CopyStatus {
+  /**
+   * Not a status; refused as input.
+   *
+   * @generated from enum value: COPY_STATUS_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * On the shelf: may be lent.
+   *
+   * @generated from enum value: COPY_STATUS_AVAILABLE = 1;
+   */
+  AVAILABLE = 1,
+
+  /**
+   * Lent: on an open loan.
+   *
+   * @generated from enum value: COPY_STATUS_ON_LOAN = 2;
+   */
+  ON_LOAN = 2,
+
+  /**
+   * Lost; not counted in the book's total_copies.
+   *
+   * @generated from enum value: COPY_STATUS_LOST = 3;
+   */
+  LOST = 3,
+
+  /**
+   * Withdrawn from the collection; not counted in the book's total_copies.
+   *
+   * @generated from enum value: COPY_STATUS_WITHDRAWN = 4;
+   */
+  WITHDRAWN = 4,
+}
+
+/**
+ * Describes the enum library.book.v1.CopyStatus.
+ */
+export const CopyStatusSchema: GenEnum<CopyStatus> = /*@__PURE__*/
+  enumDesc(file_library_book_v1_book, 0);
+
+/**
  * The catalogue of books, their copies and loans, and recommendations.
  *
  * @generated from service library.book.v1.BookService
@@ -1190,6 +1503,52 @@ export const BookService: GenService<{
     methodKind: "unary";
     input: typeof DeleteLoanPolicyRequestSchema;
     output: typeof DeleteLoanPolicyResponseSchema;
+  },
+  /**
+   * Lists a book's copies (items), each with its barcode and status, oldest
+   * first; lost and withdrawn copies included.
+   *
+   * @generated from rpc library.book.v1.BookService.ListCopies
+   */
+  listCopies: {
+    methodKind: "unary";
+    input: typeof ListCopiesRequestSchema;
+    output: typeof ListCopiesResponseSchema;
+  },
+  /**
+   * Adds copies to a book, on the shelf: one per given barcode, or count
+   * copies with generated barcodes (C + 11 digits). A barcode already taken
+   * (case-insensitively) → ALREADY_EXISTS, and nothing is added.
+   *
+   * @generated from rpc library.book.v1.BookService.AddCopies
+   */
+  addCopies: {
+    methodKind: "unary";
+    input: typeof AddCopiesRequestSchema;
+    output: typeof AddCopiesResponseSchema;
+  },
+  /**
+   * Sets a copy's status to available, lost or withdrawn; refused
+   * (FAILED_PRECONDITION, COPY_ON_LOAN) for a copy on loan, and for
+   * COPY_STATUS_ON_LOAN (only lending puts a copy on loan).
+   *
+   * @generated from rpc library.book.v1.BookService.UpdateCopy
+   */
+  updateCopy: {
+    methodKind: "unary";
+    input: typeof UpdateCopyRequestSchema;
+    output: typeof CopySchema;
+  },
+  /**
+   * Finds a copy by its barcode (case-insensitively), with its book and its
+   * open loan, if any.
+   *
+   * @generated from rpc library.book.v1.BookService.LookupBarcode
+   */
+  lookupBarcode: {
+    methodKind: "unary";
+    input: typeof LookupBarcodeRequestSchema;
+    output: typeof LookupBarcodeResponseSchema;
   },
   /**
    * Counts the books naming an author (service-to-service only).

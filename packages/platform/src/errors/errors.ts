@@ -26,9 +26,10 @@ export function invalidArguments(violations: readonly { field: string; descripti
   return new ConnectError(message, Code.InvalidArgument, undefined, [{ desc: BadRequestSchema, value: detail }]);
 }
 
-/** No entity of that kind has that id (404). */
-export function notFound(entity: string, id: string): ConnectError {
-  return new ConnectError(`${entity} ${id} not found`, Code.NotFound);
+/** No entity of that kind has that id (404); with `reason`, an ErrorInfo names the rule (e.g. USER_NOT_FOUND). */
+export function notFound(entity: string, id: string, reason?: string, metadata: Record<string, string> = {}): ConnectError {
+  const message = `${entity} ${id} not found`;
+  return reason ? withErrorInfo(Code.NotFound, reason, message, metadata) : new ConnectError(message, Code.NotFound);
 }
 
 /** A unique value is taken (409); with `reason`, an ErrorInfo tells clients which rule and `metadata` which values. */

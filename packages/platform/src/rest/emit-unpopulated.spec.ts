@@ -15,7 +15,17 @@ describe("emitUnpopulated", () => {
     const open = create(LoanSchema, { id: "l1", borrowedAt: timestampFromDate(new Date("2026-01-02T03:04:05Z")) });
     const out = borrowJson(create(BorrowBookResponseSchema, { loan: open, availableCopies: 0 }));
     expect(out).toEqual({
-      loan: { id: "l1", bookId: "", userId: "", borrowedAt: "2026-01-02T03:04:05Z", dueAt: null, returnedAt: null },
+      loan: {
+        id: "l1",
+        bookId: "",
+        userId: "",
+        borrowedAt: "2026-01-02T03:04:05Z",
+        dueAt: null,
+        returnedAt: null,
+        copyId: "",
+        barcode: "",
+        renewalCount: 0,
+      },
       availableCopies: 0,
     });
   });

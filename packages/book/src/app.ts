@@ -17,6 +17,7 @@ import { createCategoryClient } from "./clients/category.client.js";
 import type { BookConfig } from "./config.js";
 import { createLinkReconciler, type ReconcilerTiming } from "./domain/link-reconciler.js";
 import { createLoanPolicies } from "./domain/loan-policies.js";
+import { createPatronLookup } from "./domain/patron-cache.js";
 import type { AuthorDirectory, CategoryDirectory, PatronDirectory } from "./domain/ports.js";
 import { bookLocations, createBookRpc } from "./rpc/book.rpc.js";
 import { createCopyRpc } from "./rpc/copy.rpc.js";
@@ -50,7 +51,8 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
   const deps = {
     authors,
     categories,
-    patrons,
+    patrons: createPatronLookup(patrons, config.PATRON_CACHE_SECONDS * 1000),
+    lending: { policies: policies.cache, overdueBlockDays: config.OVERDUE_BLOCK_DAYS },
     log: basics.log,
     repairSoon: reconciler.repairSoon,
     rules,

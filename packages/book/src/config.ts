@@ -6,6 +6,10 @@ const schema = baseConfigSchema({ httpPort: 8084, grpcPort: 50054 }).extend({
   MAX_ACTIVE_LOANS: z.coerce.number().int().min(1).max(1000).default(5),
   /** Days from borrow to due (DESIGN.md §6). */
   LOAN_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
+  /** Days past due after which an open loan blocks its borrower from lending and renewing (DESIGN.md §8). */
+  OVERDUE_BLOCK_DAYS: z.coerce.number().int().min(0).max(3650).default(0),
+  /** Seconds a borrower's patron group and existence, asked of the auth service, are remembered (0: ask every lend). */
+  PATRON_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   /** Most candidate books a recommendation considers (bounds its work per call). */
   RECOMMENDATION_CANDIDATES: z.coerce.number().int().min(1).max(100_000).default(500),
 });

@@ -6,7 +6,7 @@ import { createTestIssuer, type TestIssuer } from "@lms/platform/testing/test-to
 import { buildBookApp } from "../src/app.js";
 import { loadBookConfig } from "../src/config.js";
 import type { ReconcilerTiming } from "../src/domain/link-reconciler.js";
-import { FakeAuthors, FakeCategories } from "./fake-directories.js";
+import { FakeAuthors, FakeCategories, FakePatrons } from "./fake-directories.js";
 
 /** A REST body as the specs read it. */
 export type Body = Record<string, unknown> & { code?: number; message?: string; details?: Record<string, unknown>[] };
@@ -25,6 +25,8 @@ export interface BookTestApp {
   member: string;
   authors: FakeAuthors;
   categories: FakeCategories;
+  /** The auth service as lending asks it: every user exists unless named in `unknown`. */
+  patrons: FakePatrons;
   /** A typed in-process client of every method (gRPC-only ones too); pass {@link WITH_SERVER_KEY}. */
   grpc: ReturnType<typeof createClient<typeof BookService>>;
   /** `method path` over REST, as a librarian unless `token` says otherwise ("" = anonymous). */
@@ -55,7 +57,8 @@ export async function startBookTestApp(
   );
   const authors = new FakeAuthors();
   const categories = new FakeCategories();
-  const app = await buildBookApp(config, { verifier: issuer.verifier, authors, categories, reconcilerTiming: timing });
+  const patrons = new FakePatrons();
+  const app = await buildBookApp(config, { verifier: issuer.verifier, authors, categories, patrons, reconcilerTiming: timing });
   const base = `http://127.0.0.1:${(await app.start()).httpPort}`;
   const librarian = await issuer.token("ROLE_LIBRARIAN");
   return {
@@ -66,6 +69,7 @@ export async function startBookTestApp(
     member: await issuer.token("ROLE_MEMBER"),
     authors,
     categories,
+    patrons,
     grpc: createClient(BookService, app.transport),
     call: (method, path, body, token = librarian) => rest<Body>(base, method, path, { body, token }),
     sql: async <R extends Record<string, unknown>>(text: string, params: unknown[] = []) => (await app.db.pool.query<R>(text, params)).rows,

@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { inTransaction, migrateUp, migrationsDirOf, type Principal, type RoleName } from "@lms/platform";
+import { inTransaction, migrateUp, migrationsDirOf, type Principal, type RoleName, requireUuid } from "@lms/platform";
 import { createTestDatabase } from "@lms/platform/testing/test-database";
 import pg from "pg";
+import type { LoanRules } from "../src/domain/loan.js";
 import * as loans from "../src/domain/loan.service.js";
+import type { Patron } from "../src/domain/ports.js";
 
 /** A migrated book database for domain-level specs (circulation, recommendations). */
 export interface BookDb {
@@ -33,9 +35,32 @@ export interface CopyCounts {
   copiesOffLoan: number;
 }
 
-/** BorrowBook as its handler runs it: in a transaction of its own. */
-export function borrowBook(pool: pg.Pool, ...args: AfterTx<typeof loans.borrowBook>) {
-  return inTransaction(pool, (tx) => loans.borrowBook(tx, ...args));
+/**
+ * BorrowBook as its handler runs it, in a transaction of its own: the caller (or, for a
+ * librarian, `userId`) borrows under one policy made of `rules` for everyone, with overdue
+ * loans blocking at once (OVERDUE_BLOCK_DAYS 0).
+ */
+export async function borrowBook(pool: pg.Pool, rules: LoanRules, who: Principal, req: { bookId: string; userId: string }) {
+  const borrower = patronOf({ ...who, userId: loans.borrowerOf(who, req.userId) });
+  return inTransaction(pool, (tx) => loans.borrowBook(tx, lendingUnder(rules), borrower, requireUuid("id", req.bookId)));
+}
+
+/** The caller as a patron of the default group (the auth service is not asked in these specs). */
+export function patronOf(who: Principal): Patron {
+  return { id: who.userId, patronGroup: "default", cardNumber: "" };
+}
+
+/** Lending under one policy for every patron group and loan type, made of `rules`. */
+export function lendingUnder(rules: LoanRules, overdueBlockDays = 0): loans.Lending {
+  const policy = {
+    patronGroup: "*",
+    loanType: "*",
+    loanable: true,
+    loanDays: rules.loanDays,
+    maxRenewals: 2,
+    maxLoans: rules.maxActiveLoans,
+  };
+  return { policies: { policyFor: async () => policy }, overdueBlockDays };
 }
 
 /** ReturnBook as its handler runs it: in a transaction of its own. */

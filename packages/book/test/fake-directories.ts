@@ -1,7 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { notFound, unavailable } from "@lms/platform";
-import { type AuthorDirectory, answered, type CategoryDirectory, type LinkAnswer, UNAVAILABLE } from "../src/domain/ports.js";
+import {
+  type AuthorDirectory,
+  answered,
+  type CategoryDirectory,
+  type LinkAnswer,
+  type Patron,
+  type PatronDirectory,
+  UNAVAILABLE,
+} from "../src/domain/ports.js";
 
 /** An in-memory author service: `known` authors exist; `down` makes every call UNAVAILABLE. */
 export class FakeAuthors implements AuthorDirectory {
@@ -122,5 +130,15 @@ export class FakeCategories implements CategoryDirectory {
     this.calls[method]++;
     if (this.frozen) throw new ConnectError("category service did not answer in time", Code.DeadlineExceeded);
     if (this.down) throw unavailable("category service unavailable");
+  }
+}
+
+/** An in-memory auth service for lending: every user exists, in `groups`' group or `default`, except the `unknown` ones. */
+export class FakePatrons implements PatronDirectory {
+  readonly groups = new Map<string, string>();
+  readonly unknown = new Set<string>();
+
+  async findPatrons({ ids = [] }: { ids?: readonly string[] }): Promise<Patron[]> {
+    return ids.filter((id) => !this.unknown.has(id)).map((id) => ({ id, patronGroup: this.groups.get(id) ?? "default", cardNumber: "" }));
   }
 }

@@ -6,7 +6,7 @@ import { inIdempotentTransaction } from "@lms/platform";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as loans from "../src/domain/loan.service.js";
 import { loanToProto } from "../src/rpc/book.rpc.js";
-import { type BookDb, caller, openBookDb } from "./circulation-db.js";
+import { type BookDb, caller, lendingUnder, openBookDb, patronOf } from "./circulation-db.js";
 import { createKeyedCalls, type Ended, ended, keyedContext } from "./idempotent-calls.js";
 
 const rules = { maxActiveLoans: 5, loanDays: 14 };
@@ -46,7 +46,7 @@ describe("Idempotency-Key under concurrency (real PostgreSQL)", () => {
       inIdempotentTransaction(db.pool, ctx, create(BorrowBookRequestSchema, { id: book }), async (tx) => {
         entered();
         await gate; // the first request is still running, holding its key
-        const { loan, availableCopies } = await loans.borrowBook(tx, rules, member, { bookId: book, userId: "" });
+        const { loan, availableCopies } = await loans.borrowBook(tx, lendingUnder(rules), patronOf(member), book);
         return create(BorrowBookResponseSchema, { loan: loanToProto(loan), availableCopies });
       }),
     );

@@ -6,7 +6,7 @@ import { createIdempotencyPurge, createLogger, inIdempotentTransaction, type Pri
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as loans from "../src/domain/loan.service.js";
 import { loanToProto } from "../src/rpc/book.rpc.js";
-import { type BookDb, caller, openBookDb } from "./circulation-db.js";
+import { type BookDb, caller, lendingUnder, openBookDb, patronOf } from "./circulation-db.js";
 import { createKeyedCalls, ended, keyedContext } from "./idempotent-calls.js";
 
 const rules = { maxActiveLoans: 5, loanDays: 14 };
@@ -34,7 +34,7 @@ describe("Idempotency-Key on BorrowBook and ReturnBook (real PostgreSQL)", () =>
     return ended(ctx, () => inIdempotentTransaction(db.pool, ctx, create(BorrowBookRequestSchema, { id: bookId }), work));
   };
   const borrowWork = (member: Principal, bookId: string) => async (tx: Transaction) => {
-    const { loan, availableCopies } = await loans.borrowBook(tx, rules, member, { bookId, userId: "" });
+    const { loan, availableCopies } = await loans.borrowBook(tx, lendingUnder(rules), patronOf(member), bookId);
     return create(BorrowBookResponseSchema, { loan: loanToProto(loan), availableCopies });
   };
 

@@ -8,8 +8,9 @@ import type pg from "pg";
 import type { LoanRules } from "../src/domain/loan.js";
 import { createPolicyCache } from "../src/domain/loan-policy.cache.js";
 import { initialDefaultPolicy, listPolicies } from "../src/domain/loan-policy.service.js";
+import { createPatronLookup } from "../src/domain/patron-cache.js";
 import { createBookRpc } from "../src/rpc/book.rpc.js";
-import { FakeAuthors, FakeCategories } from "./fake-directories.js";
+import { FakeAuthors, FakeCategories, FakePatrons } from "./fake-directories.js";
 
 /** A handler context as the faces make it: `caller` verified, `key` (if any) in the metadata. */
 export function keyedContext(method: DescMethod, caller: Principal, key?: string): CallContext {
@@ -44,14 +45,17 @@ export async function ended(ctx: CallContext, call: () => unknown): Promise<Ende
 
 /** BorrowBook and ReturnBook through the book service's own handlers, as both faces call them. */
 export function createKeyedCalls(pool: pg.Pool, rules: LoanRules) {
+  // Read from the table at every lend (no change feed here).
+  const policies = createPolicyCache({ load: () => listPolicies(pool), feed: { listening: false }, fallback: initialDefaultPolicy(rules) });
   const rpc = createBookRpc(pool, {
     authors: new FakeAuthors(),
     categories: new FakeCategories(),
+    patrons: createPatronLookup(new FakePatrons(), 0),
+    lending: { policies, overdueBlockDays: 0 },
     log: createLogger("book", "silent"),
     repairSoon: () => {},
     rules,
-    // Read from the table at every lend (no change feed here).
-    policies: createPolicyCache({ load: () => listPolicies(pool), feed: { listening: false }, fallback: initialDefaultPolicy(rules) }),
+    policies,
     recommendationCandidates: 10,
   });
   return {

@@ -1,3 +1,4 @@
+import type { ConnectError } from "@connectrpc/connect";
 import { failedPrecondition } from "@lms/platform";
 
 /**
@@ -90,10 +91,20 @@ export function renewBlockers(f: RenewFacts): Blocker[] {
   return found;
 }
 
-/** Throws the first blocker as FAILED_PRECONDITION with its ErrorInfo; returns when there is none. */
+/** Throws the first blocker as its refusal; returns when there is none. */
 export function refuseFirst(blockers: readonly Blocker[]): void {
   const first = blockers[0];
-  if (first) throw failedPrecondition(first.reason, first.message, first.metadata);
+  if (first) throw refusal(first);
+}
+
+/** A blocker as the FAILED_PRECONDITION a lend or renewal answers, with its ErrorInfo. */
+export function refusal(blocker: Blocker): ConnectError {
+  return failedPrecondition(blocker.reason, blocker.message, blocker.metadata);
+}
+
+/** The borrower already holds an open loan of the book. */
+export function alreadyBorrowed(bookId: string, userId: string): Blocker {
+  return { reason: "ALREADY_BORROWED", message: "this user already has this book on loan", metadata: { bookId, userId } };
 }
 
 const DAY_MS = 86_400_000;
@@ -117,7 +128,8 @@ function patronBlocked(userId: string, overdueLoans: number): Blocker {
   };
 }
 
-function shelfBlocker(bookId: string, shelf: LendFacts["shelf"]): Blocker {
+/** No copy of the book is on the shelf, or the scanned copy is not. */
+export function shelfBlocker(bookId: string, shelf: LendFacts["shelf"]): Blocker {
   return shelf.kind === "book"
     ? { reason: "NO_COPIES_AVAILABLE", message: "no copy of this book is available", metadata: { bookId } }
     : { reason: "COPY_NOT_AVAILABLE", message: `copy ${shelf.barcode} is not available`, metadata: { bookId, barcode: shelf.barcode } };

@@ -17,7 +17,10 @@ import {
 } from "@lms/platform";
 import * as copies from "../store/copies.repository.js";
 import * as loans from "../store/loan.repository.js";
-import type { Loan, LoanOutcome, LoanRules } from "./loan.js";
+import { alreadyBorrowed, lendBlockers, refusal, refuseFirst, shelfBlocker } from "./lending-rules.js";
+import type { Loan, LoanOutcome } from "./loan.js";
+import type { LoanPolicies } from "./loan-policy.cache.js";
+import type { Patron } from "./ports.js";
 
 /**
  * Whose loan a call is about: the caller's own, unless a librarian names someone else
@@ -30,36 +33,34 @@ export function borrowerOf(caller: Principal, requested: string): string {
   return requireUuid("userId", requested);
 }
 
+/** What lending reads besides the tables: the loan policies and the overdue grace (OVERDUE_BLOCK_DAYS). */
+export interface Lending {
+  policies: Pick<LoanPolicies, "policyFor">;
+  overdueBlockDays: number;
+}
+
 /**
- * Lends one copy, in the caller's transaction `tx`: serialises the borrower's borrows, checks
- * the one-open-loan-per-book and MAX_ACTIVE_LOANS rules, takes any copy on the shelf and opens
- * the loan on it. Any refusal rolls everything back.
+ * Lends any copy of the book to `borrower`, in the caller's transaction `tx`, under the rules of
+ * DESIGN.md §8 in their order (lending-rules.ts): serialises the borrower's lends, reads their
+ * standing and the policy of (their patron group, the book's loan type), then, in one
+ * statement, takes a copy off the shelf and opens the loan due after the policy's loanDays.
+ * Any refusal rolls everything back.
  */
-export async function borrowBook(
-  tx: Transaction,
-  rules: LoanRules,
-  caller: Principal,
-  req: { bookId: string; userId: string },
-): Promise<LoanOutcome> {
-  const bookId = requireUuid("id", req.bookId);
-  const userId = borrowerOf(caller, req.userId);
+export async function borrowBook(tx: Transaction, lending: Lending, borrower: Patron, bookId: string): Promise<LoanOutcome> {
+  const userId = borrower.id;
   await loans.lockBorrower(tx, userId);
-  if (!(await copies.bookExists(tx, bookId))) throw notFound("book", bookId);
-  if (await loans.hasOpenLoan(tx, bookId, userId)) throw alreadyBorrowed(bookId, userId);
-  const open = await loans.countOpenLoansOfUser(tx, userId);
-  if (open >= rules.maxActiveLoans) {
-    throw failedPrecondition("LOAN_LIMIT_REACHED", `user already has ${open} open loans (limit ${rules.maxActiveLoans})`, {
-      userId,
-      limit: String(rules.maxActiveLoans),
-    });
-  }
+  const loanType = await copies.loanTypeOf(tx, bookId);
+  if (loanType === undefined) throw notFound("book", bookId);
+  const terms = await lending.policies.policyFor(borrower.patronGroup, loanType);
+  const standing = await loans.standingOf(tx, userId, bookId, lending.overdueBlockDays);
+  refuseFirst(lendBlockers({ userId, bookId, terms, ...standing, shelf: { kind: "book", available: true } }));
   const asAlreadyBorrowed = (err: unknown) => {
-    throw isUniqueViolation(err, loans.ONE_OPEN_PER_USER_BOOK) ? alreadyBorrowed(bookId, userId) : err;
+    throw isUniqueViolation(err, loans.ONE_OPEN_PER_USER_BOOK) ? refusal(alreadyBorrowed(bookId, userId)) : err;
   };
-  const taken = await loans.openLoanOnAvailableCopy(tx, bookId, userId, rules.loanDays).catch(asAlreadyBorrowed);
-  if (!taken.lent) throw failedPrecondition("NO_COPIES_AVAILABLE", "no copy of this book is available", { bookId });
+  const taken = await loans.openLoanOnAvailableCopy(tx, bookId, userId, terms.loanDays).catch(asAlreadyBorrowed);
+  if (!taken.lent) throw refusal(shelfBlocker(bookId, { kind: "book", available: false }));
   // A copy added while the statement waited for the book row: look again, with the row held.
-  const loan = taken.loan ?? (await loans.openLoanOnCopyOfLockedBook(tx, bookId, userId, rules.loanDays).catch(asAlreadyBorrowed));
+  const loan = taken.loan ?? (await loans.openLoanOnCopyOfLockedBook(tx, bookId, userId, terms.loanDays).catch(asAlreadyBorrowed));
   if (!loan) throw new Error(`book ${bookId}: the counter had a copy on the shelf, the copies none`);
   return { loan, availableCopies: taken.availableCopies };
 }
@@ -111,8 +112,4 @@ function loanCursor(cursor: (string | number)[] | undefined): [string, string] |
     throw invalidArgument("pageToken", "is not a page token of this query");
   }
   return [at, id];
-}
-
-function alreadyBorrowed(bookId: string, userId: string) {
-  return failedPrecondition("ALREADY_BORROWED", "this user already has this book on loan", { bookId, userId });
 }

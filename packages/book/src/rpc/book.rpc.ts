@@ -25,6 +25,7 @@ import {
   type Principal,
   pickFields,
   principalKey,
+  requireUuid,
   type Transaction,
   unauthenticated,
 } from "@lms/platform";
@@ -36,6 +37,7 @@ import * as queries from "../domain/book-query.service.js";
 import type { Loan, LoanOutcome, LoanRules } from "../domain/loan.js";
 import * as loans from "../domain/loan.service.js";
 import type { LoanPolicies } from "../domain/loan-policy.cache.js";
+import type { PatronLookup } from "../domain/patron-cache.js";
 import type { CopyMethods } from "./copy.rpc.js";
 import { inLinkedTransaction } from "./linked-transaction.js";
 import { createLoanPolicyRpc } from "./loan-policy.rpc.js";
@@ -44,6 +46,9 @@ import { createLoanPolicyRpc } from "./loan-policy.rpc.js";
 export interface BookRpcDeps extends books.CatalogueDeps {
   rules: LoanRules;
   policies: LoanPolicies;
+  /** Who borrows: the auth service's users, remembered briefly. */
+  patrons: PatronLookup;
+  lending: loans.Lending;
   recommendationCandidates: number;
 }
 
@@ -147,12 +152,11 @@ export function createBookRpc(pool: pg.Pool, deps: BookRpcDeps): Omit<ServiceImp
       return create(ListBooksResponseSchema, { ...page, books: page.books.map(toProto) });
     },
     async borrowBook(req, ctx) {
-      const caller = callerOf(ctx);
+      const bookId = requireUuid("id", req.id);
+      // Asked of the auth service before the transaction, so no connection waits on the network.
+      const borrower = await deps.patrons.byId(loans.borrowerOf(callerOf(ctx), req.userId));
       return inIdempotentTransaction(pool, ctx, req, async (tx) =>
-        create(
-          BorrowBookResponseSchema,
-          outcomeToProto(await loans.borrowBook(tx, deps.rules, caller, { bookId: req.id, userId: req.userId })),
-        ),
+        create(BorrowBookResponseSchema, outcomeToProto(await loans.borrowBook(tx, deps.lending, borrower, bookId))),
       );
     },
     async returnBook(req, ctx) {

@@ -31,6 +31,12 @@ export function rowToCopy(row: CopyRow): Copy {
   };
 }
 
+/** The book's loan type (which, with the borrower's patron group, picks the loan policy); undefined when no such book. */
+export async function loanTypeOf(db: Executor, bookId: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ loan_type: string }>("select loan_type from books where id = $1", [bookId]);
+  return rows[0]?.loan_type;
+}
+
 /** True when a book with that id exists. */
 export async function bookExists(db: Executor, bookId: string): Promise<boolean> {
   const { rowCount } = await db.query("select 1 from books where id = $1", [bookId]);

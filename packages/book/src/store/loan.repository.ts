@@ -43,18 +43,25 @@ export async function lockBorrower(tx: Executor, userId: string): Promise<void> 
   await tx.query("select pg_advisory_xact_lock(hashtext('lms.loans.user'), hashtext($1))", [userId]);
 }
 
-/** Number of open loans of a user. */
-export async function countOpenLoansOfUser(db: Executor, userId: string): Promise<number> {
-  const { rows } = await db.query<{ n: number }>("select count(*)::int as n from loans where user_id = $1 and returned_at is null", [
-    userId,
-  ]);
-  return rows[0].n;
+/** A borrower's open loans as lending weighs them (DESIGN.md §8). */
+export interface Standing {
+  openLoans: number;
+  /** Open loans due more than `overdueBlockDays` days ago. */
+  overdueLoans: number;
+  /** One of them is a loan of this book. */
+  alreadyBorrowed: boolean;
 }
 
-/** True when the user holds an open loan of the book. */
-export async function hasOpenLoan(db: Executor, bookId: string, userId: string): Promise<boolean> {
-  const { rowCount } = await db.query("select 1 from loans where book_id = $1 and user_id = $2 and returned_at is null", [bookId, userId]);
-  return (rowCount ?? 0) > 0;
+/** The borrower's standing before a lend of `bookId`, in one read of their open loans. */
+export async function standingOf(db: Executor, userId: string, bookId: string, overdueBlockDays: number): Promise<Standing> {
+  const { rows } = await db.query<Standing>(
+    `select count(*)::int as "openLoans",
+            count(*) filter (where due_at < now() - make_interval(days => $3::int))::int as "overdueLoans",
+            coalesce(bool_or(book_id = $2), false) as "alreadyBorrowed"
+       from loans where user_id = $1 and returned_at is null`,
+    [userId, bookId, overdueBlockDays],
+  );
+  return rows[0];
 }
 
 /** Name of the partial unique index behind "one open loan per user and book" (migration 0002). */

@@ -39,16 +39,21 @@ async function inTransaction(pool: pg.Pool, work: (c: pg.PoolClient) => Promise<
   }
 }
 
-/** The borrow transaction: per-user lock, existence, one-per-book and limit checks, then take any copy and open the loan (one statement). */
+/** The borrow transaction: per-user lock, the book's loan type, the borrower's standing (one read), then take any copy and open the loan (one statement). */
 export function borrowTransaction(pool: pg.Pool, bookId: string, userId: string, maxActiveLoans = 5): Promise<SqlOutcome> {
   return inTransaction(pool, async (tx) => {
     await tx.query("select pg_advisory_xact_lock(hashtext('lms.loans.user'), hashtext($1))", [userId]);
-    const exists = await tx.query("select 1 from books where id = $1", [bookId]);
-    if (exists.rowCount === 0) throw new Error(`no book ${bookId}`);
-    const held = await tx.query("select 1 from loans where book_id = $1 and user_id = $2 and returned_at is null", [bookId, userId]);
-    if ((held.rowCount ?? 0) > 0) return "ALREADY_BORROWED";
-    const open = await tx.query<{ n: number }>("select count(*)::int as n from loans where user_id = $1 and returned_at is null", [userId]);
-    if (open.rows[0].n >= maxActiveLoans) return "LOAN_LIMIT_REACHED";
+    const book = await tx.query("select loan_type from books where id = $1", [bookId]);
+    if (book.rowCount === 0) throw new Error(`no book ${bookId}`);
+    // The borrower's standing in one read (the product's standingOf); the policy comes from memory.
+    const standing = await tx.query<{ open: number; overdue: number; held: boolean }>(
+      `select count(*)::int as open, count(*) filter (where due_at < now() - make_interval(days => 0))::int as overdue,
+              coalesce(bool_or(book_id = $2), false) as held
+         from loans where user_id = $1 and returned_at is null`,
+      [userId, bookId],
+    );
+    if (standing.rows[0].held) return "ALREADY_BORROWED";
+    if (standing.rows[0].open >= maxActiveLoans) return "LOAN_LIMIT_REACHED";
     const params = [bookId, userId, 14];
     const lent = await tx.query(
       `with book as (${TAKE_FROM_COUNTER}), ${LEND_ANY_COPY} select opened.*, book.available_copies from book left join opened on true`,

@@ -145,6 +145,7 @@ describe("OpenAPI 3.1 documents against real answers", { timeout: 120_000 }, () 
     await circulation(bookId);
     await loanPolicies();
     await copies(bookId);
+    await desk(bookId);
 
     expect((await api.call("BookService_GetBookRecommendations", { params: { id: bookId }, query: { limit: "3" } })).status).toBe(200);
     const badLimit = { params: { id: bookId }, query: { limit: "51" } };
@@ -202,6 +203,23 @@ describe("OpenAPI 3.1 documents against real answers", { timeout: 120_000 }, () 
     const lookup = (barcode: string) => api.call("BookService_LookupBarcode", { params: { barcode }, token: admin });
     expect((await lookup(String(copy.barcode))).body.openLoan).toBeNull();
     expect((await lookup("NO-SUCH-COPY")).status).toBe(404);
+  }
+
+  /** The desk: a copy checked out to a patron by card number (the example, barcode and card swapped), then in; each refused the second time. */
+  async function desk(bookId: string): Promise<void> {
+    const body = { ...api.example("AuthService_Register"), email: "desk@example.org" };
+    const patron = (await api.call("AuthService_Register", { body })).body.user as Body;
+    const listed = await api.call("BookService_ListCopies", { params: { bookId } });
+    const onShelf = (listed.body.copies as Body[]).find((c) => c.status === "COPY_STATUS_AVAILABLE");
+    const barcode = String(onShelf?.barcode);
+    const out = { body: { ...api.example("BookService_CheckOut"), barcode, patron: patron.cardNumber }, token: admin };
+    expect((await api.call("BookService_CheckOut", out)).status).toBe(200);
+    const again = await api.call("BookService_CheckOut", out);
+    expect([again.status, again.body.details?.[0]?.reason]).toEqual([400, "ALREADY_BORROWED"]);
+    const back = { body: { ...api.example("BookService_CheckIn"), barcode }, token: admin };
+    expect((await api.call("BookService_CheckIn", back)).status).toBe(200);
+    const notOnLoan = await api.call("BookService_CheckIn", back);
+    expect([notOnLoan.status, notOnLoan.body.details?.[0]?.reason]).toEqual([400, "COPY_NOT_ON_LOAN"]);
   }
 
   /** Deletes answer `{}`; unknown ids 404; a referenced author 400 with AUTHOR_HAS_BOOKS. */

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { notFound, unavailable } from "@lms/platform";
+import { luhnCheckDigit } from "../src/domain/desk-scan.js";
 import {
   type AuthorDirectory,
   answered,
@@ -133,12 +134,31 @@ export class FakeCategories implements CategoryDirectory {
   }
 }
 
-/** An in-memory auth service for lending: every user exists, in `groups`' group or `default`, except the `unknown` ones. */
+/**
+ * An in-memory auth service for lending: every user exists, in `groups`' group or `default`,
+ * except the `unknown` ones; a card number names a user once `issueCard` gave it to them.
+ */
 export class FakePatrons implements PatronDirectory {
   readonly groups = new Map<string, string>();
   readonly unknown = new Set<string>();
+  private readonly cards = new Map<string, string>();
+  private nextCard = 100_000_000;
 
-  async findPatrons({ ids = [] }: { ids?: readonly string[] }): Promise<Patron[]> {
-    return ids.filter((id) => !this.unknown.has(id)).map((id) => ({ id, patronGroup: this.groups.get(id) ?? "default", cardNumber: "" }));
+  /** Gives the user a library card (10 digits, Luhn check digit last) and returns its number. */
+  issueCard(userId: string): string {
+    const body = String(this.nextCard++);
+    const card = body + luhnCheckDigit(body);
+    this.cards.set(card, userId);
+    return card;
+  }
+
+  async findPatrons({ ids = [], cardNumbers = [] }: { ids?: readonly string[]; cardNumbers?: readonly string[] }): Promise<Patron[]> {
+    const carded = cardNumbers.flatMap((card) => this.cards.get(card) ?? []);
+    return [...ids, ...carded].filter((id) => !this.unknown.has(id)).map((id) => this.patron(id));
+  }
+
+  private patron(id: string): Patron {
+    const cardNumber = [...this.cards].find(([, holder]) => holder === id)?.[0] ?? "";
+    return { id, patronGroup: this.groups.get(id) ?? "default", cardNumber };
   }
 }

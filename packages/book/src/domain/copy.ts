@@ -23,9 +23,17 @@ export const MAX_COPIES_PER_CALL = 1000;
 
 const BARCODE = /^[A-Za-z0-9-]{1,32}$/;
 
+/** What a barcode must be, as a field violation says it. */
+export const BARCODE_RULE = 'must be 1..32 characters of A-Z, a-z, 0-9 and "-"';
+
+/** True for a barcode as a person or a scanner may give it: 1..32 of A-Z, a-z, 0-9 and "-". */
+export function isBarcode(value: string): boolean {
+  return BARCODE.test(value);
+}
+
 /** A barcode as a person or a scanner may give it: 1..32 of A-Z, a-z, 0-9 and "-", kept as given. */
 export function requireBarcode(field: string, value: string): string {
-  if (!BARCODE.test(value)) throw invalidArgument(field, 'must be 1..32 characters of A-Z, a-z, 0-9 and "-"');
+  if (!BARCODE.test(value)) throw invalidArgument(field, BARCODE_RULE);
   return value;
 }
 

@@ -39,6 +39,7 @@ import * as loans from "../domain/loan.service.js";
 import type { LoanPolicies } from "../domain/loan-policy.cache.js";
 import type { PatronLookup } from "../domain/patron-cache.js";
 import type { CopyMethods } from "./copy.rpc.js";
+import type { DeskMethods } from "./desk.rpc.js";
 import { inLinkedTransaction } from "./linked-transaction.js";
 import { createLoanPolicyRpc } from "./loan-policy.rpc.js";
 
@@ -113,8 +114,8 @@ export function loanToProto(l: Loan): LoanMessage {
   });
 }
 
-/** The one implementation of BookService but its copy methods (copy.rpc.ts), mounted on gRPC and REST alike. */
-export function createBookRpc(pool: pg.Pool, deps: BookRpcDeps): Omit<ServiceImpl<typeof BookService>, CopyMethods> {
+/** The one implementation of BookService but its copy and desk methods (copy.rpc.ts, desk.rpc.ts), mounted on gRPC and REST alike. */
+export function createBookRpc(pool: pg.Pool, deps: BookRpcDeps): Omit<ServiceImpl<typeof BookService>, CopyMethods | DeskMethods> {
   const writeBook = (change: books.BookChange, bearer: string, ifMatch: string | null) =>
     inLinkedTransaction(pool, deps, change.id, (tx) => books.writeBook(tx, deps, change, bearer, ifMatch));
   return {

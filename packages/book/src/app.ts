@@ -21,6 +21,7 @@ import { createPatronLookup } from "./domain/patron-cache.js";
 import type { AuthorDirectory, CategoryDirectory, PatronDirectory } from "./domain/ports.js";
 import { bookLocations, createBookRpc } from "./rpc/book.rpc.js";
 import { createCopyRpc } from "./rpc/copy.rpc.js";
+import { createRenewalRpc } from "./rpc/renewal.rpc.js";
 
 /** Parts a test may replace. */
 export interface BookOverrides {
@@ -59,8 +60,12 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
     policies: policies.cache,
     recommendationCandidates: config.RECOMMENDATION_CANDIDATES,
   };
-  // Typed as the whole service, so a method left out of both halves does not compile.
-  const impl: ServiceImpl<typeof BookService> = { ...createBookRpc(basics.db.pool, deps), ...createCopyRpc(basics.db.pool, deps) };
+  // Typed as the whole service, so a method left out of every part does not compile.
+  const impl: ServiceImpl<typeof BookService> = {
+    ...createBookRpc(basics.db.pool, deps),
+    ...createCopyRpc(basics.db.pool, deps),
+    ...createRenewalRpc(basics.db.pool, deps),
+  };
   const app = await createServiceApp(
     {
       name: "book",

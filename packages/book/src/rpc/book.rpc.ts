@@ -41,6 +41,7 @@ import type { PatronLookup } from "../domain/patron-cache.js";
 import type { CopyMethods } from "./copy.rpc.js";
 import { inLinkedTransaction } from "./linked-transaction.js";
 import { createLoanPolicyRpc } from "./loan-policy.rpc.js";
+import type { RenewalMethods } from "./renewal.rpc.js";
 
 /** What the handlers need besides the pool: the peers, the circulation rules and policies, the recommendation bound. */
 export interface BookRpcDeps extends books.CatalogueDeps {
@@ -113,8 +114,8 @@ export function loanToProto(l: Loan): LoanMessage {
   });
 }
 
-/** The one implementation of BookService but its copy methods (copy.rpc.ts), mounted on gRPC and REST alike. */
-export function createBookRpc(pool: pg.Pool, deps: BookRpcDeps): Omit<ServiceImpl<typeof BookService>, CopyMethods> {
+/** The one implementation of BookService but its copy (copy.rpc.ts) and renewal (renewal.rpc.ts) methods, mounted on gRPC and REST alike. */
+export function createBookRpc(pool: pg.Pool, deps: BookRpcDeps): Omit<ServiceImpl<typeof BookService>, CopyMethods | RenewalMethods> {
   const writeBook = (change: books.BookChange, bearer: string, ifMatch: string | null) =>
     inLinkedTransaction(pool, deps, change.id, (tx) => books.writeBook(tx, deps, change, bearer, ifMatch));
   return {

@@ -1,9 +1,9 @@
 // The methods that take an Idempotency-Key (DESIGN.md §8) and what both OpenAPI generators
 // say of it: the header parameter, the replay header of the answer, the 409 of a key in use
-// and a sentence naming the reasons. The one list to extend (CheckOut, CheckIn, RenewLoan).
+// and a sentence naming the reasons. The one list to extend (CheckOut, CheckIn).
 
 /** Methods whose handler runs under `inIdempotentTransaction` (REST header / gRPC metadata `idempotency-key`). */
-export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set<string>(["BorrowBook", "ReturnBook"]);
+export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set<string>(["BorrowBook", "ReturnBook", "RenewLoan"]);
 
 /** True when `method` takes an Idempotency-Key. */
 export function isIdempotent(method: string): boolean {

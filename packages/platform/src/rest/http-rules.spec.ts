@@ -32,6 +32,8 @@ describe("httpRoutesOf", () => {
     ["AddCopies", "POST", "/api/v1/books/:book_id/copies", "*"],
     ["UpdateCopy", "PATCH", "/api/v1/copies/:id", "*"],
     ["LookupBarcode", "GET", "/api/v1/barcodes/:barcode", ""],
+    ["RenewLoan", "POST", "/api/v1/loans/:id/renew", "*"],
+    ["CheckBorrow", "GET", "/api/v1/books/:id/eligibility", ""],
   ])("%s → %s %s (body %j)", (name, verb, url, body) => {
     expect(route(name)).toMatchObject({ verb, url, body });
   });
@@ -46,7 +48,7 @@ describe("httpRoutesOf", () => {
     for (const gRpcOnly of ["BatchGetAuthors", "ListCategoryItems", "BatchGetItemCategories", "RemoveItemLinks", "CountAuthorBooks"]) {
       expect(names).not.toContain(gRpcOnly);
     }
-    expect(routes).toHaveLength(6 + 9 + 17);
+    expect(routes).toHaveLength(6 + 9 + 19);
   });
 
   it("points each route at the method of its service", () => {

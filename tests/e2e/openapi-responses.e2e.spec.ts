@@ -170,10 +170,21 @@ describe("OpenAPI 3.1 documents against real answers", { timeout: 120_000 }, () 
     const open = await api.call("BookService_ListLoans", { token: member, query: { status: "open" } });
     expect((open.body.loans as Body[])[0]?.returnedAt).toBeNull();
     expect((await api.call("BookService_ListLoans", { token: member, query: { userId: unknownId } })).status).toBe(403);
+    await renewAndCheck(bookId, member, String((borrowed.body.loan as Body).id));
     const returned = await api.call("BookService_ReturnBook", { ...loan, body: api.example("BookService_ReturnBook") });
     expect((returned.body.loan as Body).returnedAt).toEqual(expect.any(String));
     const notBorrowed = await api.call("BookService_ReturnBook", { ...loan, body: api.example("BookService_ReturnBook") });
     expect(notBorrowed.status).toBe(400);
+  }
+
+  /** RenewLoan (the example, then an unknown loan: 404) and CheckBorrow (two blockers, then an unknown book: 404). */
+  async function renewAndCheck(bookId: string, member: string, loanId: string): Promise<void> {
+    const renew = { params: { id: loanId }, body: api.example("BookService_RenewLoan"), token: member };
+    expect(((await api.call("BookService_RenewLoan", renew)).body.loan as Body).renewalCount).toBe(1);
+    expect((await api.call("BookService_RenewLoan", { ...renew, params: { id: unknownId } })).status).toBe(404);
+    const check = await api.call("BookService_CheckBorrow", { params: { id: bookId }, token: member });
+    expect((check.body.blockers as Body[]).map((b) => b.reason)).toContain("ALREADY_BORROWED");
+    expect((await api.call("BookService_CheckBorrow", { params: { id: unknownId }, token: member })).status).toBe(404);
   }
 
   /** Loan policies: listed to anyone, written by librarians; the (*, *) row is undeletable (DEFAULT_POLICY). */

@@ -22,6 +22,7 @@ import type { AuthorDirectory, CategoryDirectory, PatronDirectory } from "./doma
 import { bookLocations, createBookRpc } from "./rpc/book.rpc.js";
 import { createCopyRpc } from "./rpc/copy.rpc.js";
 import { createDeskRpc } from "./rpc/desk.rpc.js";
+import { createRenewalRpc } from "./rpc/renewal.rpc.js";
 
 /** Parts a test may replace. */
 export interface BookOverrides {
@@ -65,6 +66,7 @@ export async function buildBookApp(config: BookConfig, overrides: BookOverrides 
     ...createBookRpc(basics.db.pool, deps),
     ...createCopyRpc(basics.db.pool, deps),
     ...createDeskRpc(basics.db.pool, deps),
+    ...createRenewalRpc(basics.db.pool, deps),
   };
   const app = await createServiceApp(
     {

@@ -42,6 +42,7 @@ import type { CopyMethods } from "./copy.rpc.js";
 import type { DeskMethods } from "./desk.rpc.js";
 import { inLinkedTransaction } from "./linked-transaction.js";
 import { createLoanPolicyRpc } from "./loan-policy.rpc.js";
+import type { RenewalMethods } from "./renewal.rpc.js";
 
 /** What the handlers need besides the pool: the peers, the circulation rules and policies, the recommendation bound. */
 export interface BookRpcDeps extends books.CatalogueDeps {
@@ -114,8 +115,11 @@ export function loanToProto(l: Loan): LoanMessage {
   });
 }
 
-/** The one implementation of BookService but its copy and desk methods (copy.rpc.ts, desk.rpc.ts), mounted on gRPC and REST alike. */
-export function createBookRpc(pool: pg.Pool, deps: BookRpcDeps): Omit<ServiceImpl<typeof BookService>, CopyMethods | DeskMethods> {
+/** The one implementation of BookService but its copy, desk and renewal methods (copy.rpc.ts, desk.rpc.ts, renewal.rpc.ts), mounted on gRPC and REST alike. */
+export function createBookRpc(
+  pool: pg.Pool,
+  deps: BookRpcDeps,
+): Omit<ServiceImpl<typeof BookService>, CopyMethods | DeskMethods | RenewalMethods> {
   const writeBook = (change: books.BookChange, bearer: string, ifMatch: string | null) =>
     inLinkedTransaction(pool, deps, change.id, (tx) => books.writeBook(tx, deps, change, bearer, ifMatch));
   return {

@@ -1,9 +1,9 @@
 // The methods that take an Idempotency-Key (DESIGN.md §8) and what both OpenAPI generators
 // say of it: the header parameter, the replay header of the answer, the 409 of a key in use
-// and a sentence naming the reasons. The one list to extend (RenewLoan).
+// and a sentence naming the reasons. The one list to extend.
 
 /** Methods whose handler runs under `inIdempotentTransaction` (REST header / gRPC metadata `idempotency-key`). */
-export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set<string>(["BorrowBook", "ReturnBook", "CheckOut", "CheckIn"]);
+export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set<string>(["BorrowBook", "ReturnBook", "CheckOut", "CheckIn", "RenewLoan"]);
 
 /** True when `method` takes an Idempotency-Key. */
 export function isIdempotent(method: string): boolean {

@@ -112,8 +112,8 @@ describe("buildOpenApiFiles on the real protos", () => {
     expect(op("book.swagger.json", "/api/v1/books/{id}/recommendations", "get").responses["200"]?.headers).toBeUndefined();
   });
 
-  it("documents the Idempotency-Key header and the replay header on BorrowBook and ReturnBook only", () => {
-    for (const path of ["/api/v1/books/{id}/borrow", "/api/v1/books/{id}/return"]) {
+  it("documents the Idempotency-Key header and the replay header on BorrowBook, ReturnBook and RenewLoan only", () => {
+    for (const path of ["/api/v1/books/{id}/borrow", "/api/v1/books/{id}/return", "/api/v1/loans/{id}/renew"]) {
       const write = op("book.swagger.json", path, "post");
       expect(write.parameters.at(-1)).toMatchObject({
         name: "Idempotency-Key",

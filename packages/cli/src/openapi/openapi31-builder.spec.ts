@@ -110,8 +110,8 @@ describe("OpenAPI 3.1 from the real protos", () => {
     expect(at(book, "paths", "/api/v1/books/{id}", "get", "responses", "200", "headers", "ETag")).toBeDefined();
   });
 
-  it("documents the header, the replay header, 409 and the reasons on BorrowBook and ReturnBook", () => {
-    for (const path of ["/api/v1/books/{id}/borrow", "/api/v1/books/{id}/return"]) {
+  it("documents the header, the replay header, 409 and the reasons on BorrowBook, ReturnBook and RenewLoan", () => {
+    for (const path of ["/api/v1/books/{id}/borrow", "/api/v1/books/{id}/return", "/api/v1/loans/{id}/renew"]) {
       const write = at(book, "paths", path, "post");
       expect((at(write, "parameters") as Json[]).map((p) => [p.name, p.in])).toEqual([
         ["id", "path"],

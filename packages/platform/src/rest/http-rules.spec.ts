@@ -34,6 +34,8 @@ describe("httpRoutesOf", () => {
     ["LookupBarcode", "GET", "/api/v1/barcodes/:barcode", ""],
     ["CheckOut", "POST", "/api/v1/circulation/check-out", "*"],
     ["CheckIn", "POST", "/api/v1/circulation/check-in", "*"],
+    ["RenewLoan", "POST", "/api/v1/loans/:id/renew", "*"],
+    ["CheckBorrow", "GET", "/api/v1/books/:id/eligibility", ""],
   ])("%s → %s %s (body %j)", (name, verb, url, body) => {
     expect(route(name)).toMatchObject({ verb, url, body });
   });
@@ -48,7 +50,7 @@ describe("httpRoutesOf", () => {
     for (const gRpcOnly of ["BatchGetAuthors", "ListCategoryItems", "BatchGetItemCategories", "RemoveItemLinks", "CountAuthorBooks"]) {
       expect(names).not.toContain(gRpcOnly);
     }
-    expect(routes).toHaveLength(6 + 9 + 19);
+    expect(routes).toHaveLength(6 + 9 + 21);
   });
 
   it("points each route at the method of its service", () => {

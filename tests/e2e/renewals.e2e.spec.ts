@@ -87,6 +87,17 @@ describe("renewals and the eligibility check end to end", () => {
     }
   });
 
+  it("counts racing renewals of one loan once each, never past maxRenewals (2 under the default policy)", async () => {
+    const reader = await registerMember(auth, "renew-race@e2e.test");
+    const loan = await borrow(reader.token, await createBook(1));
+    const results = await Promise.all(Array.from({ length: 10 }, () => renew(reader.token, String(loan.id))));
+    const renewed = results.filter((r) => r.status === 200).map((r) => (r.body.loan as Body).renewalCount);
+    expect(renewed.sort()).toEqual([1, 2]);
+    for (const r of results.filter((x) => x.status !== 200)) expect([r.status, reasonOf(r.body)]).toEqual([400, "RENEWAL_LIMIT_REACHED"]);
+    const open = await call("GET", "/api/v1/loans?status=open", reader.token);
+    expect((open.body.loans as Body[]).map((l) => l.renewalCount)).toEqual([2]);
+  });
+
   it("renews once for a retried RenewLoan with one Idempotency-Key, REST and gRPC alike", async () => {
     const reader = await registerMember(auth, "renew-retry@e2e.test");
     const loan = await borrow(reader.token, await createBook(1));

@@ -98,7 +98,7 @@ function buildOperation({ method, binding, rule, pathFields }: BoundMethod, defs
   const comment = commentOf(method);
   return {
     summary: summaryOf(comment) || undefined,
-    description: withIdempotencySentence(methodDescription(comment, rule), method.name) || undefined,
+    description: methodDescription(withIdempotencySentence(comment, method.name), rule) || undefined,
     operationId: `${method.parent.name}_${method.name}`,
     responses: {
       [successStatus(method.name)]: {

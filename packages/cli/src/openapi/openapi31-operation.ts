@@ -34,7 +34,7 @@ export function buildOperation(
   const operation: Operation = {
     operationId: `${method.parent.name}_${method.name}`,
     summary: summaryOf(comment) || undefined,
-    description: withIdempotencySentence(methodDescription(comment, rule), method.name) || undefined,
+    description: methodDescription(withIdempotencySentence(comment, method.name), rule) || undefined,
     tags: [method.parent.name],
     security: rule === "anyone" ? undefined : [{ bearer: [] }],
     parameters: [

@@ -30,7 +30,7 @@ const IDEMPOTENCY_SENTENCE =
   "again, refusals included, with `Idempotency-Replayed: true`; the key with another request is refused 400 " +
   "`IDEMPOTENCY_KEY_REUSED`, and while the first request still runs 409 `IDEMPOTENCY_KEY_IN_USE`.";
 
-/** `description` with, for an idempotent method, the sentence naming the key's header and reasons. */
+/** `description` with, for an idempotent method, the sentence naming the key's header and reasons (put before the access rule's sentence, which ends every description). */
 export function withIdempotencySentence(description: string, method: string): string {
   if (!isIdempotent(method)) return description;
   return [description, IDEMPOTENCY_SENTENCE].filter((s) => s !== "").join(" ");

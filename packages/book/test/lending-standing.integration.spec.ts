@@ -59,4 +59,14 @@ describe("lending and the borrower's standing", () => {
     await db.pool.query("update loans set due_at = now() + interval '1 day' where user_id = $1", [member.userId]);
     expect((await refusalOf(lend(0, member, book))).info?.reason).toBe("ALREADY_BORROWED");
   });
+
+  it("lends under a policy of loanDays 0 a loan due at once, overdue a moment later (in-library use)", async () => {
+    const member = caller();
+    const atOnce = lendingUnder({ maxActiveLoans: 5, loanDays: 0 });
+    const book = await db.insertBook(1);
+    const lent = await inTransaction(db.pool, (tx) => loans.borrowBook(tx, atOnce, patronOf(member), book));
+    expect(lent.loan.dueAt.getTime()).toBe(lent.loan.borrowedAt.getTime());
+    const { info } = await refusalOf(lend(0, member, await db.insertBook(1)));
+    expect(info?.reason).toBe("PATRON_BLOCKED");
+  });
 });

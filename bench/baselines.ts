@@ -7,13 +7,15 @@ import { REPO_ROOT } from "@lms/platform";
 import pg from "pg";
 import { freePort } from "../tests/e2e/support/ports.js";
 import { type LoopClient, runCallLoop } from "./call-loop.js";
-import { borrowTransaction, returnTransaction } from "./circulation-sql.js";
+import { borrowTransaction, returnTransaction, type SqlOutcome } from "./circulation-sql.js";
+import { checkInTransaction, checkOutTransaction } from "./desk-sql.js";
 import { grpcCallers } from "./grpc-load.js";
 import { runHttp } from "./http-load.js";
 import { checkInvariants, returnOpenLoans } from "./invariants.js";
 import { startLogged } from "./process.js";
 import { type BaselineName, type BenchContext, pickRandom } from "./scenario.js";
 import { hotBookIndexes } from "./seed.js";
+import { copiesOf, seedBarcode } from "./seed-circulation.js";
 import type { RunResult } from "./stats.js";
 
 /** The product's default pool size (DB_MAX_OPEN_CONNS), used by every baseline too. */
@@ -51,26 +53,47 @@ export async function startBaselines(ctx: BenchContext, logDir: string): Promise
   const sqlUsers = Array.from({ length: Math.max(...ctx.config.clients) }, () => randomUUID());
   const hot = hotBookIndexes(ctx.config.sizes);
   const half = Math.floor(ctx.bookIds.length / 2);
-  const manyBooks = ctx.bookIds.slice(half, hot.baseline);
+  // Indexes of the baseline's half of the catalogue (the product's scenarios take the first half).
+  const manyBooks = Array.from({ length: hot.baseline - half }, (_, k) => half + k);
 
-  const sqlClients = (clients: number, contention: "many" | "hot"): LoopClient[] =>
+  /** Client `i` of `clients` alternates `first` and `second` over its own slice of the baseline's books (or the hot book). */
+  const sqlClients = (
+    clients: number,
+    contention: "many" | "hot",
+    first: (book: number, user: string) => Promise<SqlOutcome>,
+    second: (book: number, user: string) => Promise<SqlOutcome>,
+  ): LoopClient[] =>
     Array.from({ length: clients }, (_, i) => {
       const per = Math.floor(manyBooks.length / clients);
-      const books = contention === "hot" ? [ctx.bookIds[hot.baseline]] : manyBooks.slice(i * per, (i + 1) * per);
+      const books = contention === "hot" ? [hot.baseline] : manyBooks.slice(i * per, (i + 1) * per);
       let k = Math.floor(Math.random() * books.length);
-      let borrowed = false;
+      let firstNext = true;
       return {
         async next() {
-          borrowed = !borrowed;
-          if (borrowed) k = (k + 1) % books.length;
-          const outcome = borrowed
-            ? await borrowTransaction(sqlPool, books[k], sqlUsers[i])
-            : await returnTransaction(sqlPool, books[k], sqlUsers[i]);
+          if (firstNext) k = (k + 1) % books.length;
+          const outcome = await (firstNext ? first : second)(books[k], sqlUsers[i]);
+          firstNext = !firstNext;
           if (outcome !== "ok") throw new Error(`raw SQL refused: ${outcome}`);
           return "ok";
         },
       };
     });
+  const borrowPairs = (clients: number, contention: "many" | "hot") =>
+    sqlClients(
+      clients,
+      contention,
+      (book, user) => borrowTransaction(sqlPool, ctx.bookIds[book], user),
+      (book, user) => returnTransaction(sqlPool, ctx.bookIds[book], user),
+    );
+  // The desk checks out each book's last copy, on the shelf at rest (as scenarios-desk.ts does).
+  const barcodeOf = (book: number) => seedBarcode(book, copiesOf(book, hot.baseline));
+  const deskPairs = (clients: number) =>
+    sqlClients(
+      clients,
+      "many",
+      (book, user) => checkOutTransaction(sqlPool, barcodeOf(book), user),
+      (book) => checkInTransaction(sqlPool, barcodeOf(book)),
+    );
 
   return {
     process: server,
@@ -89,15 +112,17 @@ export async function startBaselines(ctx: BenchContext, logDir: string): Promise
           return runCallLoop(loop, durationMs);
         }
         case "pg txn, many books":
-          return runCallLoop(sqlClients(clients, "many"), durationMs, 2);
+          return runCallLoop(borrowPairs(clients, "many"), durationMs, 2);
         case "pg txn, hot book":
-          return runCallLoop(sqlClients(clients, "hot"), durationMs, 2);
+          return runCallLoop(borrowPairs(clients, "hot"), durationMs, 2);
+        case "pg txn, desk":
+          return runCallLoop(deskPairs(clients), durationMs, 2);
       }
     },
     async afterRun(name, label) {
       if (!name.startsWith("pg txn")) return;
       await sleep(100);
-      const books = name === "pg txn, hot book" ? [ctx.bookIds[hot.baseline]] : manyBooks;
+      const books = name === "pg txn, hot book" ? [ctx.bookIds[hot.baseline]] : manyBooks.map((j) => ctx.bookIds[j]);
       ctx.checks.push(await checkInvariants(ctx.bookDb, label, books));
       await returnOpenLoans(ctx.bookDb, sqlUsers);
     },

@@ -4,7 +4,7 @@ import type pg from "pg";
 // (packages/book/src/domain/loan.service.ts, store/*.repository.ts), so the raw-SQL baseline
 // costs exactly the database work of the product and nothing else.
 
-const LOAN_COLUMNS = `loans.id, loans.book_id, loans.user_id, loans.borrowed_at, loans.due_at, loans.returned_at,
+export const LOAN_COLUMNS = `loans.id, loans.book_id, loans.user_id, loans.borrowed_at, loans.due_at, loans.returned_at,
   loans.copy_id, (select c.barcode from copies c where c.id = loans.copy_id) as barcode, loans.renewal_count,
   to_char(loans.borrowed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as sort_at`;
 
@@ -22,9 +22,16 @@ const LEND_ANY_COPY = `copy as (
   )`;
 
 /** Outcome of one raw transaction: "ok", or the refusal the service would have answered. */
-export type SqlOutcome = "ok" | "NO_COPIES_AVAILABLE" | "NOT_BORROWED" | "ALREADY_BORROWED" | "LOAN_LIMIT_REACHED";
+export type SqlOutcome =
+  | "ok"
+  | "NO_COPIES_AVAILABLE"
+  | "NOT_BORROWED"
+  | "ALREADY_BORROWED"
+  | "LOAN_LIMIT_REACHED"
+  | "COPY_NOT_AVAILABLE"
+  | "COPY_NOT_ON_LOAN";
 
-async function inTransaction(pool: pg.Pool, work: (c: pg.PoolClient) => Promise<SqlOutcome>): Promise<SqlOutcome> {
+export async function inTransaction(pool: pg.Pool, work: (c: pg.PoolClient) => Promise<SqlOutcome>): Promise<SqlOutcome> {
   const client = await pool.connect();
   try {
     await client.query("BEGIN");

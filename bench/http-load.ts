@@ -140,3 +140,8 @@ export function postJson(path: string, body: unknown, token?: string): HttpReque
   if (token) headers.authorization = `Bearer ${token}`;
   return { method: "POST", path, body: JSON.stringify(body), headers };
 }
+
+/** A GET request, with a bearer token if any. */
+export function getJson(path: string, token?: string): HttpRequestSpec {
+  return { method: "GET", path, headers: token ? { authorization: `Bearer ${token}` } : {} };
+}

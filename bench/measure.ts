@@ -105,11 +105,16 @@ export async function measureRow(
   let base: CellSummary | undefined;
   const paired = targets.some((t) => t.kind === "ratio");
   const processes = processesOf(ctx, baselines);
-  if (paired) {
-    [base, cell] = await measureInterleaved(ctx.config, [baselineWorkload(baselines, baseName, clients), product], processes);
-  } else {
-    [cell] = await measureInterleaved(ctx.config, [product], processes);
-    base = shared.get(`${baseName}@${clients}`);
+  await scenario.setUp?.(ctx, clients);
+  try {
+    if (paired) {
+      [base, cell] = await measureInterleaved(ctx.config, [baselineWorkload(baselines, baseName, clients), product], processes);
+    } else {
+      [cell] = await measureInterleaved(ctx.config, [product], processes);
+      base = shared.get(`${baseName}@${clients}`);
+    }
+  } finally {
+    await scenario.tearDown?.(ctx);
   }
   return {
     scenario: scenario.name,

@@ -18,9 +18,9 @@ import { machineInfo, renderReport } from "./report-text.js";
 import { BASELINE_NAMES, type BaselineName, type BenchContext, type Scenario, transportsOf } from "./scenario.js";
 import { scenarios } from "./scenarios.js";
 import { seededId } from "./seed.js";
-import { type BenchStack, startBenchStack } from "./stack.js";
+import { ADMIN, type BenchStack, startBenchStack } from "./stack.js";
 import type { CellSummary } from "./stats.js";
-import { registerMembers } from "./users.js";
+import { login, registerMembers } from "./users.js";
 
 const config = loadBenchConfig();
 // Measured against the configured PostgreSQL server, so runs compare across machines.
@@ -56,6 +56,7 @@ try {
     config,
     stack,
     members: await registerMembers(stack.http.auth, Math.max(...config.clients)),
+    staffToken: await login(stack.http.auth, ADMIN.email, ADMIN.password),
     bookIds: ids("book", config.sizes.books),
     authorIds: ids("author", config.sizes.authors),
     categoryIds: ids("category", config.sizes.categories),

@@ -14,7 +14,7 @@ export type Transport = "REST" | "gRPC";
  * grpc-js+pg, the bare gRPC server the services run on, is a reference in the baseline table
  * for what the gRPC transport alone does to the tail (p99 ÷ p50) at 64 clients.
  */
-export const BASELINE_NAMES = ["fastify+pg", "connect+pg", "grpc-js+pg", "pg txn, many books", "pg txn, hot book"] as const;
+export const BASELINE_NAMES = ["fastify+pg", "connect+pg", "grpc-js+pg", "pg txn, many books", "pg txn, hot book", "pg txn, desk"] as const;
 export type BaselineName = (typeof BASELINE_NAMES)[number];
 
 /** Everything a scenario may use: the running stack, the seeded ids, the members, book_db. */
@@ -22,6 +22,8 @@ export interface BenchContext {
   config: BenchConfig;
   stack: BenchStack;
   members: readonly Member[];
+  /** An access token of a librarian (the bench's admin): the desk's calls need one. */
+  staffToken: string;
   bookIds: readonly string[];
   authorIds: readonly string[];
   categoryIds: readonly string[];
@@ -30,6 +32,9 @@ export interface BenchContext {
   /** Every invariant check made, in order, for the report. */
   checks: InvariantCheck[];
 }
+
+/** The goals of a row, by transport and concurrency. */
+export type Targets = (transport: Transport, clients: number) => Target[];
 
 /** One measured operation, over REST and (where the method exists) gRPC. */
 export interface Scenario {
@@ -41,11 +46,14 @@ export interface Scenario {
   callsPerOp: number;
   /** Which baseline each transport is compared with. */
   baseline: Record<Transport, BaselineName>;
-  targets(transport: Transport, clients: number): Target[];
+  targets: Targets;
   rest(ctx: BenchContext, clients: number): { baseUrl: string; plan: HttpPlan };
   grpc?(ctx: BenchContext, clients: number): LoopClient[];
   /** After every run (warm-up included): checks and clean-up (circulation). */
   afterRun?(ctx: BenchContext, label: string): Promise<void>;
+  /** Before a row's runs at `clients` (e.g. the loans RenewLoan renews), and after them. */
+  setUp?(ctx: BenchContext, clients: number): Promise<void>;
+  tearDown?(ctx: BenchContext): Promise<void>;
 }
 
 /** A uniformly random element. */

@@ -5,8 +5,8 @@ import { callMetadata, type GrpcCaller, grpcCallers } from "./grpc-load.js";
 import type { HttpRequestSpec } from "./http-load.js";
 import type { Target } from "./report.js";
 import { type BenchContext, pickRandom, type Scenario, type Transport, tailTarget } from "./scenario.js";
-import { TITLE_WORDS } from "./seed.js";
 import { SERVER_KEY } from "./stack.js";
+import { TITLE_WORDS } from "./title-words.js";
 
 const READ_BASELINES = { REST: "fastify+pg", gRPC: "connect+pg" } as const;
 

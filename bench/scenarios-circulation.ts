@@ -14,11 +14,14 @@ import { SERVER_KEY } from "./stack.js";
  * want the same book: low contention); "hot": every client the same book.
  */
 export function booksOfClient(ctx: BenchContext, contention: "many" | "hot", i: number, clients: number): string[] {
-  const hot = hotBookIndexes(ctx.config.sizes);
-  if (contention === "hot") return [ctx.bookIds[hot.product]];
-  const half = Math.floor(ctx.bookIds.length / 2);
-  const per = Math.floor(half / clients);
-  const slice = ctx.bookIds.slice(i * per, (i + 1) * per);
+  if (contention === "hot") return [ctx.bookIds[hotBookIndexes(ctx.config.sizes).product]];
+  return bookIndexesOfClient(ctx, i, clients).map((j) => ctx.bookIds[j]);
+}
+
+/** Indexes of the books of client `i`'s slice of the product's half of the catalogue, from a random place. */
+export function bookIndexesOfClient(ctx: BenchContext, i: number, clients: number): number[] {
+  const per = Math.floor(Math.floor(ctx.bookIds.length / 2) / clients);
+  const slice = Array.from({ length: per }, (_, k) => i * per + k);
   const offset = Math.floor(Math.random() * slice.length);
   return [...slice.slice(offset), ...slice.slice(0, offset)];
 }
@@ -28,11 +31,11 @@ export function booksTouched(ctx: BenchContext, contention: "many" | "hot"): str
   return contention === "hot" ? booksOfClient(ctx, "hot", 0, 1) : ctx.bookIds.slice(0, Math.floor(ctx.bookIds.length / 2));
 }
 
-/** A member's borrow → return cycle over `books`, one book after another. */
-function cycle(books: readonly string[]) {
+/** A borrow → return (or check-out → check-in) cycle over `items`, one after another. */
+export function cycle<T>(books: readonly T[]) {
   let k = -1;
   return {
-    nextBook() {
+    next() {
       k = (k + 1) % books.length;
       return books[k];
     },
@@ -41,7 +44,7 @@ function cycle(books: readonly string[]) {
 }
 
 /** After each run: let in-flight transactions finish, check the invariants, then return what a cut-off pair left open. */
-async function afterRun(ctx: BenchContext, label: string, contention: "many" | "hot"): Promise<void> {
+export async function afterCirculationRun(ctx: BenchContext, label: string, contention: "many" | "hot"): Promise<void> {
   await sleep(300);
   ctx.checks.push(await checkInvariants(ctx.bookDb, label, booksTouched(ctx, contention)));
   await returnOpenLoans(
@@ -69,7 +72,7 @@ function circulation(contention: "many" | "hot"): Scenario {
             const { token } = ctx.members[i];
             const books = cycle(booksOfClient(ctx, contention, i, clients));
             return [
-              () => postJson(`/api/v1/books/${books.nextBook()}/borrow`, {}, token),
+              () => postJson(`/api/v1/books/${books.next()}/borrow`, {}, token),
               () => postJson(`/api/v1/books/${books.current()}/return`, {}, token),
             ];
           },
@@ -84,13 +87,13 @@ function circulation(contention: "many" | "hot"): Scenario {
           next() {
             borrowed = !borrowed;
             return borrowed
-              ? client.call(BookService.method.borrowBook, { id: books.nextBook() })
+              ? client.call(BookService.method.borrowBook, { id: books.next() })
               : client.call(BookService.method.returnBook, { id: books.current() });
           },
         };
       });
     },
-    afterRun: (ctx, label) => afterRun(ctx, label, contention),
+    afterRun: (ctx, label) => afterCirculationRun(ctx, label, contention),
   };
 }
 

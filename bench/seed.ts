@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
+import { BARCODE_SQL, copiesSql, LOAN_TYPE_SQL, loanPoliciesInsert } from "./seed-circulation.js";
+import { TITLE_WORDS } from "./title-words.js";
 
 /** How big the seeded catalogue is. */
 export interface SeedSizes {
@@ -9,9 +11,6 @@ export interface SeedSizes {
   /** All loans, open ones included. */
   loans: number;
 }
-
-/** Copies of each hot book: more than the most clients, so contention is on the row lock, never on stock. */
-export const HOT_COPIES = 200;
 
 /**
  * The id of the i-th seeded row of `kind`: md5("<kind>:<i>") as a UUID. SQL computes the same
@@ -30,60 +29,6 @@ export function hotBookIndexes(sizes: SeedSizes): { product: number; baseline: n
 
 // A deterministic pseudo-random value in 0..n-1 from an integer expression (hashint4 is built in).
 const pick = (expr: string, n: string) => `((hashint4(${expr})::bigint & 2147483647) % ${n})`;
-
-/** Title words: every title has two, so a search for one matches about 4 % of the books. */
-export const TITLE_WORDS = [
-  "river",
-  "garden",
-  "shadow",
-  "winter",
-  "silver",
-  "harbor",
-  "mountain",
-  "letter",
-  "empire",
-  "orchard",
-  "lantern",
-  "island",
-  "forest",
-  "mirror",
-  "voyage",
-  "thunder",
-  "meadow",
-  "castle",
-  "ember",
-  "falcon",
-  "glacier",
-  "hollow",
-  "ivory",
-  "jasmine",
-  "kingdom",
-  "lighthouse",
-  "marble",
-  "nightingale",
-  "ocean",
-  "prairie",
-  "quarry",
-  "raven",
-  "saffron",
-  "tide",
-  "umbra",
-  "velvet",
-  "willow",
-  "yonder",
-  "zephyr",
-  "amber",
-  "bridge",
-  "canyon",
-  "desert",
-  "echo",
-  "feather",
-  "granite",
-  "horizon",
-  "iris",
-  "juniper",
-  "kestrel",
-] as const;
 
 const WORDS = `array[${TITLE_WORDS.map((w) => `'${w}'`).join(",")}]`;
 
@@ -120,8 +65,9 @@ async function seedCategories(db: pg.Client, s: SeedSizes): Promise<void> {
 }
 
 /**
- * Books with valid, unique ISBN-13s, their copies (1–5 each, 200 for the two hot books: about
- * 300 000 for 100 000 books), then the loans: one open loan, on the book's first copy, on a quarter of the books
+ * Books with valid, unique ISBN-13s and a loan type, their copies (1–5 each, 200 for the two hot
+ * books: about 300 000 for 100 000 books, barcodes as seed-circulation.ts names them), the
+ * loan-policy table, then the loans: one open loan, on the book's first copy, on a quarter of the books
  * (available = total − 1 there, every other book fully on the shelf, so available = total −
  * open loans holds from the start), and the rest returned loans spread over three years,
  * skewed so that a few books are borrowed far more than most (recommendations see "classics").
@@ -131,33 +77,33 @@ async function seedBooks(db: pg.Client, s: SeedSizes): Promise<void> {
   const hasOpenLoan = `(i % 4 = 0 and i % 5 <> 0 and i < ${hot.baseline})`;
   await db.query(
     `insert into books (id, title, isbn, author_id, publisher, published_year, language, description,
-                        total_copies, available_copies, created_at, updated_at)
+                        loan_type, total_copies, available_copies, created_at, updated_at)
      select md5('book:' || i)::uuid,
             initcap(w[1 + ${pick("i * 3", String(TITLE_WORDS.length))}]) || ' ' || w[1 + ${pick("i * 3 + 1", String(TITLE_WORDS.length))}] || ' ' || i,
             body || ((10 - (select sum(substr(body, k, 1)::int * (1 + 2 * ((k + 1) % 2))) from generate_series(1, 12) k) % 10) % 10),
             md5('author:' || ${pick("i", "$2::int")})::uuid, 'Publisher ' || (i % 200), 1900 + ${pick("i + 7", "125")},
-            (array['en','fr','de','es','it'])[1 + i % 5], 'A seeded book of the benchmark.',
+            (array['en','fr','de','es','it'])[1 + i % 5], 'A seeded book of the benchmark.', ${LOAN_TYPE_SQL},
             copies, copies - (case when ${hasOpenLoan} then 1 else 0 end),
             now() - make_interval(secs => ($1::int - i) * 60), now() - make_interval(secs => ($1::int - i) * 60)
        from generate_series(0, $1::int - 1) i,
             lateral (select '978' || lpad(i::text, 9, '0') as body,
-                            case when i >= ${hot.baseline} then ${HOT_COPIES} else 1 + i % 5 end as copies,
-                            ${WORDS} as w) x`,
+                            ${copiesSql(hot.baseline)} as copies, ${WORDS} as w) x`,
     [s.books, s.authors],
   );
   // Each book's copies (migration 0008): as many as its counter, the first one on loan where the
   // book has an open loan; ids from md5 like the rest, so the loans name their copies directly.
   await db.query(
-    `insert into copies (id, book_id, status, created_at, updated_at)
-     select md5('copy:' || i || ':' || k)::uuid, md5('book:' || i)::uuid,
+    `insert into copies (id, book_id, barcode, status, created_at, updated_at)
+     select md5('copy:' || i || ':' || k)::uuid, md5('book:' || i)::uuid, ${BARCODE_SQL},
             case when k = 1 and ${hasOpenLoan} then 'on_loan' else 'available' end, t, t
        from generate_series(0, $1::int - 1) i,
-            lateral (select case when i >= ${hot.baseline} then ${HOT_COPIES} else 1 + i % 5 end as copies,
+            lateral (select ${copiesSql(hot.baseline)} as copies,
                             now() - make_interval(secs => ($1::int - i) * 60) as t) x,
             lateral generate_series(1, x.copies) k
       order by i, k`,
     [s.books],
   );
+  await db.query(loanPoliciesInsert());
   const open = await db.query(
     `insert into loans (book_id, user_id, copy_id, borrowed_at, due_at)
      select md5('book:' || i)::uuid, md5('reader:' || i)::uuid, md5('copy:' || i || ':1')::uuid, now() - make_interval(days => i % 20),

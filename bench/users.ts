@@ -6,6 +6,8 @@ export interface Member {
   email: string;
   password: string;
   token: string;
+  /** The library card number the auth service gave them (a desk checks out by it). */
+  cardNumber: string;
 }
 
 const PASSWORD = "bench-password-123";
@@ -29,11 +31,12 @@ export async function registerMembers(authUrl: string, count: number): Promise<M
   const worker = async () => {
     for (let i = next++; i < count; i = next++) {
       const email = `bench-member-${i}@bench.test`;
-      const res = await rest<{ user?: { id: string } }>(authUrl, "POST", "/api/v1/auth/register", {
+      const res = await rest<{ user?: { id: string; cardNumber: string } }>(authUrl, "POST", "/api/v1/auth/register", {
         body: { email, password: PASSWORD, name: `Bench member ${i}` },
       });
       if (res.status !== 201 || !res.body.user) throw new Error(`register ${email}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
-      members[i] = { userId: res.body.user.id, email, password: PASSWORD, token: await login(authUrl, email, PASSWORD) };
+      const { id, cardNumber } = res.body.user;
+      members[i] = { userId: id, email, password: PASSWORD, token: await login(authUrl, email, PASSWORD), cardNumber };
     }
   };
   await Promise.all(Array.from({ length: Math.min(4, count) }, worker));

@@ -47,6 +47,19 @@ describe("createPatronLookup", () => {
     expect(dir.calls).toBe(1);
   });
 
+  it("remembers a card scanned again (a patron's next item at the desk), and a patron found by id for their card, within the time to live", async () => {
+    let clock = 1_000;
+    const dir = directory([ada]);
+    const lookup = createPatronLookup(dir, 30_000, () => clock);
+    await lookup.byId(ada.id);
+    expect(await lookup.byCardNumber("1000000001")).toEqual(ada);
+    expect(await lookup.byCardNumber("1000000001")).toEqual(ada);
+    expect(dir.calls).toBe(1);
+    clock += 30_001;
+    await lookup.byCardNumber("1000000001");
+    expect(dir.calls).toBe(2);
+  });
+
   it("refuses an unknown user or card with NOT_FOUND reason USER_NOT_FOUND, and does not remember the miss", async () => {
     const dir = directory([]);
     const lookup = createPatronLookup(dir, 30_000);

@@ -16,25 +16,38 @@ export interface PatronLookup {
 }
 
 export function createPatronLookup(directory: PatronDirectory, ttlMs: number, now: () => number = Date.now): PatronLookup {
-  const byId = new Map<string, { patron: Patron; until: number }>();
+  type Entry = { patron: Patron; until: number };
+  // Keyed by id and by card number: a card is assigned once and never reused (DESIGN.md §8), and a
+  // desk scans one patron's card for each of their items, so both lookups hit alike.
+  const byId = new Map<string, Entry>();
+  const byCard = new Map<string, Entry>();
   const MAX_ENTRIES = 10_000;
 
   const remember = (patron: Patron): Patron => {
     if (ttlMs <= 0) return patron;
-    if (byId.size >= MAX_ENTRIES) byId.clear(); // bounded; a cold start costs one call per borrower
-    byId.set(patron.id.toLowerCase(), { patron, until: now() + ttlMs });
+    if (byId.size >= MAX_ENTRIES) {
+      // bounded; a cold start costs one call per borrower
+      byId.clear();
+      byCard.clear();
+    }
+    const entry = { patron, until: now() + ttlMs };
+    byId.set(patron.id.toLowerCase(), entry);
+    byCard.set(patron.cardNumber, entry);
     return patron;
   };
+  const fresh = (entry: Entry | undefined) => (entry && entry.until > now() ? entry.patron : undefined);
 
   return {
     async byId(userId) {
-      const hit = byId.get(userId.toLowerCase());
-      if (hit && hit.until > now()) return hit.patron;
+      const hit = fresh(byId.get(userId.toLowerCase()));
+      if (hit) return hit;
       const [patron] = await directory.findPatrons({ ids: [userId] });
       if (!patron) throw userNotFound({ userId });
       return remember(patron);
     },
     async byCardNumber(cardNumber) {
+      const hit = fresh(byCard.get(cardNumber));
+      if (hit) return hit;
       const [patron] = await directory.findPatrons({ cardNumbers: [cardNumber] });
       if (!patron) throw userNotFound({ cardNumber });
       return remember(patron);

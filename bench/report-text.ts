@@ -79,7 +79,7 @@ export function renderReport(r: {
     "",
     markdownTable(["cell", "CPU", "its paired baseline"], cpuRows(r.rows, r.baselineRows)),
     "",
-    "### Circulation invariants (checked after every borrow/return run, warm-ups included)",
+    "### Circulation invariants (checked after every borrow/return and check-out/check-in run, warm-ups included)",
     "",
     "```",
     r.checks.length > 0 ? formatChecks(r.checks) : "(no borrow/return scenario ran)",

@@ -5,7 +5,7 @@ import { errorReasonOf } from "@lms/platform/testing/error-details";
 import { rest } from "@lms/platform/testing/rest-client";
 import { holdRowLock } from "@lms/platform/testing/row-lock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Body, type BookTestApp, nextIsbn, startBookTestApp, WITH_SERVER_KEY } from "./book-test-app.js";
+import { type Body, type BookTestApp, startBookTestApp, WITH_SERVER_KEY } from "./book-test-app.js";
 
 // DESIGN.md §2 ETag / If-Match (AIP-154) on a copy: UpdateCopy answers the copy's ETag and
 // honours If-Match; REST through the real app on real PostgreSQL (fake peers), and gRPC in-process.
@@ -19,10 +19,9 @@ describe("copy ETags", () => {
   afterAll(async () => t?.stop());
 
   const createBook = async (totalCopies: number) => {
-    const res = await t.call("POST", "/api/v1/books", { title: "Tagged", isbn: nextIsbn(), authorId: author, totalCopies });
-    if (res.status !== 201) throw new Error(`create: ${res.status} ${JSON.stringify(res.body)}`);
-    const copies = (await t.call("GET", `/api/v1/books/${res.body.id}/copies`)).body.copies as Body[];
-    return { bookId: String(res.body.id), copyIds: copies.map((c) => String(c.id)) };
+    const { id } = await t.createBook(author, { totalCopies });
+    const copies = (await t.call("GET", `/api/v1/books/${id}/copies`)).body.copies as Body[];
+    return { bookId: id, copyIds: copies.map((c) => String(c.id)) };
   };
   const setStatus = (copyId: string, status: string, ifMatch?: string) =>
     rest<Body>(t.base, "PATCH", `/api/v1/copies/${copyId}`, {

@@ -65,10 +65,20 @@ describe("user and copy ETags end to end", () => {
       const read = await auth.callWithHeaders("getUser", { id: userId }, md);
       const [tag] = read.headers.get("etag");
       expect(tag).toBe((await getUser(userId)).headers.get("etag"));
-      const updated = await auth.callWithHeaders("updateUser", { id: userId, name: "Tenar" }, c.metadata(c.admin, { "if-match": String(tag) }));
+      const updated = await auth.callWithHeaders(
+        "updateUser",
+        { id: userId, name: "Tenar" },
+        c.metadata(c.admin, { "if-match": String(tag) }),
+      );
       expect(updated.headers.get("etag")).toEqual([(await getUser(userId)).headers.get("etag")]);
-      const err = await grpcRefusal(auth.call("updateUser", { id: userId, name: "Arha" }, c.metadata(c.admin, { "if-match": String(tag) })));
-      expect([err.code, errorInfoOf(err)?.reason, errorInfoOf(err)?.domain]).toEqual([grpc.status.ABORTED, "ETAG_MISMATCH", "library.auth.v1"]);
+      const err = await grpcRefusal(
+        auth.call("updateUser", { id: userId, name: "Arha" }, c.metadata(c.admin, { "if-match": String(tag) })),
+      );
+      expect([err.code, errorInfoOf(err)?.reason, errorInfoOf(err)?.domain]).toEqual([
+        grpc.status.ABORTED,
+        "ETAG_MISMATCH",
+        "library.auth.v1",
+      ]);
       expect((await getUser(userId)).body.name).toBe("Tenar");
     } finally {
       auth.close();
@@ -80,7 +90,11 @@ describe("user and copy ETags end to end", () => {
       const stale = c.metadata(c.admin, { "if-match": String(lost.headers.get("etag")[0]) });
       await books.call("updateCopy", { id: copy.id, status: "COPY_STATUS_WITHDRAWN" }, stale);
       const err = await grpcRefusal(books.call("updateCopy", { id: copy.id, status: "COPY_STATUS_AVAILABLE" }, stale));
-      expect([err.code, errorInfoOf(err)?.reason, errorInfoOf(err)?.domain]).toEqual([grpc.status.ABORTED, "ETAG_MISMATCH", "library.book.v1"]);
+      expect([err.code, errorInfoOf(err)?.reason, errorInfoOf(err)?.domain]).toEqual([
+        grpc.status.ABORTED,
+        "ETAG_MISMATCH",
+        "library.book.v1",
+      ]);
     });
     expect((await copyOf(String(copy.bookId))).status).toBe("COPY_STATUS_WITHDRAWN");
   });

@@ -4,19 +4,16 @@ import { CopyStatus } from "@lms/gen/library/book/v1/book_pb";
 import { errorReasonOf } from "@lms/platform/testing/error-details";
 import { rest } from "@lms/platform/testing/rest-client";
 import { holdRowLock } from "@lms/platform/testing/row-lock";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Body, type BookTestApp, startBookTestApp, WITH_SERVER_KEY } from "./book-test-app.js";
+import { describe, expect, it } from "vitest";
+import { type Body, type BookTestApp, WITH_SERVER_KEY } from "./book-test-app.js";
+import { useCatalogueSuite } from "./catalogue-suite.js";
 
 // DESIGN.md §2 ETag / If-Match (AIP-154) on a copy: UpdateCopy answers the copy's ETag and
 // honours If-Match; REST through the real app on real PostgreSQL (fake peers), and gRPC in-process.
 describe("copy ETags", () => {
   let t: BookTestApp;
   let author: string;
-  beforeAll(async () => {
-    t = await startBookTestApp();
-    author = t.authors.add();
-  });
-  afterAll(async () => t?.stop());
+  useCatalogueSuite((suite) => ({ t, author } = suite));
 
   const createBook = async (totalCopies: number) => {
     const { id } = await t.createBook(author, { totalCopies });

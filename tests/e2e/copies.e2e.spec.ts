@@ -1,35 +1,26 @@
 import * as grpc from "@grpc/grpc-js";
-import { rest } from "@lms/platform/testing/rest-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CirculationStack, startCirculationStack } from "./support/circulation-stack.js";
 import { type Body, nextIsbn, reasonOf, registerMember } from "./support/fixtures.js";
 import { errorInfoOf, grpcClient, grpcCode } from "./support/grpc-clients.js";
-import { ADMIN, SERVER_KEY, type Stack, startStack } from "./support/stack.js";
+import { SERVER_KEY } from "./support/stack.js";
 
 // Copies with barcodes, and borrowing on them, through real processes over REST and @grpc/grpc-js.
 describe("copies end to end", () => {
-  let stack: Stack;
-  let books: string;
+  let c: CirculationStack;
   let admin: string;
   let authorId: string;
   let readers: { userId: string; token: string }[];
 
   beforeAll(async () => {
-    stack = await startStack(["auth", "author", "category", "book"]);
-    const auth = stack.services.auth.baseUrl;
-    books = stack.services.book.baseUrl;
-    admin = String((await rest<Body>(auth, "POST", "/api/v1/auth/login", { body: ADMIN })).body.accessToken);
-    const author = await rest<Body>(stack.services.author.baseUrl, "POST", "/api/v1/authors", { token: admin, body: { name: "Jansson" } });
-    authorId = String(author.body.id);
-    readers = await Promise.all(Array.from({ length: 8 }, (_, i) => registerMember(auth, `copies-reader${i}@e2e.test`)));
+    c = await startCirculationStack({ authorName: "Jansson" });
+    [admin, authorId] = [c.admin, c.authorId];
+    readers = await Promise.all(Array.from({ length: 8 }, (_, i) => registerMember(c.auth, `copies-reader${i}@e2e.test`)));
   });
-  afterAll(async () => stack?.stop());
+  afterAll(async () => c?.stop());
 
-  const call = (method: string, path: string, token?: string, body?: unknown) => rest<Body>(books, method, path, { token, body });
-  const createBook = async (title: string, totalCopies: number) => {
-    const res = await call("POST", "/api/v1/books", admin, { title, isbn: nextIsbn(), authorId, totalCopies });
-    expect(res.status).toBe(201);
-    return String(res.body.id);
-  };
+  const call = (method: string, path: string, token?: string, body?: unknown) => c.call(method, path, token, body);
+  const createBook = (title: string, totalCopies: number) => c.createBook({ title, totalCopies });
 
   it("lists, adds, updates and looks up copies over REST, and lends and takes back a copy", async () => {
     const book = await createBook("Comet in Moominland", 1);
@@ -70,7 +61,7 @@ describe("copies end to end", () => {
   });
 
   it("runs the copy methods and borrow/return on copies over gRPC with the same rules", async () => {
-    const client = grpcClient("book", "BookService", stack.grpcAddr.book);
+    const client = grpcClient("book", "BookService", c.stack.grpcAddr.book);
     const as = (token?: string) => ({ "x-server-key": SERVER_KEY, ...(token ? { authorization: `Bearer ${token}` } : {}) });
     try {
       const created = await client.call("createBook", { title: "Finn Family", isbn: nextIsbn(), authorId, totalCopies: 0 }, as(admin));
@@ -115,7 +106,7 @@ describe("copies end to end", () => {
 
   it("gives exactly K of N racing gRPC borrows of a K-copy book, each on its own copy", async () => {
     const book = await createBook("Three Copies", 3);
-    const clients = readers.map(() => grpcClient("book", "BookService", stack.grpcAddr.book));
+    const clients = readers.map(() => grpcClient("book", "BookService", c.stack.grpcAddr.book));
     try {
       const results = await Promise.allSettled(
         readers.map((r, i) =>

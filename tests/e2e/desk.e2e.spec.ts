@@ -2,48 +2,32 @@ import { randomUUID } from "node:crypto";
 import * as grpc from "@grpc/grpc-js";
 import { rest } from "@lms/platform/testing/rest-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Body, nextIsbn, reasonOf, registerMember } from "./support/fixtures.js";
-import { errorInfoOf, grpcClient } from "./support/grpc-clients.js";
-import { ADMIN, SERVER_KEY, type Stack, startStack } from "./support/stack.js";
+import { type CirculationStack, startCirculationStack } from "./support/circulation-stack.js";
+import { type Body, reasonOf, registerMember } from "./support/fixtures.js";
+import { errorInfoOf, grpcRefusal } from "./support/grpc-clients.js";
 
 // The circulation desk (DESIGN.md §8): CheckOut and CheckIn by barcode, through the real auth
 // and book processes, over REST and @grpc/grpc-js.
 describe("the circulation desk end to end", () => {
-  let stack: Stack;
+  let c: CirculationStack;
   let auth: string;
-  let books: string;
   let admin: string;
-  let authorId: string;
 
   beforeAll(async () => {
-    stack = await startStack(["auth", "author", "category", "book"]);
-    auth = stack.services.auth.baseUrl;
-    books = stack.services.book.baseUrl;
-    admin = String((await rest<Body>(auth, "POST", "/api/v1/auth/login", { body: ADMIN })).body.accessToken);
-    const author = await rest<Body>(stack.services.author.baseUrl, "POST", "/api/v1/authors", { token: admin, body: { name: "Le Guin" } });
-    authorId = String(author.body.id);
+    c = await startCirculationStack();
+    [auth, admin] = [c.auth, c.admin];
   });
-  afterAll(async () => stack?.stop());
+  afterAll(async () => c?.stop());
 
-  const call = (method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}) =>
-    rest<Body>(books, method, path, { token, body, headers });
-  /** A new book with copies of these barcodes (and no others). */
-  const shelve = async (...barcodes: string[]) => {
-    const created = await call("POST", "/api/v1/books", admin, { title: "The Dispossessed", isbn: nextIsbn(), authorId, totalCopies: 0 });
-    expect(created.status).toBe(201);
-    const added = await call("POST", `/api/v1/books/${created.body.id}/copies`, admin, { barcodes });
-    expect(added.status).toBe(200);
-    return String(created.body.id);
-  };
   const cardOf = async (userId: string) =>
     String((await rest<Body>(auth, "GET", `/api/v1/users/${userId}`, { token: admin })).body.cardNumber);
   const checkOut = (barcode: string, patron: string, headers: Record<string, string> = {}) =>
-    call("POST", "/api/v1/circulation/check-out", admin, { barcode, patron }, headers);
+    c.call("POST", "/api/v1/circulation/check-out", admin, { barcode, patron }, headers);
   const checkIn = (barcode: string, headers: Record<string, string> = {}) =>
-    call("POST", "/api/v1/circulation/check-in", admin, { barcode }, headers);
+    c.call("POST", "/api/v1/circulation/check-in", admin, { barcode }, headers);
 
   it("checks a copy out by card number and in again over REST; a copy not on loan is COPY_NOT_ON_LOAN", async () => {
-    const book = await shelve("DESK-A1", "DESK-A2");
+    const book = await c.shelve("DESK-A1", "DESK-A2");
     const reader = await registerMember(auth, "desk-card@e2e.test");
     const card = await cardOf(reader.userId);
     expect(card).toMatch(/^[0-9]{10}$/);
@@ -51,10 +35,10 @@ describe("the circulation desk end to end", () => {
     const out = await checkOut("desk-a2", card);
     expect(out.status).toBe(200);
     expect(out.body.loan).toMatchObject({ userId: reader.userId, bookId: book, barcode: "DESK-A2", returnedAt: null });
-    const mine = await call("GET", "/api/v1/loans?status=open", reader.token);
+    const mine = await c.call("GET", "/api/v1/loans?status=open", reader.token);
     expect((mine.body.loans as Body[]).map((l) => l.barcode)).toEqual(["DESK-A2"]);
-    expect((await call("GET", `/api/v1/books/${book}`)).body).toMatchObject({ totalCopies: 2, availableCopies: 1 });
-    expect((await call("GET", "/api/v1/barcodes/DESK-A2", admin)).body.openLoan).toMatchObject({ id: (out.body.loan as Body).id });
+    expect((await c.call("GET", `/api/v1/books/${book}`)).body).toMatchObject({ totalCopies: 2, availableCopies: 1 });
+    expect((await c.call("GET", "/api/v1/barcodes/DESK-A2", admin)).body.openLoan).toMatchObject({ id: (out.body.loan as Body).id });
 
     const back = await checkIn("DESK-A2");
     expect(back.status).toBe(200);
@@ -64,13 +48,13 @@ describe("the circulation desk end to end", () => {
     });
     const again = await checkIn("DESK-A2");
     expect([again.status, again.body.code, reasonOf(again.body)]).toEqual([400, 9, "COPY_NOT_ON_LOAN"]);
-    expect((await call("GET", `/api/v1/books/${book}`)).body).toMatchObject({ availableCopies: 2 });
+    expect((await c.call("GET", `/api/v1/books/${book}`)).body).toMatchObject({ availableCopies: 2 });
   });
 
   it("refuses members, unknown barcodes and patrons, and a lent copy (COPY_NOT_AVAILABLE)", async () => {
-    await shelve("DESK-B1");
+    await c.shelve("DESK-B1");
     const [reader, other] = [await registerMember(auth, "desk-b1@e2e.test"), await registerMember(auth, "desk-b2@e2e.test")];
-    const asMember = await call("POST", "/api/v1/circulation/check-out", reader.token, { barcode: "DESK-B1", patron: reader.userId });
+    const asMember = await c.call("POST", "/api/v1/circulation/check-out", reader.token, { barcode: "DESK-B1", patron: reader.userId });
     expect(asMember.status).toBe(403);
     expect((await checkOut("NO-SUCH-COPY", reader.userId)).status).toBe(404);
     const stranger = await checkOut("DESK-B1", randomUUID());
@@ -85,33 +69,25 @@ describe("the circulation desk end to end", () => {
   });
 
   it("checks out by user id and in over gRPC, with the reasons in the status details", async () => {
-    await shelve("DESK-C1");
+    await c.shelve("DESK-C1");
     const [reader, other] = [await registerMember(auth, "desk-c1@e2e.test"), await registerMember(auth, "desk-c2@e2e.test")];
-    const client = grpcClient("book", "BookService", stack.grpcAddr.book);
-    const md = { "x-server-key": SERVER_KEY, authorization: `Bearer ${admin}` };
-    const refused = (p: Promise<unknown>) =>
-      p.then(
-        () => Promise.reject(new Error("answered")),
-        (err: grpc.ServiceError) => err,
-      );
-    try {
+    const md = c.metadata(admin);
+    await c.withBookClient(async (client) => {
       const out = await client.call("checkOut", { barcode: "DESK-C1", patron: reader.userId }, md);
       expect(out.loan).toMatchObject({ userId: reader.userId, barcode: "DESK-C1" });
-      const taken = await refused(client.call("checkOut", { barcode: "DESK-C1", patron: other.userId }, md));
+      const taken = await grpcRefusal(client.call("checkOut", { barcode: "DESK-C1", patron: other.userId }, md));
       expect([taken.code, errorInfoOf(taken)?.reason]).toEqual([grpc.status.FAILED_PRECONDITION, "COPY_NOT_AVAILABLE"]);
       const back = await client.call("checkIn", { barcode: "DESK-C1" }, md);
       expect(back).toMatchObject({ loan: { id: (out.loan as Body).id }, copy: { status: "COPY_STATUS_AVAILABLE" } });
-      const notOnLoan = await refused(client.call("checkIn", { barcode: "DESK-C1" }, md));
+      const notOnLoan = await grpcRefusal(client.call("checkIn", { barcode: "DESK-C1" }, md));
       expect([notOnLoan.code, errorInfoOf(notOnLoan)?.reason]).toEqual([grpc.status.FAILED_PRECONDITION, "COPY_NOT_ON_LOAN"]);
-      const unknown = await refused(client.call("checkIn", { barcode: "NO-SUCH-COPY" }, md));
+      const unknown = await grpcRefusal(client.call("checkIn", { barcode: "NO-SUCH-COPY" }, md));
       expect(unknown.code).toBe(grpc.status.NOT_FOUND);
-    } finally {
-      client.close();
-    }
+    });
   });
 
   it("answers a retried CheckOut and CheckIn with the same Idempotency-Key again, acting once", async () => {
-    await shelve("DESK-D1");
+    await c.shelve("DESK-D1");
     const reader = await registerMember(auth, "desk-idem@e2e.test");
     const key = { "Idempotency-Key": randomUUID() };
     const first = await checkOut("DESK-D1", reader.userId, key);
@@ -119,21 +95,18 @@ describe("the circulation desk end to end", () => {
     expect([first.status, first.headers.get("idempotency-replayed")]).toEqual([200, null]);
     expect([again.status, again.headers.get("idempotency-replayed")]).toEqual([200, "true"]);
     expect(again.body).toEqual(first.body);
-    expect((await call("GET", "/api/v1/loans", reader.token)).body.totalSize).toBe(1);
+    expect((await c.call("GET", "/api/v1/loans", reader.token)).body.totalSize).toBe(1);
 
     const inKey = randomUUID();
-    const client = grpcClient("book", "BookService", stack.grpcAddr.book);
-    try {
-      const md = { "x-server-key": SERVER_KEY, authorization: `Bearer ${admin}`, "idempotency-key": inKey };
+    await c.withBookClient(async (client) => {
+      const md = c.metadata(admin, { "idempotency-key": inKey });
       const back = await client.callWithHeaders("checkIn", { barcode: "DESK-D1" }, md);
       const retried = await client.callWithHeaders("checkIn", { barcode: "DESK-D1" }, md);
       expect([back.headers.get("idempotency-replayed"), retried.headers.get("idempotency-replayed")]).toEqual([[], ["true"]]);
       expect(retried.res).toEqual(back.res);
-    } finally {
-      client.close();
-    }
+    });
     const reused = await checkIn("DESK-D1", key);
     expect([reused.status, reasonOf(reused.body)]).toEqual([400, "IDEMPOTENCY_KEY_REUSED"]);
-    expect((await call("GET", "/api/v1/loans?status=open", reader.token)).body.totalSize).toBe(0);
+    expect((await c.call("GET", "/api/v1/loans?status=open", reader.token)).body.totalSize).toBe(0);
   });
 });

@@ -1,45 +1,26 @@
 import { randomUUID } from "node:crypto";
-import type * as grpc from "@grpc/grpc-js";
-import { rest } from "@lms/platform/testing/rest-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Body, nextIsbn, reasonOf, registerMember } from "./support/fixtures.js";
-import { errorInfoOf, grpcClient } from "./support/grpc-clients.js";
-import { ADMIN, SERVER_KEY, type Stack, startStack } from "./support/stack.js";
+import { type CirculationStack, startCirculationStack } from "./support/circulation-stack.js";
+import { type Body, reasonOf, registerMember } from "./support/fixtures.js";
+import { errorInfoOf, grpcRefusal } from "./support/grpc-clients.js";
 
 // Idempotency-Key (DESIGN.md §8) through real processes, over REST and @grpc/grpc-js.
 describe("Idempotency-Key end to end", () => {
-  let stack: Stack;
-  let auth: string;
-  let books: string;
-  let admin: string;
-  let authorId: string;
+  let c: CirculationStack;
 
   beforeAll(async () => {
-    stack = await startStack(["auth", "author", "category", "book"]);
-    auth = stack.services.auth.baseUrl;
-    books = stack.services.book.baseUrl;
-    admin = String((await rest<Body>(auth, "POST", "/api/v1/auth/login", { body: ADMIN })).body.accessToken);
-    authorId = String(
-      (await rest<Body>(stack.services.author.baseUrl, "POST", "/api/v1/authors", { token: admin, body: { name: "Octavia" } })).body.id,
-    );
+    c = await startCirculationStack({ authorName: "Octavia" });
   });
-  afterAll(async () => stack?.stop());
+  afterAll(async () => c?.stop());
 
-  const createBook = async (totalCopies: number) => {
-    const res = await rest<Body>(books, "POST", "/api/v1/books", {
-      token: admin,
-      body: { title: "Kindred", isbn: nextIsbn(), authorId, totalCopies },
-    });
-    expect(res.status).toBe(201);
-    return String(res.body.id);
-  };
+  const createBook = (totalCopies: number) => c.createBook({ title: "Kindred", totalCopies });
   const post = (path: string, token: string, key?: string) =>
-    rest<Body>(books, "POST", path, { token, body: {}, headers: key === undefined ? {} : { "Idempotency-Key": key } });
-  const openLoans = async (token: string) => (await rest<Body>(books, "GET", "/api/v1/loans?status=open", { token })).body.totalSize;
-  const shelf = async (book: string) => (await rest<Body>(books, "GET", `/api/v1/books/${book}`)).body.availableCopies;
+    c.call("POST", path, token, {}, key === undefined ? {} : { "Idempotency-Key": key });
+  const openLoans = async (token: string) => (await c.call("GET", "/api/v1/loans?status=open", token)).body.totalSize;
+  const shelf = async (book: string) => (await c.call("GET", `/api/v1/books/${book}`)).body.availableCopies;
 
   it("answers a retried REST borrow with the first answer and the replay header, lending once", async () => {
-    const [book, reader, key] = [await createBook(3), await registerMember(auth, "idem-retry@e2e.test"), randomUUID()];
+    const [book, reader, key] = [await createBook(3), await registerMember(c.auth, "idem-retry@e2e.test"), randomUUID()];
     const first = await post(`/api/v1/books/${book}/borrow`, reader.token, key);
     const again = await post(`/api/v1/books/${book}/borrow`, reader.token, key);
     expect([first.status, first.headers.get("idempotency-replayed")]).toEqual([200, null]);
@@ -49,7 +30,7 @@ describe("Idempotency-Key end to end", () => {
   });
 
   it("lends once to racing duplicates: the others replay the loan or are told the key is in use (409)", async () => {
-    const [book, reader, key] = [await createBook(5), await registerMember(auth, "idem-race@e2e.test"), randomUUID()];
+    const [book, reader, key] = [await createBook(5), await registerMember(c.auth, "idem-race@e2e.test"), randomUUID()];
     const results = await Promise.all(Array.from({ length: 10 }, () => post(`/api/v1/books/${book}/borrow`, reader.token, key)));
     const lent = results.filter((r) => r.status === 200);
     expect(new Set(lent.map((r) => (r.body.loan as Body).id)).size).toBe(1);
@@ -63,7 +44,7 @@ describe("Idempotency-Key end to end", () => {
     const [book, other, reader, key] = [
       await createBook(1),
       await createBook(1),
-      await registerMember(auth, "idem-reuse@e2e.test"),
+      await registerMember(c.auth, "idem-reuse@e2e.test"),
       randomUUID(),
     ];
     expect((await post(`/api/v1/books/${book}/borrow`, reader.token, key)).status).toBe(200);
@@ -84,7 +65,7 @@ describe("Idempotency-Key end to end", () => {
   });
 
   it("leaves calls without a key unchanged", async () => {
-    const [book, reader] = [await createBook(2), await registerMember(auth, "idem-none@e2e.test")];
+    const [book, reader] = [await createBook(2), await registerMember(c.auth, "idem-none@e2e.test")];
     const first = await post(`/api/v1/books/${book}/borrow`, reader.token);
     const second = await post(`/api/v1/books/${book}/borrow`, reader.token);
     expect([first.status, first.headers.get("idempotency-replayed")]).toEqual([200, null]);
@@ -92,31 +73,29 @@ describe("Idempotency-Key end to end", () => {
   });
 
   it("works over gRPC with metadata, and a key sent over REST is the same key over gRPC", async () => {
-    const client = grpcClient("book", "BookService", stack.grpcAddr.book);
-    const [book, reader, key] = [await createBook(2), await registerMember(auth, "idem-grpc@e2e.test"), randomUUID()];
-    const md = (k: string) => ({ "x-server-key": SERVER_KEY, authorization: `Bearer ${reader.token}`, "idempotency-key": k });
-    const first = await client.callWithHeaders("borrowBook", { id: book }, md(key));
-    const again = await client.callWithHeaders("borrowBook", { id: book }, md(key));
-    expect(first.headers.get("idempotency-replayed")).toEqual([]);
-    expect(again.headers.get("idempotency-replayed")).toEqual(["true"]);
-    expect(again.res).toEqual(first.res);
-    const overRest = await post(`/api/v1/books/${book}/borrow`, reader.token, key);
-    expect([overRest.headers.get("idempotency-replayed"), (overRest.body.loan as Body).id]).toEqual(["true", (first.res.loan as Body).id]);
+    const [book, reader, key] = [await createBook(2), await registerMember(c.auth, "idem-grpc@e2e.test"), randomUUID()];
+    const md = (k: string) => c.metadata(reader.token, { "idempotency-key": k });
+    await c.withBookClient(async (client) => {
+      const first = await client.callWithHeaders("borrowBook", { id: book }, md(key));
+      const again = await client.callWithHeaders("borrowBook", { id: book }, md(key));
+      expect(first.headers.get("idempotency-replayed")).toEqual([]);
+      expect(again.headers.get("idempotency-replayed")).toEqual(["true"]);
+      expect(again.res).toEqual(first.res);
+      const overRest = await post(`/api/v1/books/${book}/borrow`, reader.token, key);
+      expect([overRest.headers.get("idempotency-replayed"), (overRest.body.loan as Body).id]).toEqual([
+        "true",
+        (first.res.loan as Body).id,
+      ]);
 
-    const reused = await client.call("borrowBook", { id: book, userId: reader.userId }, md(key)).catch((err: grpc.ServiceError) => err);
-    expect([(reused as grpc.ServiceError).code, errorInfoOf(reused)?.reason]).toEqual([3, "IDEMPOTENCY_KEY_REUSED"]);
-    const [lone, refusalKey] = [await createBook(1), randomUUID()];
-    const failed = (p: Promise<unknown>) =>
-      p.then(
-        () => Promise.reject(new Error("answered")),
-        (err: grpc.ServiceError) => err,
-      );
-    const refused = await failed(client.call("returnBook", { id: lone }, md(refusalKey)));
-    const replayed = await failed(client.call("returnBook", { id: lone }, md(refusalKey)));
-    expect([refused.code, errorInfoOf(refused)?.reason, refused.metadata.get("idempotency-replayed")]).toEqual([9, "NOT_BORROWED", []]);
-    expect([replayed.code, errorInfoOf(replayed), replayed.details]).toEqual([9, errorInfoOf(refused), refused.details]);
-    expect(replayed.metadata.get("idempotency-replayed")).toEqual(["true"]);
+      const reused = await grpcRefusal(client.call("borrowBook", { id: book, userId: reader.userId }, md(key)));
+      expect([reused.code, errorInfoOf(reused)?.reason]).toEqual([3, "IDEMPOTENCY_KEY_REUSED"]);
+      const [lone, refusalKey] = [await createBook(1), randomUUID()];
+      const refused = await grpcRefusal(client.call("returnBook", { id: lone }, md(refusalKey)));
+      const replayed = await grpcRefusal(client.call("returnBook", { id: lone }, md(refusalKey)));
+      expect([refused.code, errorInfoOf(refused)?.reason, refused.metadata.get("idempotency-replayed")]).toEqual([9, "NOT_BORROWED", []]);
+      expect([replayed.code, errorInfoOf(replayed), replayed.details]).toEqual([9, errorInfoOf(refused), refused.details]);
+      expect(replayed.metadata.get("idempotency-replayed")).toEqual(["true"]);
+    });
     expect([await openLoans(reader.token), await shelf(book)]).toEqual([1, 1]);
-    client.close();
   });
 });

@@ -2,6 +2,7 @@ import { rest } from "@lms/platform/testing/rest-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Body, nextIsbn } from "./support/fixtures.js";
 import { OpenApiChecker } from "./support/openapi-checker.js";
+import { UNKNOWN_ID, walkCirculation } from "./support/openapi-circulation-walk.js";
 import { ADMIN, type Stack, startStack } from "./support/stack.js";
 
 // Real processes on real PostgreSQL. Every REST method is called at least once with success
@@ -12,7 +13,6 @@ describe("OpenAPI 3.1 documents against real answers", { timeout: 120_000 }, () 
   let stack: Stack;
   let api: OpenApiChecker;
   let admin: string;
-  const unknownId = "3f1e2d3c-0000-4000-8000-000000000000";
 
   beforeAll(async () => {
     stack = await startStack(["auth", "author", "category", "book"]);
@@ -56,7 +56,7 @@ describe("OpenAPI 3.1 documents against real answers", { timeout: 120_000 }, () 
     expect((await api.call("AuthService_SetUserRole", { params: { userId }, body: role, token: admin })).status).toBe(200);
     const member = String(login.body.accessToken);
     expect((await api.call("AuthService_SetUserRole", { params: { userId }, body: role, token: member })).status).toBe(403);
-    expect((await api.call("AuthService_SetUserRole", { params: { userId: unknownId }, body: role, token: admin })).status).toBe(404);
+    expect((await api.call("AuthService_SetUserRole", { params: { userId: UNKNOWN_ID }, body: role, token: admin })).status).toBe(404);
     expect((await api.call("AuthService_SetUserRole", { params: { userId }, body: role })).status).toBe(401);
 
     // Failed logins of one account are limited (5 by default): 429 with its documented body.
@@ -65,17 +65,20 @@ describe("OpenAPI 3.1 documents against real answers", { timeout: 120_000 }, () 
     expect(limited).toBe(429);
   });
 
-  it("auth: the patron methods' answers match the document (GetUser, ListUsers, UpdateUser)", async () => {
+  it("auth: the patron methods' answers match the document (GetUser, ListUsers, UpdateUser, its 412)", async () => {
     const body = { email: "patron@openapi.test", password: "patron-password-1", name: "Patron" };
     const userId = String(((await api.call("AuthService_Register", { body })).body.user as Body).id);
     const member = String((await api.call("AuthService_Login", { body: { email: body.email, password: body.password } })).body.accessToken);
-    expect((await api.call("AuthService_GetUser", { params: { id: userId }, token: member })).status).toBe(200);
-    expect((await api.call("AuthService_GetUser", { params: { id: unknownId }, token: member })).status).toBe(403);
-    expect((await api.call("AuthService_GetUser", { params: { id: unknownId }, token: admin })).status).toBe(404);
+    const read = await api.call("AuthService_GetUser", { params: { id: userId }, token: member });
+    expect(read.status).toBe(200);
+    expect((await api.call("AuthService_GetUser", { params: { id: UNKNOWN_ID }, token: member })).status).toBe(403);
+    expect((await api.call("AuthService_GetUser", { params: { id: UNKNOWN_ID }, token: admin })).status).toBe(404);
     expect((await api.call("AuthService_ListUsers", { query: { q: "patron@", pageSize: "5" }, token: admin })).body.totalSize).toBe(1);
     expect((await api.call("AuthService_ListUsers", { token: member })).status).toBe(403);
     const update = { params: { id: userId }, body: api.example("AuthService_UpdateUser"), token: admin };
     expect((await api.call("AuthService_UpdateUser", update)).status).toBe(200);
+    const stale = { ...update, headers: { "if-match": String(read.headers.get("etag")) } };
+    expect((await api.call("AuthService_UpdateUser", stale)).status).toBe(412);
     expect((await api.call("AuthService_UpdateUser", { ...update, body: { patronGroup: "*" } })).status).toBe(400);
   });
 
@@ -85,7 +88,7 @@ describe("OpenAPI 3.1 documents against real answers", { timeout: 120_000 }, () 
     const authorId = String(author.body.id);
     expect((await api.call("AuthorService_CreateAuthor", { body: api.example("AuthorService_CreateAuthor") })).status).toBe(401);
     expect((await api.call("AuthorService_GetAuthor", { params: { id: authorId } })).status).toBe(200);
-    expect((await api.call("AuthorService_GetAuthor", { params: { id: unknownId } })).status).toBe(404);
+    expect((await api.call("AuthorService_GetAuthor", { params: { id: UNKNOWN_ID } })).status).toBe(404);
     const authorUpdate = { params: { id: authorId }, body: api.example("AuthorService_UpdateAuthor"), token: admin };
     expect((await api.call("AuthorService_UpdateAuthor", authorUpdate)).status).toBe(200);
     expect((await api.call("AuthorService_UpdateAuthor", { ...authorUpdate, body: { name: "" } })).status).toBe(400);
@@ -107,10 +110,10 @@ describe("OpenAPI 3.1 documents against real answers", { timeout: 120_000 }, () 
     expect((await api.call("CategoryService_GetCategory", { params: { id: "not-a-uuid" } })).status).toBe(400);
     const categoryUpdate = { params: { id: categoryId }, body: api.example("CategoryService_UpdateCategory"), token: admin };
     expect((await api.call("CategoryService_UpdateCategory", categoryUpdate)).status).toBe(200);
-    expect((await api.call("CategoryService_UpdateCategory", { ...categoryUpdate, params: { id: unknownId } })).status).toBe(404);
+    expect((await api.call("CategoryService_UpdateCategory", { ...categoryUpdate, params: { id: UNKNOWN_ID } })).status).toBe(404);
     const categoryPatch = { params: { id: categoryId }, body: api.example("CategoryService_PatchCategory"), token: admin };
     expect((await api.call("CategoryService_PatchCategory", categoryPatch)).status).toBe(200);
-    expect((await api.call("CategoryService_PatchCategory", { ...categoryPatch, params: { id: unknownId } })).status).toBe(404);
+    expect((await api.call("CategoryService_PatchCategory", { ...categoryPatch, params: { id: UNKNOWN_ID } })).status).toBe(404);
     expect((await api.call("CategoryService_ListCategories", { query: { q: "science" } })).status).toBe(200);
     expect((await api.call("CategoryService_ListCategories", { query: { pageSize: "0x" } })).status).toBe(400);
 
@@ -120,7 +123,7 @@ describe("OpenAPI 3.1 documents against real answers", { timeout: 120_000 }, () 
     const bookId = String(book.body.id);
     expect((await api.call("BookService_CreateBook", { body: bookBody, token: admin })).status).toBe(409);
     expect((await api.call("BookService_GetBook", { params: { id: bookId } })).status).toBe(200);
-    expect((await api.call("BookService_GetBook", { params: { id: unknownId } })).status).toBe(404);
+    expect((await api.call("BookService_GetBook", { params: { id: UNKNOWN_ID } })).status).toBe(404);
     const bookUpdate = { params: { id: bookId }, body: { ...api.example("BookService_UpdateBook"), authorId, categoryIds: [categoryId] } };
     expect((await api.call("BookService_UpdateBook", { ...bookUpdate, token: admin })).status).toBe(200);
     expect((await api.call("BookService_UpdateBook", bookUpdate)).status).toBe(401);
@@ -142,96 +145,13 @@ describe("OpenAPI 3.1 documents against real answers", { timeout: 120_000 }, () 
     expect((await api.call("CategoryService_GetItemCategories", { params: { itemId: bookId } })).status).toBe(200);
     expect((await api.call("CategoryService_GetItemCategories", { params: { itemId: "x" } })).status).toBe(400);
 
-    await circulation(bookId);
-    await loanPolicies();
-    await copies(bookId);
-    await desk(bookId);
+    await walkCirculation(api, admin, bookId);
 
     expect((await api.call("BookService_GetBookRecommendations", { params: { id: bookId }, query: { limit: "3" } })).status).toBe(200);
     const badLimit = { params: { id: bookId }, query: { limit: "51" } };
     expect((await api.call("BookService_GetBookRecommendations", badLimit)).status).toBe(400);
     await deletes(authorId, categoryId);
   });
-
-  /** Borrow (an open loan: returnedAt null), list, return (returnedAt set), refusals with ErrorInfo. */
-  async function circulation(bookId: string): Promise<void> {
-    const { password } = api.example("AuthService_Register");
-    const reader = { ...api.example("AuthService_Register"), email: "reader@example.org" };
-    expect((await api.call("AuthService_Register", { body: reader })).status).toBeLessThan(300);
-    const login = await api.call("AuthService_Login", { body: { email: reader.email, password } });
-    const member = String(login.body.accessToken);
-    const loan = { params: { id: bookId }, token: member };
-    const borrowed = await api.call("BookService_BorrowBook", { ...loan, body: api.example("BookService_BorrowBook") });
-    expect(borrowed.status).toBe(200);
-    expect((borrowed.body.loan as Body).returnedAt).toBeNull();
-    const again = await api.call("BookService_BorrowBook", { ...loan, body: api.example("BookService_BorrowBook") });
-    expect(again.status).toBe(400);
-    expect(again.body.details?.[0]).toMatchObject({ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "ALREADY_BORROWED" });
-    const open = await api.call("BookService_ListLoans", { token: member, query: { status: "open" } });
-    expect((open.body.loans as Body[])[0]?.returnedAt).toBeNull();
-    expect((await api.call("BookService_ListLoans", { token: member, query: { userId: unknownId } })).status).toBe(403);
-    await renewAndCheck(bookId, member, String((borrowed.body.loan as Body).id));
-    const returned = await api.call("BookService_ReturnBook", { ...loan, body: api.example("BookService_ReturnBook") });
-    expect((returned.body.loan as Body).returnedAt).toEqual(expect.any(String));
-    const notBorrowed = await api.call("BookService_ReturnBook", { ...loan, body: api.example("BookService_ReturnBook") });
-    expect(notBorrowed.status).toBe(400);
-  }
-
-  /** RenewLoan (the example, then an unknown loan: 404) and CheckBorrow (two blockers, then an unknown book: 404). */
-  async function renewAndCheck(bookId: string, member: string, loanId: string): Promise<void> {
-    const renew = { params: { id: loanId }, body: api.example("BookService_RenewLoan"), token: member };
-    expect(((await api.call("BookService_RenewLoan", renew)).body.loan as Body).renewalCount).toBe(1);
-    expect((await api.call("BookService_RenewLoan", { ...renew, params: { id: unknownId } })).status).toBe(404);
-    const check = await api.call("BookService_CheckBorrow", { params: { id: bookId }, token: member });
-    expect((check.body.blockers as Body[]).map((b) => b.reason)).toContain("ALREADY_BORROWED");
-    expect((await api.call("BookService_CheckBorrow", { params: { id: unknownId }, token: member })).status).toBe(404);
-  }
-
-  /** Loan policies: listed to anyone, written by librarians; the (*, *) row is undeletable (DEFAULT_POLICY). */
-  async function loanPolicies(): Promise<void> {
-    const key = { params: { patronGroup: "student", loanType: "dvd" }, token: admin };
-    expect((await api.call("BookService_PutLoanPolicy", { ...key, body: api.example("BookService_PutLoanPolicy") })).status).toBe(200);
-    expect((await api.call("BookService_PutLoanPolicy", { ...key, body: { loanDays: 366 } })).status).toBe(400);
-    expect((await api.call("BookService_ListLoanPolicies")).status).toBe(200);
-    expect((await api.call("BookService_ListLoanPolicies", { token: "not-a-token" })).status).toBe(401);
-    expect((await api.call("BookService_DeleteLoanPolicy", key)).status).toBe(200);
-    const defaultRow = await api.call("BookService_DeleteLoanPolicy", { ...key, params: { patronGroup: "*", loanType: "*" } });
-    expect(defaultRow.body.details?.[0]).toMatchObject({ reason: "DEFAULT_POLICY" });
-  }
-
-  /** The copy methods: list, add (the example, then a taken barcode: 409), a status change, a barcode lookup. */
-  async function copies(bookId: string): Promise<void> {
-    expect((await api.call("BookService_ListCopies", { params: { bookId } })).status).toBe(200);
-    expect((await api.call("BookService_ListCopies", { params: { bookId: unknownId } })).status).toBe(404);
-    const add = { params: { bookId }, token: admin };
-    const added = await api.call("BookService_AddCopies", { ...add, body: api.example("BookService_AddCopies") });
-    expect(added.status).toBe(200);
-    const [copy] = added.body.copies as Body[];
-    expect((await api.call("BookService_AddCopies", { ...add, body: { barcodes: [copy.barcode] } })).status).toBe(409);
-    const update = { params: { id: String(copy.id) }, token: admin };
-    expect((await api.call("BookService_UpdateCopy", { ...update, body: api.example("BookService_UpdateCopy") })).status).toBe(200);
-    expect((await api.call("BookService_UpdateCopy", { ...update, body: { status: "COPY_STATUS_ON_LOAN" } })).status).toBe(400);
-    const lookup = (barcode: string) => api.call("BookService_LookupBarcode", { params: { barcode }, token: admin });
-    expect((await lookup(String(copy.barcode))).body.openLoan).toBeNull();
-    expect((await lookup("NO-SUCH-COPY")).status).toBe(404);
-  }
-
-  /** The desk: a copy checked out to a patron by card number (the example, barcode and card swapped), then in; each refused the second time. */
-  async function desk(bookId: string): Promise<void> {
-    const body = { ...api.example("AuthService_Register"), email: "desk@example.org" };
-    const patron = (await api.call("AuthService_Register", { body })).body.user as Body;
-    const listed = await api.call("BookService_ListCopies", { params: { bookId } });
-    const onShelf = (listed.body.copies as Body[]).find((c) => c.status === "COPY_STATUS_AVAILABLE");
-    const barcode = String(onShelf?.barcode);
-    const out = { body: { ...api.example("BookService_CheckOut"), barcode, patron: patron.cardNumber }, token: admin };
-    expect((await api.call("BookService_CheckOut", out)).status).toBe(200);
-    const again = await api.call("BookService_CheckOut", out);
-    expect([again.status, again.body.details?.[0]?.reason]).toEqual([400, "ALREADY_BORROWED"]);
-    const back = { body: { ...api.example("BookService_CheckIn"), barcode }, token: admin };
-    expect((await api.call("BookService_CheckIn", back)).status).toBe(200);
-    const notOnLoan = await api.call("BookService_CheckIn", back);
-    expect([notOnLoan.status, notOnLoan.body.details?.[0]?.reason]).toEqual([400, "COPY_NOT_ON_LOAN"]);
-  }
 
   /** Deletes answer `{}`; unknown ids 404; a referenced author 400 with AUTHOR_HAS_BOOKS. */
   async function deletes(authorId: string, categoryId: string): Promise<void> {
@@ -241,12 +161,12 @@ describe("OpenAPI 3.1 documents against real answers", { timeout: 120_000 }, () 
       token: admin,
     });
     expect((await api.call("BookService_DeleteBook", { params: { id: String(spare.body.id) }, token: admin })).status).toBe(200);
-    expect((await api.call("BookService_DeleteBook", { params: { id: unknownId }, token: admin })).status).toBe(404);
+    expect((await api.call("BookService_DeleteBook", { params: { id: UNKNOWN_ID }, token: admin })).status).toBe(404);
     const other = await api.call("AuthorService_CreateAuthor", { body: { name: "Spare Author" }, token: admin });
     expect((await api.call("AuthorService_DeleteAuthor", { params: { id: String(other.body.id) }, token: admin })).status).toBe(200);
     const child = await api.call("CategoryService_CreateCategory", { body: { name: "Spare", parentId: categoryId }, token: admin });
     expect((await api.call("CategoryService_DeleteCategory", { params: { id: String(child.body.id) }, token: admin })).status).toBe(200);
-    expect((await api.call("CategoryService_DeleteCategory", { params: { id: unknownId }, token: admin })).status).toBe(404);
+    expect((await api.call("CategoryService_DeleteCategory", { params: { id: UNKNOWN_ID }, token: admin })).status).toBe(404);
   }
 
   it("saw a success and a client error of every operation in the documents", () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Body, type BookTestApp, nextIsbn, startBookTestApp } from "./book-test-app.js";
+import { type Body, type BookTestApp, startBookTestApp } from "./book-test-app.js";
 
 // The circulation and recommendation methods as the rpc layer mounts them: access rules, proto mapping, hydration.
 describe("book rpc wiring", () => {
@@ -13,11 +13,7 @@ describe("book rpc wiring", () => {
   });
   afterAll(async () => t?.stop());
 
-  const createBook = async (over: Record<string, unknown> = {}) => {
-    const res = await t.call("POST", "/api/v1/books", { title: "Wired", isbn: nextIsbn(), authorId: author, totalCopies: 2, ...over });
-    if (res.status !== 201) throw new Error(`create: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body as Body & { id: string };
-  };
+  const createBook = (over: Record<string, unknown> = {}) => t.createBook(author, { title: "Wired", totalCopies: 2, ...over });
 
   it("borrows and returns for the caller, returnedAt null while the loan is open", async () => {
     const book = await createBook();

@@ -31,6 +31,8 @@ export interface BookTestApp {
   grpc: ReturnType<typeof createClient<typeof BookService>>;
   /** `method path` over REST, as a librarian unless `token` says otherwise ("" = anonymous). */
   call(method: string, path: string, body?: unknown, token?: string): Promise<RestResult<Body>>;
+  /** Creates a book by `authorId` as a librarian (title "Items", one copy, unless `fields` say otherwise); throws unless 201. */
+  createBook(authorId: string, fields?: Record<string, unknown>): Promise<Body & { id: string; isbn: string }>;
   /** Runs SQL on the service's own database (for loans made by hand and for checks). */
   sql<R extends Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
   stop(): Promise<void>;
@@ -72,6 +74,12 @@ export async function startBookTestApp(
     patrons,
     grpc: createClient(BookService, app.transport),
     call: (method, path, body, token = librarian) => rest<Body>(base, method, path, { body, token }),
+    async createBook(authorId, fields = {}) {
+      const body = { title: "Items", isbn: nextIsbn(), authorId, totalCopies: 1, ...fields };
+      const res = await rest<Body>(base, "POST", "/api/v1/books", { body, token: librarian });
+      if (res.status !== 201) throw new Error(`create book: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body as Body & { id: string; isbn: string };
+    },
     sql: async <R extends Record<string, unknown>>(text: string, params: unknown[] = []) => (await app.db.pool.query<R>(text, params)).rows,
     async stop() {
       await app.stop();

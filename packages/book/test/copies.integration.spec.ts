@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Body, type BookTestApp, nextIsbn, startBookTestApp } from "./book-test-app.js";
+import { type Body, type BookTestApp, startBookTestApp } from "./book-test-app.js";
 
 const reasonOf = (body: Body) => body.details?.find((d) => d["@type"] === "type.googleapis.com/google.rpc.ErrorInfo")?.reason;
 const fieldsOf = (body: Body) => {
@@ -19,11 +19,7 @@ describe("copies", () => {
   });
   afterAll(async () => t?.stop());
 
-  const createBook = async (totalCopies: number) => {
-    const res = await t.call("POST", "/api/v1/books", { title: "Items", isbn: nextIsbn(), authorId: author, totalCopies });
-    if (res.status !== 201) throw new Error(`create: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body as Body & { id: string; isbn: string };
-  };
+  const createBook = (totalCopies: number) => t.createBook(author, { totalCopies });
   const copiesOf = async (bookId: string) => (await t.call("GET", `/api/v1/books/${bookId}/copies`, undefined, "")).body.copies as Body[];
   const counters = async (bookId: string) => {
     const { totalCopies, availableCopies } = (await t.call("GET", `/api/v1/books/${bookId}`)).body;

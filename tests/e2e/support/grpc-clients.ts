@@ -63,6 +63,14 @@ export async function grpcCode(p: Promise<unknown>): Promise<number | "ok"> {
   }
 }
 
+/** The error a call must fail with; rejects when it answers instead. */
+export function grpcRefusal(call: Promise<unknown>): Promise<grpc.ServiceError> {
+  return call.then(
+    () => Promise.reject(new Error("answered, where a refusal was expected")),
+    (err: grpc.ServiceError) => err,
+  );
+}
+
 /**
  * The google.rpc.ErrorInfo of a failed call, read the way any gRPC client reads it: from the
  * google.rpc.Status in the `grpc-status-details-bin` trailer (code 1, message 2, details 3 as

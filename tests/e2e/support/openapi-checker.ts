@@ -10,12 +10,13 @@ import { expect } from "vitest";
 import { compileOperationSchemas, type OpenApiDocument, type OperationCheck } from "../../support/openapi-validator.js";
 import type { Body } from "./fixtures.js";
 
-/** One call: path parameters, query string, JSON body and bearer token. */
+/** One call: path parameters, query string, JSON body, bearer token and other request headers. */
 export interface CallInput {
   params?: Record<string, string>;
   query?: Record<string, string>;
   body?: unknown;
   token?: string;
+  headers?: Record<string, string>;
 }
 
 /** The operations of every service's served document, and what the walk saw of each. */
@@ -57,7 +58,11 @@ export class OpenApiChecker {
       return encodeURIComponent(value);
     });
     const query = input.query ? `?${new URLSearchParams(input.query)}` : "";
-    const res = await rest<Body>(this.baseUrls[svc], op.verb.toUpperCase(), `${path}${query}`, { body: input.body, token: input.token });
+    const res = await rest<Body>(this.baseUrls[svc], op.verb.toUpperCase(), `${path}${query}`, {
+      body: input.body,
+      token: input.token,
+      headers: input.headers,
+    });
     const status = String(res.status);
     const label = `${operationId} answered ${status} ${JSON.stringify(res.body).slice(0, 300)}`;
     expect(op.statuses, `${label}: status not documented`).toContain(status);

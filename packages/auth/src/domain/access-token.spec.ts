@@ -14,6 +14,7 @@ const user: User = {
   createdAt: new Date(),
   patronGroup: "default",
   cardNumber: "1000000008",
+  version: "1",
 };
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
 

@@ -1,21 +1,22 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import { BadRequestSchema } from "@lms/gen/google/rpc/error_details_pb";
-import type { Executor, Principal } from "@lms/platform";
+import { BadRequestSchema, ErrorInfoSchema } from "@lms/gen/google/rpc/error_details_pb";
+import type { Principal, Transaction } from "@lms/platform";
 import { describe, expect, it } from "vitest";
-import { batchGetUsers, getUser, MAX_BATCH, updateUser } from "./patron.service.js";
+import { batchGetUsers, getUser, MAX_BATCH, updateUser, userEtag } from "./patron.service.js";
+import type { User } from "./user.js";
 
 const ID = "0b6f3a52-3c1d-4f55-9a53-8f1e2c7d9a10";
 const OTHER = "7d2f0c8e-1a4b-4c3d-9e8f-0a1b2c3d4e5f";
 
-/** An executor that records statements and answers no rows: refusals must come before any SQL. */
-function recordingDb() {
+/** A transaction that records statements and answers `rows` (none by default): refusals must come before any SQL. */
+function recordingDb(rows: object[] = []) {
   const statements: string[] = [];
   const db = {
     query: async (sql: string) => {
       statements.push(sql);
-      return { rows: [], rowCount: 0 };
+      return { rows, rowCount: rows.length };
     },
-  } as unknown as Executor;
+  } as unknown as Transaction;
   return { db, statements };
 }
 
@@ -52,8 +53,18 @@ describe("updateUser", () => {
     const { db, statements } = recordingDb();
     expect((await refusal(updateUser(db, ID, { patronGroup: "Staff" }))).code).toBe(Code.NotFound);
     expect((await refusal(updateUser(db, ID, {}))).code).toBe(Code.NotFound);
-    expect(statements[0]).toMatch(/^update users/);
-    expect(statements[1]).toMatch(/^select/);
+    expect(statements).toHaveLength(2);
+    for (const sql of statements) expect(sql).toMatch(/^select .* for update$/);
+  });
+
+  it("refuses a stale If-Match with ABORTED ETAG_MISMATCH after locking the row, and writes nothing", async () => {
+    const row = { id: ID, email: "m@x.org", name: "Reader", role: "ROLE_MEMBER", created_at: new Date(), patron_group: "default" };
+    const { db, statements } = recordingDb([{ ...row, card_number: "1000000008", version: "1700000000000001" }]);
+    const stale = userEtag({ id: ID, version: "1700000000000000" } as User);
+    const err = ConnectError.from(await updateUser(db, ID, { name: "Other" }, stale).catch((e: unknown) => e));
+    expect([err.code, err.findDetails(ErrorInfoSchema)[0]?.reason]).toEqual([Code.Aborted, "ETAG_MISMATCH"]);
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatch(/for update$/);
   });
 });
 

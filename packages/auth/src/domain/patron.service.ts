@@ -3,6 +3,7 @@ import {
   decodePageToken,
   type Executor,
   encodePageToken,
+  etagOf,
   type FieldChecks,
   invalidArgument,
   isLibrarian,
@@ -11,7 +12,9 @@ import {
   type Principal,
   pageSizeOf,
   permissionDenied,
+  requireIfMatch,
   requireUuid,
+  type Transaction,
 } from "@lms/platform";
 import * as users from "../store/user.repository.js";
 import { listUsers as listUserRows, type UserCursor } from "../store/user-list.repository.js";
@@ -21,6 +24,11 @@ import type { User, UserPatch } from "./user.js";
 
 /** Most ids and card numbers, together, one BatchGetUsers call may name. */
 export const MAX_BATCH = 1000;
+
+/** The ETag of this version of the user (every change of a user moves its `updated_at`). */
+export function userEtag(user: User): string {
+  return etagOf(user.id, user.version);
+}
 
 /**
  * One user (GetUser). Librarians and admins read anyone; a member only themself, any other id
@@ -49,16 +57,22 @@ export async function listUsers(db: Executor, req: { pageSize: number; pageToken
 }
 
 /**
- * Changes the fields present in `patch` (UpdateUser, after the update mask chose them): each
- * is checked, every invalid one reported at once with the id; nothing is written unless all
- * pass. An empty patch changes nothing and answers the user as it is.
+ * Changes the fields present in `patch` (UpdateUser, after the update mask chose them), in the
+ * caller's transaction: each is checked, every invalid one reported at once with the id; then
+ * the row is locked and, with `ifMatch` (the client's `If-Match`), its current ETag compared
+ * (a mismatch is ETAG_MISMATCH). Nothing is written unless all pass. An empty patch changes
+ * nothing and answers the user as it is.
  */
-export async function updateUser(db: Executor, id: string, patch: UserPatch): Promise<User> {
+export async function updateUser(tx: Transaction, id: string, patch: UserPatch, ifMatch?: string | null): Promise<User> {
   const checks: FieldChecks<UserPatch & { id: string }> = { id: () => requireUuid("id", id) };
   if (patch.name !== undefined) checks.name = () => validName(patch.name ?? "");
   if (patch.patronGroup !== undefined) checks.patronGroup = () => validPatronGroup(patch.patronGroup ?? "");
   const { id: userId, ...checked } = checkAll(checks);
-  const user = Object.keys(checked).length === 0 ? await users.findUser(db, userId) : await users.updateUserFields(db, userId, checked);
+  const current = await users.lockUser(tx, userId);
+  if (!current) throw notFound("user", userId);
+  requireIfMatch(ifMatch, userEtag(current), `user ${userId}`);
+  if (Object.keys(checked).length === 0) return current;
+  const user = await users.updateUserFields(tx, userId, checked);
   if (!user) throw notFound("user", userId);
   return user;
 }

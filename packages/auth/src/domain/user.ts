@@ -12,6 +12,8 @@ export interface User {
   patronGroup: string;
   /** Library card: 10 digits, assigned at Register, never reused (see patron-fields.ts). */
   cardNumber: string;
+  /** `updated_at` in microseconds since the epoch (PostgreSQL's precision), the basis of the ETag. */
+  version: string;
 }
 
 /** The fields UpdateUser changes: only those present. */

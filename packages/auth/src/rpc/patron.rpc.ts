@@ -6,10 +6,19 @@ import {
   ListUsersResponseSchema,
   UpdateUserRequestSchema,
 } from "@lms/gen/library/auth/v1/auth_pb";
-import { maskedFields, type Principal, pickFields, principalKey, unauthenticated } from "@lms/platform";
+import {
+  ETAG_HEADER,
+  IF_MATCH_HEADER,
+  inTransaction,
+  maskedFields,
+  type Principal,
+  pickFields,
+  principalKey,
+  unauthenticated,
+} from "@lms/platform";
 import type pg from "pg";
 import * as patrons from "../domain/patron.service.js";
-import type { UserPatch } from "../domain/user.js";
+import type { User, UserPatch } from "../domain/user.js";
 import { toProto } from "./user-proto.js";
 
 /** The fields UpdateUser may change, and the ones it ignores (AIP-134 / AIP-203); email and role are neither. */
@@ -24,21 +33,28 @@ type PatronMethods = "getUser" | "listUsers" | "updateUser" | "batchGetUsers";
 export function createPatronRpc(pool: pg.Pool): Pick<ServiceImpl<typeof AuthService>, PatronMethods> {
   return {
     async getUser(req, ctx) {
-      return toProto(await patrons.getUser(pool, callerOf(ctx), req.id));
+      return tagged(await patrons.getUser(pool, callerOf(ctx), req.id), ctx);
     },
     async listUsers(req) {
       const page = await patrons.listUsers(pool, req);
       return create(ListUsersResponseSchema, { ...page, users: page.users.map(toProto) });
     },
-    async updateUser(req) {
+    async updateUser(req, ctx) {
       const patch: UserPatch = pickFields(req, maskedFields(UpdateUserRequestSchema, req, req.updateMask, USER_MASK));
-      return toProto(await patrons.updateUser(pool, req.id, patch));
+      const ifMatch = ctx.requestHeader.get(IF_MATCH_HEADER);
+      return tagged(await inTransaction(pool, (tx) => patrons.updateUser(tx, req.id, patch, ifMatch)), ctx);
     },
     async batchGetUsers(req) {
       const found = await patrons.batchGetUsers(pool, { ids: req.ids, cardNumbers: req.cardNumbers });
       return create(BatchGetUsersResponseSchema, { users: found.map(toProto) });
     },
   };
+}
+
+/** Answers `user` with its ETag (gRPC response metadata, REST header). */
+function tagged(user: User, ctx: HandlerContext) {
+  ctx.responseHeader.set(ETAG_HEADER, patrons.userEtag(user));
+  return toProto(user);
 }
 
 /** The verified caller; the access rule ("member" or stricter) has already required one. */

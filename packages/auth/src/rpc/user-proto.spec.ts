@@ -17,7 +17,7 @@ describe("auth rpc mapping", () => {
   it("maps a user with its patron group and card number, without its password hash", () => {
     const createdAt = new Date("2030-01-01T00:00:00Z");
     const user = { id: "u1", email: "ada@x.org", name: "Ada", role: "ROLE_ADMIN" as const, createdAt };
-    const message = toProto({ ...user, patronGroup: "staff", cardNumber: "1000000008" });
+    const message = toProto({ ...user, patronGroup: "staff", cardNumber: "1000000008", version: "1" });
     expect(message).toMatchObject({
       id: "u1",
       email: "ada@x.org",

@@ -10,10 +10,12 @@ export interface UserRow {
   created_at: Date;
   patron_group: string;
   card_number: string;
+  version: string;
 }
 
 /** The columns {@link rowToUser} reads. */
-export const USER_COLUMNS = "id, email, name, role, created_at, patron_group, card_number";
+export const USER_COLUMNS =
+  "id, email, name, role, created_at, patron_group, card_number, (extract(epoch from updated_at) * 1000000)::bigint::text as version";
 
 /** The unique constraint on users.email (stored lower-cased). */
 export const EMAIL_TAKEN = "users_email_key";
@@ -28,6 +30,7 @@ export function rowToUser(row: UserRow): User {
     createdAt: row.created_at,
     patronGroup: row.patron_group,
     cardNumber: row.card_number,
+    version: row.version,
   };
 }
 
@@ -56,6 +59,12 @@ export async function insertUserIfEmailFree(db: Executor, u: NewUser): Promise<b
 /** The user with `id`, or undefined. */
 export async function findUser(db: Executor, id: string): Promise<User | undefined> {
   const { rows } = await db.query<UserRow>(`select ${USER_COLUMNS} from users where id = $1`, [id]);
+  return rows[0] && rowToUser(rows[0]);
+}
+
+/** Locks the user until the transaction ends and returns them as they are now; undefined when none. */
+export async function lockUser(tx: Executor, id: string): Promise<User | undefined> {
+  const { rows } = await tx.query<UserRow>(`select ${USER_COLUMNS} from users where id = $1 for update`, [id]);
   return rows[0] && rowToUser(rows[0]);
 }
 

@@ -1,9 +1,24 @@
-import { alreadyExists, type Executor, failedPrecondition, invalidArgument, notFound, requireUuid, type Transaction } from "@lms/platform";
+import {
+  alreadyExists,
+  type Executor,
+  etagOf,
+  failedPrecondition,
+  invalidArgument,
+  notFound,
+  requireIfMatch,
+  requireUuid,
+  type Transaction,
+} from "@lms/platform";
 import * as books from "../store/book.repository.js";
 import * as copies from "../store/copies.repository.js";
 import type { Book } from "./book.js";
 import { MAX_COPIES } from "./book-fields.js";
 import { type Copy, type CopyStatus, countsInTotal, type NewCopies, settableStatus, validateNewCopies } from "./copy.js";
+
+/** The ETag of this version of the copy (every change of a copy's status moves its `updated_at`). */
+export function copyEtag(copy: Copy): string {
+  return etagOf(copy.id, copy.version);
+}
 
 /** Every copy of a book, oldest first; NOT_FOUND for an unknown book. */
 export async function listCopies(db: Executor, bookId: string): Promise<Copy[]> {
@@ -81,10 +96,15 @@ export async function setTotalCopies(tx: Transaction, book: Book, total: number)
 
 /**
  * Sets a copy's status in `tx` (book row, then copy, locked): available, lost or withdrawn.
- * A copy on loan, or ON_LOAN asked for, → COPY_ON_LOAN: only lending and returning move a copy
- * on and off loan. The book's counters follow.
+ * With `ifMatch` (the client's `If-Match`), the locked copy's current ETag is compared first: a
+ * mismatch is ETAG_MISMATCH and nothing changes. A copy on loan, or ON_LOAN asked for, →
+ * COPY_ON_LOAN: only lending and returning move a copy on and off loan. The book's counters follow.
  */
-export async function updateCopy(tx: Transaction, req: { id: string; status: CopyStatus | undefined }): Promise<Copy> {
+export async function updateCopy(
+  tx: Transaction,
+  req: { id: string; status: CopyStatus | undefined },
+  ifMatch?: string | null,
+): Promise<Copy> {
   const id = requireUuid("id", req.id);
   if (req.status === undefined) throw invalidArgument("status", "must be COPY_STATUS_AVAILABLE, COPY_STATUS_LOST or COPY_STATUS_WITHDRAWN");
   const found = await copies.findCopy(tx, id);
@@ -92,6 +112,7 @@ export async function updateCopy(tx: Transaction, req: { id: string; status: Cop
   const book = await books.lockBook(tx, found.bookId);
   const copy = await copies.lockCopy(tx, id);
   if (!book || !copy) throw notFound("copy", id);
+  requireIfMatch(ifMatch, copyEtag(copy), `copy ${id}`);
   if (copy.status === "on_loan" || !settableStatus(req.status)) {
     const message = copy.status === "on_loan" ? `copy ${copy.barcode} is on loan` : "only lending puts a copy on loan";
     throw failedPrecondition("COPY_ON_LOAN", message, { copyId: id, barcode: copy.barcode });

@@ -11,6 +11,8 @@ export interface Copy {
   status: CopyStatus;
   createdAt: Date;
   updatedAt: Date;
+  /** `updated_at` in microseconds since the epoch (PostgreSQL's precision), the basis of the ETag. */
+  version: string;
 }
 
 /** The statuses a book's totalCopies counts (lost and withdrawn copies are not the library's to lend). */

@@ -10,7 +10,7 @@ import {
   ListCopiesResponseSchema,
   LookupBarcodeResponseSchema,
 } from "@lms/gen/library/book/v1/book_pb";
-import { inTransaction } from "@lms/platform";
+import { ETAG_HEADER, IF_MATCH_HEADER, inTransaction } from "@lms/platform";
 import type pg from "pg";
 import { lookupBarcode } from "../domain/barcode-lookup.service.js";
 import type { Copy, CopyStatus } from "../domain/copy.js";
@@ -41,7 +41,11 @@ export function copyToProto(c: Copy): CopyMessage {
   });
 }
 
-/** ListCopies, AddCopies, UpdateCopy and LookupBarcode: part of the one BookService implementation. */
+/**
+ * ListCopies, AddCopies, UpdateCopy and LookupBarcode: part of the one BookService implementation.
+ * UpdateCopy answers the copy's ETag and honours If-Match; LookupBarcode carries none, as its
+ * answer joins three resources (copy, book, open loan) that change apart.
+ */
 export function createCopyRpc(pool: pg.Pool, deps: { categories: CategoryDirectory }): Pick<ServiceImpl<typeof BookService>, CopyMethods> {
   return {
     async listCopies(req) {
@@ -52,9 +56,11 @@ export function createCopyRpc(pool: pg.Pool, deps: { categories: CategoryDirecto
       const added = await inTransaction(pool, (tx) => copies.addCopies(tx, checked));
       return create(AddCopiesResponseSchema, { copies: added.map(copyToProto) });
     },
-    async updateCopy(req) {
-      const status = STATUS_FROM_PROTO.get(req.status);
-      return copyToProto(await inTransaction(pool, (tx) => copies.updateCopy(tx, { id: req.id, status })));
+    async updateCopy(req, ctx) {
+      const [status, ifMatch] = [STATUS_FROM_PROTO.get(req.status), ctx.requestHeader.get(IF_MATCH_HEADER)];
+      const copy = await inTransaction(pool, (tx) => copies.updateCopy(tx, { id: req.id, status }, ifMatch));
+      ctx.responseHeader.set(ETAG_HEADER, copies.copyEtag(copy));
+      return copyToProto(copy);
     },
     async lookupBarcode(req, ctx) {
       const found = await lookupBarcode(pool, deps.categories, req.barcode);

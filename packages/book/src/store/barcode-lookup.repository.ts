@@ -12,6 +12,7 @@ interface ItemColumns {
   item_status: Copy["status"];
   item_created_at: Date;
   item_updated_at: Date;
+  item_version: string;
 }
 
 /**
@@ -21,7 +22,8 @@ interface ItemColumns {
 export async function findCopyByBarcode(db: Executor, barcode: string): Promise<{ copy: Copy; openLoan: Loan | undefined } | undefined> {
   const { rows } = await db.query<ItemColumns & Partial<LoanRow>>(
     `select c.id as item_id, c.book_id as item_book_id, c.barcode as item_barcode, c.status as item_status,
-            c.created_at as item_created_at, c.updated_at as item_updated_at, open.*
+            c.created_at as item_created_at, c.updated_at as item_updated_at,
+            (extract(epoch from c.updated_at) * 1000000)::bigint::text as item_version, open.*
        from copies c
        left join lateral (select ${LOAN_COLUMNS} from loans where loans.copy_id = c.id and loans.returned_at is null) open on true
       where upper(c.barcode) = upper($1)`,
@@ -36,6 +38,7 @@ export async function findCopyByBarcode(db: Executor, barcode: string): Promise<
     status: row.item_status,
     created_at: row.item_created_at,
     updated_at: row.item_updated_at,
+    version: row.item_version,
   });
   return { copy, openLoan: row.id ? rowToLoan(row as LoanRow) : undefined };
 }

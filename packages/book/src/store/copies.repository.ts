@@ -15,9 +15,16 @@ interface CopyRow {
   status: CopyStatus;
   created_at: Date;
   updated_at: Date;
+  version: string;
 }
 
-export const COPY_COLUMNS = "id, book_id, barcode, status, created_at, updated_at";
+/** A copy's columns as {@link rowToCopy} reads them, of the table or of its alias `c` (`version`: `updated_at` in microseconds). */
+export function copyColumns(alias = ""): string {
+  const c = alias ? `${alias}.` : "";
+  return `${c}id, ${c}book_id, ${c}barcode, ${c}status, ${c}created_at, ${c}updated_at, (extract(epoch from ${c}updated_at) * 1000000)::bigint::text as version`;
+}
+
+export const COPY_COLUMNS = copyColumns();
 
 /** Row → domain copy (the one mapping at this border). */
 export function rowToCopy(row: CopyRow): Copy {
@@ -28,6 +35,7 @@ export function rowToCopy(row: CopyRow): Copy {
     status: row.status,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    version: row.version,
   };
 }
 

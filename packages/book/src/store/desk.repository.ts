@@ -1,7 +1,7 @@
 import type { Executor } from "@lms/platform";
 import type { Copy } from "../domain/copy.js";
 import type { Loan } from "../domain/loan.js";
-import { COPY_COLUMNS, rowToCopy } from "./copies.repository.js";
+import { COPY_COLUMNS, copyColumns, rowToCopy } from "./copies.repository.js";
 import { LOAN_COLUMNS, type LoanRow, rowToLoan } from "./loan.repository.js";
 
 /**
@@ -37,7 +37,7 @@ export async function findItemByBarcode(db: Executor, barcode: string): Promise<
 export async function lockBookThenCopy(tx: Executor, bookId: string, copyId: string): Promise<Copy | undefined> {
   const { rows } = await tx.query<CopyRow>(
     `with book as (select id from books where id = $1 for update)
-     select c.id, c.book_id, c.barcode, c.status, c.created_at, c.updated_at
+     select ${copyColumns("c")}
        from copies c join book on book.id = c.book_id where c.id = $2 for update of c`,
     [bookId, copyId],
   );

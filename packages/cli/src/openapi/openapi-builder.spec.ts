@@ -109,6 +109,8 @@ describe("buildOpenApiFiles on the real protos", () => {
     });
     expect(Object.keys(op("auth.swagger.json", "/api/v1/auth/register", "post").responses)).toContain("201");
     expect(op("author.swagger.json", "/api/v1/authors/{id}", "get").responses["200"]?.headers?.ETag).toMatchObject({ type: "string" });
+    expect(op("auth.swagger.json", "/api/v1/users/{id}", "get").responses["200"]?.headers?.ETag).toMatchObject({ type: "string" });
+    expect(op("book.swagger.json", "/api/v1/copies/{id}", "patch").responses["200"]?.headers?.ETag).toMatchObject({ type: "string" });
     expect(op("book.swagger.json", "/api/v1/books/{id}/recommendations", "get").responses["200"]?.headers).toBeUndefined();
   });
 

@@ -110,6 +110,20 @@ describe("OpenAPI 3.1 from the real protos", () => {
     expect(at(book, "paths", "/api/v1/books/{id}", "get", "responses", "200", "headers", "ETag")).toBeDefined();
   });
 
+  it("documents If-Match, 412 and ETag on UpdateUser and UpdateCopy, ETag on GetUser, none on LookupBarcode", () => {
+    for (const [doc, path] of [
+      [auth, "/api/v1/users/{id}"],
+      [book, "/api/v1/copies/{id}"],
+    ] as const) {
+      const patch = at(doc, "paths", path, "patch");
+      expect((at(patch, "parameters") as Json[]).map((p) => p.name)).toContain("If-Match");
+      expect(Object.keys(at(patch, "responses") as Json)).toContain("412");
+      expect(at(patch, "responses", "200", "headers", "ETag")).toBeDefined();
+    }
+    expect(at(auth, "paths", "/api/v1/users/{id}", "get", "responses", "200", "headers", "ETag")).toBeDefined();
+    expect(at(book, "paths", "/api/v1/barcodes/{barcode}", "get", "responses", "200", "headers")).toBeUndefined();
+  });
+
   it("documents the header, the replay header, 409 and the reasons on BorrowBook, ReturnBook and RenewLoan", () => {
     for (const path of ["/api/v1/books/{id}/borrow", "/api/v1/books/{id}/return", "/api/v1/loans/{id}/renew"]) {
       const write = at(book, "paths", path, "post");

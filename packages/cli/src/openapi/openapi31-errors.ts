@@ -30,6 +30,8 @@ const EXTRA: Readonly<Record<string, readonly string[]>> = {
   UpdateAuthor: ["412"], // If-Match no longer matches
   PatchAuthor: ["412"],
   DeleteAuthor: ["412"],
+  UpdateUser: ["412"], // If-Match no longer matches
+  UpdateCopy: ["412"], // If-Match no longer matches
   BulkAddItemToCategories: ["404"], // unknown category ids
   AddCopies: ["409"], // a barcode taken
 };

@@ -109,4 +109,31 @@ describe("the circulation desk end to end", () => {
     expect([reused.status, reasonOf(reused.body)]).toEqual([400, "IDEMPOTENCY_KEY_REUSED"]);
     expect((await c.call("GET", "/api/v1/loans?status=open", reader.token)).body.totalSize).toBe(0);
   });
+
+  it("lends one copy to exactly one of N racing check-outs over REST and gRPC at once, the others COPY_NOT_AVAILABLE", async () => {
+    const book = await c.shelve("DESK-E1");
+    const readers = await Promise.all(Array.from({ length: 8 }, (_, i) => registerMember(auth, `desk-race-${i}@e2e.test`)));
+    const cards = await Promise.all(readers.map((r) => cardOf(r.userId)));
+    const md = c.metadata(admin);
+    const outcomes = await c.withBookClient((client) =>
+      Promise.all(
+        readers.map(async (r, i) => {
+          // Half by card number over REST, half by user id over gRPC: one copy, one winner.
+          if (i % 2 === 0) {
+            const res = await checkOut("DESK-E1", cards[i]);
+            return res.status === 200 ? "lent" : String(reasonOf(res.body));
+          }
+          return client.call("checkOut", { barcode: "DESK-E1", patron: r.userId }, md).then(
+            () => "lent",
+            (err: unknown) => String(errorInfoOf(err)?.reason),
+          );
+        }),
+      ),
+    );
+    expect(outcomes.filter((o) => o === "lent")).toHaveLength(1);
+    expect(outcomes.filter((o) => o !== "lent")).toEqual(Array(7).fill("COPY_NOT_AVAILABLE"));
+    expect((await c.call("GET", `/api/v1/books/${book}`)).body).toMatchObject({ totalCopies: 1, availableCopies: 0 });
+    const open = await c.call("GET", "/api/v1/barcodes/DESK-E1", admin);
+    expect(readers.map((r) => r.userId)).toContain((open.body.openLoan as Body).userId);
+  });
 });

@@ -9,7 +9,12 @@ describe("loadWebConfig", () => {
       port: 8080,
       host: "0.0.0.0",
       distDir: "/repo/packages/web/dist",
-      upstreams: { auth: "http://127.0.0.1:8081", author: "http://127.0.0.1:8082", category: "http://127.0.0.1:8083", book: "http://127.0.0.1:8084" },
+      upstreams: {
+        auth: "http://127.0.0.1:8081",
+        author: "http://127.0.0.1:8082",
+        category: "http://127.0.0.1:8083",
+        book: "http://127.0.0.1:8084",
+      },
     });
     expect(config.upstreamTimeoutMs).toBeGreaterThan(5000); // above the services' own RPC deadline
     expect(Object.isFrozen(config)).toBe(true);

@@ -30,7 +30,16 @@ describe("serviceForPath", () => {
   });
 
   it("owns nothing outside /api/v1/ or under a segment no document has", () => {
-    for (const path of ["/", "/api/v1", "/api/v1/", "/api/v1/nothing", "/api/v2/books", "/books", "/api/v1/booksx", "/api/openapi/book.json"]) {
+    for (const path of [
+      "/",
+      "/api/v1",
+      "/api/v1/",
+      "/api/v1/nothing",
+      "/api/v2/books",
+      "/books",
+      "/api/v1/booksx",
+      "/api/openapi/book.json",
+    ]) {
       expect(serviceForPath(path), path).toBeUndefined();
     }
   });

@@ -2,9 +2,10 @@
 // its sources, so a fresh checkout and an edited one both serve the current app, and a second
 // `make run` with nothing changed starts at once.
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "@lms/platform/repo-paths";
+import { isEntryPoint, runCli } from "./entry-point.js";
 
 /** The app's package, its build output, and what decides whether it is out of date. */
 const WEB_DIR = join("packages", "web");
@@ -72,5 +73,20 @@ export function buildApp(log: (line: string) => void, root = REPO_ROOT): Promise
       resolve(false);
     });
     child.once("close", (code) => resolve(code === 0));
+  });
+}
+
+// `node --import tsx packages/cli/src/web-build.ts` (the image's web-build stage): builds the app
+// unless it is up to date; with no app in the checkout, leaves an empty packages/web/dist.
+if (isEntryPoint(import.meta.url)) {
+  await runCli("web-build", "web-build (no arguments)", async () => {
+    const state = appState();
+    const say = (line: string) => process.stdout.write(`${line}\n`);
+    if (state === "absent") {
+      mkdirSync(join(REPO_ROOT, WEB_DIR, "dist"), { recursive: true });
+      return say("no app in packages/web (no vite.config): nothing to build");
+    }
+    if (state === "fresh") return say("the app's build is up to date");
+    if (!(await buildApp(say))) throw new Error("the app's build failed (output above)");
   });
 }

@@ -105,6 +105,13 @@ export async function measureRow(
   let base: CellSummary | undefined;
   const paired = targets.some((t) => t.kind === "ratio");
   const processes = processesOf(ctx, baselines);
+  const reference = transport === "REST" ? scenario.reference?.(ctx, clients) : undefined;
+  if (reference) {
+    const { name, baseUrl, plan } = reference;
+    const direct: Workload = { label: `${name} c=${clients}`, callsPerOp: scenario.callsPerOp, run: (ms) => runHttp(baseUrl, clients, ms, plan) };
+    [base, cell] = await measureInterleaved(ctx.config, [direct, product], processes);
+    return { scenario: scenario.name, transport, clients, unit: scenario.unit, cell, baseline: { name, cell: base, paired: true }, targets };
+  }
   if (paired) {
     [base, cell] = await measureInterleaved(ctx.config, [baselineWorkload(baselines, baseName, clients), product], processes);
   } else {
@@ -125,5 +132,5 @@ export async function measureRow(
 /** The pid of each service process and of the baseline server, by name (for CPU figures). */
 export function processesOf(ctx: BenchContext, baselines: Baselines): Record<string, number | undefined> {
   const services = Object.entries(ctx.stack.services).map(([name, p]) => [name, p.pid]);
-  return { ...Object.fromEntries(services), baseline: baselines.process.pid };
+  return { ...Object.fromEntries(services), web: ctx.stack.web.pid, baseline: baselines.process.pid };
 }

@@ -108,9 +108,21 @@ export async function measureRow(
   const reference = transport === "REST" ? scenario.reference?.(ctx, clients) : undefined;
   if (reference) {
     const { name, baseUrl, plan } = reference;
-    const direct: Workload = { label: `${name} c=${clients}`, callsPerOp: scenario.callsPerOp, run: (ms) => runHttp(baseUrl, clients, ms, plan) };
+    const direct: Workload = {
+      label: `${name} c=${clients}`,
+      callsPerOp: scenario.callsPerOp,
+      run: (ms) => runHttp(baseUrl, clients, ms, plan),
+    };
     [base, cell] = await measureInterleaved(ctx.config, [direct, product], processes);
-    return { scenario: scenario.name, transport, clients, unit: scenario.unit, cell, baseline: { name, cell: base, paired: true }, targets };
+    return {
+      scenario: scenario.name,
+      transport,
+      clients,
+      unit: scenario.unit,
+      cell,
+      baseline: { name, cell: base, paired: true },
+      targets,
+    };
   }
   if (paired) {
     [base, cell] = await measureInterleaved(ctx.config, [baselineWorkload(baselines, baseName, clients), product], processes);

@@ -54,7 +54,8 @@ describe("build:dist for the web origin", () => {
     const inputs = Object.keys(meta.inputs);
     expect(inputs).toEqual(expect.arrayContaining(["api/openapi/book.json", "packages/web/shared/service-routes.ts"]));
     const output = Object.values(meta.outputs).find((o) => o.entryPoint !== undefined);
-    for (const { path } of output?.imports ?? []) expect(path.startsWith("node:") || dependencies.has(packageNameOf(path)), path).toBe(true);
+    for (const { path } of output?.imports ?? [])
+      expect(path.startsWith("node:") || dependencies.has(packageNameOf(path)), path).toBe(true);
     expect(distEntryOf("web")).toBe(join("dist", "web", "main.js"));
   });
 });

@@ -125,9 +125,13 @@ describe("deploy/docker-compose.yml", () => {
     const env = web.environment ?? {};
     expect(env).toMatchObject({ NODE_ENV: "production", WEB_HTTP_PORT: "8080" });
     for (const s of SERVICES) expect(env[`${s.name.toUpperCase()}_HTTP_URL`]).toBe(`http://${s.name}:${s.httpPort}`);
-    expect(Object.keys(env).filter((k) => SECRETS.includes(k) || k.endsWith("DATABASE_URL")), "the origin holds no secret").toEqual([]);
+    expect(
+      Object.keys(env).filter((k) => SECRETS.includes(k) || k.endsWith("DATABASE_URL")),
+      "the origin holds no secret",
+    ).toEqual([]);
     expect(web.healthcheck?.test.join(" ")).toContain("WEB_HTTP_PORT + '/readyz'");
-    expect(web.ports).toEqual(["${WEB_HTTP_PORT:-8080}:8080"]);
+    // The published port is WEB_HTTP_PORT from .env (8080 by default); inside, always 8080.
+    expect(web.ports).toEqual([`\${WEB_HTTP_PORT:-8080}:8080`]);
   });
 
   itWithCompose("web: resolves with the same base image as the services and publishes 8080 only", () => {

@@ -48,7 +48,8 @@ describe("Kubernetes manifests of the web origin", () => {
     expect(container.ports).toEqual([{ name: "http", containerPort: 8080 }]);
     expect(container.readinessProbe?.httpGet).toEqual({ path: "/readyz", port: "http" });
     expect(container.livenessProbe?.httpGet).toEqual({ path: "/healthz", port: "http" });
-    for (const kind of ["requests", "limits"] as const) expect(Object.keys(container.resources?.[kind] ?? {}).sort()).toEqual(["cpu", "memory"]);
+    for (const kind of ["requests", "limits"] as const)
+      expect(Object.keys(container.resources?.[kind] ?? {}).sort()).toEqual(["cpu", "memory"]);
     expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
     expect(container.envFrom).toEqual([{ configMapRef: { name: "library-config" } }]);
     expect(container.env).toEqual([{ name: "WEB_HTTP_PORT", value: "8080" }]);

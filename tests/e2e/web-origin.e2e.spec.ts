@@ -51,9 +51,17 @@ describe("the web origin in front of the real services", () => {
     const path = `/api/v1/authors/${created.body.id}`;
     const stale = String((await rest(web, "GET", path)).headers.get("etag"));
     expect(stale).toMatch(/^(W\/)?"/);
-    const renamed = await rest<Body>(web, "PATCH", `${path}?updateMask=name`, { token: admin, body: { name: "O. E. Butler" }, headers: { "if-match": stale } });
+    const renamed = await rest<Body>(web, "PATCH", `${path}?updateMask=name`, {
+      token: admin,
+      body: { name: "O. E. Butler" },
+      headers: { "if-match": stale },
+    });
     expect(renamed.status).toBe(200);
-    const refused = await rest<Body>(web, "PATCH", `${path}?updateMask=name`, { token: admin, body: { name: "Lost" }, headers: { "if-match": stale } });
+    const refused = await rest<Body>(web, "PATCH", `${path}?updateMask=name`, {
+      token: admin,
+      body: { name: "Lost" },
+      headers: { "if-match": stale },
+    });
     expect([refused.status, refused.body.code, reasonOf(refused.body)]).toEqual([412, 10, "ETAG_MISMATCH"]);
     expect((await rest<Body>(web, "GET", path)).body.name).toBe("O. E. Butler");
   });
@@ -65,9 +73,13 @@ describe("the web origin in front of the real services", () => {
       body: { title: "The Dispossessed", isbn: nextIsbn(), authorId: author.body.id, totalCopies: 2 },
     });
     expect(book.status).toBe(201);
-    const reader = String((await rest<Body>(web, "POST", "/api/v1/auth/login", { body: { email: "web-origin@e2e.test", password: "correct horse" } })).body.accessToken);
+    const reader = String(
+      (await rest<Body>(web, "POST", "/api/v1/auth/login", { body: { email: "web-origin@e2e.test", password: "correct horse" } })).body
+        .accessToken,
+    );
     const key = randomUUID();
-    const borrow = () => rest<Body>(web, "POST", `/api/v1/books/${book.body.id}/borrow`, { token: reader, body: {}, headers: { "idempotency-key": key } });
+    const borrow = () =>
+      rest<Body>(web, "POST", `/api/v1/books/${book.body.id}/borrow`, { token: reader, body: {}, headers: { "idempotency-key": key } });
     const [first, again] = [await borrow(), await borrow()];
     expect([first.status, again.status, again.headers.get("idempotency-replayed")]).toEqual([200, 200, "true"]);
     expect(again.body).toEqual(first.body);
@@ -78,8 +90,15 @@ describe("the web origin in front of the real services", () => {
     const path = `/api/v1/books/${randomUUID()}`;
     const [viaOrigin, direct] = [await rest<Body>(web, "GET", path), await rest<Body>(stack.services.book.baseUrl, "GET", path)];
     expect([viaOrigin.status, viaOrigin.body]).toEqual([404, direct.body]);
-    const unauthenticated = await rest<Body>(web, "POST", "/api/v1/authors", { body: { name: "x" }, headers: { "x-request-id": "web-e2e-1" } });
-    expect([unauthenticated.status, unauthenticated.body.code, unauthenticated.headers.get("x-request-id")]).toEqual([401, 16, "web-e2e-1"]);
+    const unauthenticated = await rest<Body>(web, "POST", "/api/v1/authors", {
+      body: { name: "x" },
+      headers: { "x-request-id": "web-e2e-1" },
+    });
+    expect([unauthenticated.status, unauthenticated.body.code, unauthenticated.headers.get("x-request-id")]).toEqual([
+      401,
+      16,
+      "web-e2e-1",
+    ]);
     expect(unauthenticated.headers.get("www-authenticate")).toBe("Bearer");
   });
 
@@ -93,7 +112,11 @@ describe("the web origin in front of the real services", () => {
     const index = await fetch(`${web}/`, { headers: html });
     expect([index.status, index.headers.get("cache-control"), await index.text()]).toEqual([200, "no-cache", TINY_APP.index]);
     const asset = await fetch(`${web}${TINY_APP.assetPath}`);
-    expect([asset.status, asset.headers.get("cache-control"), await asset.text()]).toEqual([200, "public, max-age=31536000, immutable", TINY_APP.asset]);
+    expect([asset.status, asset.headers.get("cache-control"), await asset.text()]).toEqual([
+      200,
+      "public, max-age=31536000, immutable",
+      TINY_APP.asset,
+    ]);
     const deep = await fetch(`${web}/books/${randomUUID()}`, { headers: html });
     expect([deep.status, await deep.text()]).toEqual([200, TINY_APP.index]);
   });

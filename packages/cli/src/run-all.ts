@@ -138,7 +138,9 @@ class Launcher {
     const say = (line: string) => process.stdout.write(`${LAUNCHER} web: ${line}\n`);
     const state = appState();
     if (state !== "stale") {
-      say(state === "fresh" ? "the app's build is up to date" : "no app in packages/web yet (no vite.config): the origin serves the API only");
+      say(
+        state === "fresh" ? "the app's build is up to date" : "no app in packages/web yet (no vite.config): the origin serves the API only",
+      );
       return state;
     }
     say("building the app (vite build) ...");

@@ -11,7 +11,13 @@ import { isEntryPoint, runCli } from "./entry-point.js";
 const WEB_DIR = join("packages", "web");
 const OUTPUT = join(WEB_DIR, "dist", "index.html");
 /** Inputs of a build: the app's own files and the OpenAPI documents its client is generated from. */
-const SOURCES = [join(WEB_DIR, "src"), join(WEB_DIR, "public"), join(WEB_DIR, "index.html"), join(WEB_DIR, "package.json"), join("api", "openapi")];
+const SOURCES = [
+  join(WEB_DIR, "src"),
+  join(WEB_DIR, "public"),
+  join(WEB_DIR, "index.html"),
+  join(WEB_DIR, "package.json"),
+  join("api", "openapi"),
+];
 const CONFIG_NAMES = ["vite.config.ts", "vite.config.mts", "vite.config.js"];
 
 /** `absent`: no app to build (no Vite config); `fresh`: the output is newer than every source; `stale`: build it. */
@@ -49,7 +55,10 @@ export function newestMtime(path: string): number {
  * packages/web (the Vite binary of the root node_modules, run by this node).
  */
 export function buildCommand(root = REPO_ROOT): { command: string; args: string[]; cwd: string } {
-  const manifest = JSON.parse(readFileSync(join(root, WEB_DIR, "package.json"), "utf8")) as { name?: string; scripts?: Record<string, string> };
+  const manifest = JSON.parse(readFileSync(join(root, WEB_DIR, "package.json"), "utf8")) as {
+    name?: string;
+    scripts?: Record<string, string>;
+  };
   if (manifest.scripts?.build) return { command: "npm", args: ["run", "build", "--workspace", manifest.name ?? WEB_DIR], cwd: root };
   return { command: process.execPath, args: [join(root, "node_modules", "vite", "bin", "vite.js"), "build"], cwd: join(root, WEB_DIR) };
 }
@@ -84,9 +93,11 @@ if (isEntryPoint(import.meta.url)) {
     const say = (line: string) => process.stdout.write(`${line}\n`);
     if (state === "absent") {
       mkdirSync(join(REPO_ROOT, WEB_DIR, "dist"), { recursive: true });
-      return say("no app in packages/web (no vite.config): nothing to build");
+      say("no app in packages/web (no vite.config): nothing to build");
+    } else if (state === "fresh") {
+      say("the app's build is up to date");
+    } else if (!(await buildApp(say))) {
+      throw new Error("the app's build failed (output above)");
     }
-    if (state === "fresh") return say("the app's build is up to date");
-    if (!(await buildApp(say))) throw new Error("the app's build failed (output above)");
   });
 }

@@ -17,6 +17,8 @@ export interface ForwardingOptions {
 // Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection, not the message: the service's
 // keep-alive settings must not reach the browser.
 const HOP_BY_HOP = ["connection", "keep-alive", "transfer-encoding", "proxy-connection", "upgrade"];
+/** Methods that change nothing, so a request lost with its connection may be sent again. */
+const SAFE = new Set(["GET", "HEAD"]);
 
 /** Registers `/api/*` (every method) in its own scope: raw bodies, no parsing, no compression. */
 export async function registerApiForwarding(app: FastifyInstance, opts: ForwardingOptions): Promise<void> {
@@ -51,9 +53,11 @@ function forward(req: FastifyRequest, reply: FastifyReply, opts: ForwardingOptio
     getUpstream: () => opts.upstreams[service],
     rewriteRequestHeaders: (_request, headers) => withForwardedFor(req, headers),
     rewriteHeaders: (headers) => withoutHopByHop(headers),
-    // Never a retry: a write must reach the service at most once (Idempotency-Key is the client's
-    // tool for that), and a GET that got 503 is the service's answer to give, not ours to repeat.
-    retryDelay: () => null,
+    // A write is never sent twice (Idempotency-Key is the client's tool for that), and a 503 is
+    // the service's answer to give, not ours to repeat. Only a GET/HEAD that met a pooled
+    // connection the service had just closed (idle timeout, restart) goes once more, on a new one.
+    retryDelay: ({ err, attempt }) =>
+      attempt === 0 && SAFE.has(req.method) && (err as { code?: string })?.code === "UND_ERR_SOCKET" ? 1 : null,
     // The reply it hands over is this one (typed for any server kind).
     onError: (_reply, { error }) => answerUnreachable(reply, service, error),
   });

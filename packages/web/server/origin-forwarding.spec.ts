@@ -143,7 +143,7 @@ describe("the origin forwards /api/v1/... to the owning service", () => {
         503,
         { code: 14, message: expect.stringContaining("category service"), details: [] },
       ]);
-      // A GET is not retried behind the client's back: the answer above is the first attempt's.
+      // The other services still answer through the same origin.
       expect((await fetch(`http://127.0.0.1:${port}/api/v1/books`)).status).toBe(200);
     } finally {
       await lonely.stop();

@@ -159,17 +159,23 @@ async function walk(): Promise<void> {
       ["name"],
     );
   });
-  await step("7. through the web origin (DESIGN.md §9): the book as the service answers it, an unknown path 404, the app's page", async () => {
-    const [viaWeb, direct] = [await call<Entity>("GET", webPort, `/api/v1/books/${bookId}`), await call<Entity>("GET", bookPort, `/api/v1/books/${bookId}`)];
-    equal(viaWeb.status, 200, JSON.stringify(viaWeb.body));
-    deepEqual(viaWeb.body, direct.body);
-    const login = await call<Tokens>("POST", webPort, "/api/v1/auth/login", { body: { email: member.email, password: member.password } });
-    equal(login.status, 200, JSON.stringify(login.body));
-    const unknown = await call<ApiError>("GET", webPort, "/api/v1/shelves");
-    deepEqual([unknown.status, unknown.body.code], [404, 12]);
-    const page = await fetch(url(webPort, "/"), { headers: { accept: "text/html" } });
-    ok((page.headers.get("content-type") ?? "").startsWith("text/html"), `GET / answers HTML (${page.status})`);
-  });
+  await step(
+    "7. through the web origin (DESIGN.md §9): the book as the service answers it, an unknown path 404, the app's page",
+    async () => {
+      const [viaWeb, direct] = [
+        await call<Entity>("GET", webPort, `/api/v1/books/${bookId}`),
+        await call<Entity>("GET", bookPort, `/api/v1/books/${bookId}`),
+      ];
+      equal(viaWeb.status, 200, JSON.stringify(viaWeb.body));
+      deepEqual(viaWeb.body, direct.body);
+      const login = await call<Tokens>("POST", webPort, "/api/v1/auth/login", { body: { email: member.email, password: member.password } });
+      equal(login.status, 200, JSON.stringify(login.body));
+      const unknown = await call<ApiError>("GET", webPort, "/api/v1/shelves");
+      deepEqual([unknown.status, unknown.body.code], [404, 12]);
+      const page = await fetch(url(webPort, "/"), { headers: { accept: "text/html" } });
+      ok((page.headers.get("content-type") ?? "").startsWith("text/html"), `GET / answers HTML (${page.status})`);
+    },
+  );
   await step("gRPC: BookService.GetBook on the book container with the server key; refused without", async () => {
     const client = grpcClient("book", "BookService", process.env.BOOK_GRPC_ADDR ?? "");
     try {

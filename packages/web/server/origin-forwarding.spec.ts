@@ -78,6 +78,24 @@ describe("the origin forwards /api/v1/... to the owning service", () => {
     expect([body.service, body.bodyLength]).toEqual(["book", big.length]);
   });
 
+  it("passes large answers back whole, with or without a Content-Length (streamed, not held)", async () => {
+    const sized = "s".repeat(300 * 1024);
+    fakes.book.answer((req, res) => {
+      if (req.url.endsWith("sized")) res.writeHead(200, { "content-length": sized.length }).end(sized);
+      else {
+        res.writeHead(200); // chunked: no length known in advance
+        for (let i = 0; i < 50; i++) res.write("c".repeat(4096));
+        res.end();
+      }
+    });
+    try {
+      expect(await (await call("/api/v1/books/sized")).text()).toBe(sized);
+      expect(await (await call("/api/v1/books/chunked")).text()).toBe("c".repeat(50 * 4096));
+    } finally {
+      fakes.book.answer(echo("book"));
+    }
+  });
+
   it("passes the service's status, headers and body back as they are: 201 with Location and ETag, errors too", async () => {
     fakes.author.answer((_req, res) => {
       res.writeHead(201, {

@@ -69,9 +69,14 @@ describe("the origin serves the built app", () => {
     expect(post.status).toBe(404);
   });
 
-  it("answers /healthz and /readyz like a service", async () => {
+  it("answers /healthz, /readyz and /metrics like a service, counting requests by kind", async () => {
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: "ok" });
     expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: "ready" });
+    await (await fetch(`${base}/api/v1/nothing`)).arrayBuffer();
+    await (await fetch(`${base}/favicon.svg`)).arrayBuffer();
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/lms_requests_total\{[^}]*transport="web",method="static",code="200"/);
+    expect(metrics).toMatch(/lms_requests_total\{[^}]*method="api:unrouted",code="404"/);
   });
 });
 

@@ -1,11 +1,13 @@
 // The web origin (DESIGN.md §9): one HTTP port that serves the built app and forwards /api/v1/...
 // to the owning service, with the operational endpoints and lifecycle of a service (§7):
-// /healthz, /readyz, one JSON log line per request with its id (`x-request-id` accepted, echoed
+// /healthz, /readyz, /metrics, one JSON log line per request with its id (`x-request-id` accepted, echoed
 // and passed on to the service), and on stop: no new requests, in-flight ones finished, pools closed.
 import { randomUUID } from "node:crypto";
 import { asPortInUse } from "@lms/platform/lifecycle/port-in-use";
 import { accessLogger, createLogger, type Logger } from "@lms/platform/observability/logger";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import { createMetrics, type Metrics } from "@lms/platform/observability/metrics";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, LogController } from "fastify";
+import { API_PREFIX, serviceForPath } from "../shared/service-routes.js";
 import { registerApiForwarding } from "./api-forwarding.js";
 import type { WebConfig } from "./config.js";
 import { Codes, sendError } from "./error-reply.js";
@@ -29,8 +31,10 @@ export async function buildWebOrigin(config: WebConfig, log = createLogger("web"
     return503OnClosing: true,
   });
   let closing = false;
-  observeRequests(app, log, () => closing);
+  const metrics = createMetrics("web");
+  observeRequests(app, log, metrics, () => closing);
   app.get("/healthz", async () => ({ status: "ok" }));
+  app.get("/metrics", async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   // Ready as soon as it listens: the origin holds no state of its own, and a service that is
   // down is reported per request (503), so one absent service never takes the whole app out.
   app.get("/readyz", async (_req, reply) =>
@@ -78,8 +82,20 @@ function headerId(value: string | string[] | undefined): string | undefined {
   return id && /^[\w.:-]{1,128}$/.test(id) ? id : undefined;
 }
 
-/** One access line per request, the request id echoed, and `Connection: close` on answers once stopping. */
-function observeRequests(app: FastifyInstance, log: Logger, isClosing: () => boolean): void {
+/**
+ * The `method` label of a request in the metrics: `api:<service>` for what is forwarded (so the
+ * hop's latency per service shows), `api:unrouted`, the operational paths by name, else `static`.
+ * Few values, so the label set stays small whatever paths clients send.
+ */
+function routeLabel(req: FastifyRequest): string {
+  const path = req.url.split("?")[0];
+  if (path.startsWith(API_PREFIX)) return `api:${serviceForPath(path) ?? "unrouted"}`;
+  if (path === "/healthz" || path === "/readyz" || path === "/metrics") return path.slice(1);
+  return path.startsWith("/api") ? "api:unrouted" : "static";
+}
+
+/** One access line and one metrics sample per request, the request id echoed, and `Connection: close` on answers once stopping. */
+function observeRequests(app: FastifyInstance, log: Logger, metrics: Metrics, isClosing: () => boolean): void {
   const access = accessLogger(log);
   app.addHook("onRequest", (req, reply, done) => {
     reply.header("x-request-id", req.id);
@@ -92,6 +108,7 @@ function observeRequests(app: FastifyInstance, log: Logger, isClosing: () => boo
     done(null, payload);
   });
   app.addHook("onResponse", (req, reply, done) => {
+    metrics.observe("web", routeLabel(req), String(reply.statusCode), reply.elapsedTime / 1000);
     access.info(
       {
         transport: "web",

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { appState, buildCommand } from "./web-build.js";
+import { appState, buildApp, buildCommand } from "./web-build.js";
 
 /** A repository root with packages/web (optionally with a Vite config and a build) and api/openapi. */
 function fakeRoot(opts: { config?: boolean; built?: boolean; script?: boolean } = {}): string {
@@ -56,4 +56,31 @@ describe("buildCommand", () => {
     const { args, cwd } = buildCommand(bare);
     expect([args.at(-1), args[0].endsWith(join("vite", "bin", "vite.js")), cwd]).toEqual(["build", true, join(bare, "packages", "web")]);
   });
+});
+
+describe("buildApp", () => {
+  /** A workspace root whose web package's build script is `script` (run by npm, as make run runs it). */
+  function workspace(script: string): string {
+    const root = fakeRoot({ config: true });
+    writeFileSync(join(root, "package.json"), JSON.stringify({ name: "root", private: true, workspaces: ["packages/*"] }));
+    writeFileSync(join(root, "packages", "web", "package.json"), JSON.stringify({ name: "@lms/web", scripts: { build: script } }));
+    return root;
+  }
+
+  it("runs the build script, relays its output and makes the app fresh", async () => {
+    const root = workspace(
+      `node -e "require('fs').mkdirSync('dist',{recursive:true});require('fs').writeFileSync('dist/index.html','x');console.log('built it')"`,
+    );
+    const lines: string[] = [];
+    expect(await buildApp((line) => lines.push(line), root)).toBe(true);
+    expect(existsSync(join(root, "packages", "web", "dist", "index.html"))).toBe(true);
+    expect(lines).toContain("built it");
+    expect(appState(root)).toBe("fresh");
+  }, 60_000);
+
+  it("reports a failed build as false, never a throw", async () => {
+    const lines: string[] = [];
+    expect(await buildApp((line) => lines.push(line), workspace(`node -e "console.error('vite says no');process.exit(3)"`))).toBe(false);
+    expect(lines).toContain("vite says no");
+  }, 60_000);
 });

@@ -21,7 +21,12 @@ export default defineConfig({
     globalSetup: ["tests/support/announce-database.ts"],
     projects: [
       // Next to the code: fakes, in-process servers; a few platform specs also use the test PostgreSQL.
-      tier("unit", ["packages/*/src/**/*.spec.ts", "bench/**/*.spec.ts"]),
+      tier("unit", [
+        "packages/*/src/**/*.spec.ts",
+        "packages/web/server/**/*.spec.ts",
+        "packages/web/shared/**/*.spec.ts",
+        "bench/**/*.spec.ts",
+      ]),
       // A fresh real database per suite.
       tier("integration", ["packages/*/test/**/*.spec.ts"]),
       // Real processes over REST and @grpc/grpc-js; the deploy files, images and manifests.

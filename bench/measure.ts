@@ -99,16 +99,28 @@ export async function measureRow(
   clients: number,
 ): Promise<Row> {
   const targets = scenario.targets(transport, clients);
-  const baseName = scenario.baseline[transport];
   const product = scenarioWorkload(ctx, scenario, transport, clients);
   let cell: CellSummary;
   let base: CellSummary | undefined;
-  const paired = targets.some((t) => t.kind === "ratio");
   const processes = processesOf(ctx, baselines);
+  // What the row is compared with: its reference requests (e.g. the same calls without the web
+  // origin), or its baseline measured interleaved (rows with a ratio target), or the baseline table.
+  const reference = transport === "REST" ? scenario.reference?.(ctx, clients) : undefined;
+  const paired = reference !== undefined || targets.some((t) => t.kind === "ratio");
+  const baseName = reference?.name ?? scenario.baseline[transport];
+  const comparison: Workload | undefined = reference
+    ? {
+        label: `${reference.name} c=${clients}`,
+        callsPerOp: scenario.callsPerOp,
+        run: (ms) => runHttp(reference.baseUrl, clients, ms, reference.plan),
+      }
+    : paired
+      ? baselineWorkload(baselines, scenario.baseline[transport], clients)
+      : undefined;
   await scenario.setUp?.(ctx, clients);
   try {
-    if (paired) {
-      [base, cell] = await measureInterleaved(ctx.config, [baselineWorkload(baselines, baseName, clients), product], processes);
+    if (comparison) {
+      [base, cell] = await measureInterleaved(ctx.config, [comparison, product], processes);
     } else {
       [cell] = await measureInterleaved(ctx.config, [product], processes);
       base = shared.get(`${baseName}@${clients}`);
@@ -130,5 +142,5 @@ export async function measureRow(
 /** The pid of each service process and of the baseline server, by name (for CPU figures). */
 export function processesOf(ctx: BenchContext, baselines: Baselines): Record<string, number | undefined> {
   const services = Object.entries(ctx.stack.services).map(([name, p]) => [name, p.pid]);
-  return { ...Object.fromEntries(services), baseline: baselines.process.pid };
+  return { ...Object.fromEntries(services), web: ctx.stack.web.pid, baseline: baselines.process.pid };
 }

@@ -127,6 +127,14 @@ describe("targets", () => {
     expect(evaluate({ ...both, cell: cell({ p50: 1, p99: 3.5 }) }).met).toBe(false);
     expect(evaluate(row({})).met).toBeUndefined();
   });
+  it("meets an added-p50 target when the row's p50 is at most that much above its reference's, and says by how much", () => {
+    const target = { kind: "added-p50", maxMs: 1 } as const;
+    const reference = (p50: number) => ({ name: "GetBook direct", cell: cell({ p50 }), paired: true });
+    const via = (p50: number, refP50: number) => row({ cell: cell({ p50 }), targets: [target], baseline: reference(refP50) });
+    expect(evaluate(via(1.25, 1))).toEqual({ text: "p50≤base+1ms (+0.250)", met: true });
+    expect(evaluate(via(2.5, 1))).toEqual({ text: "p50≤base+1ms (+1.500)", met: false });
+    expect(evaluate(row({ targets: [target] })).met).toBe(false);
+  });
 });
 
 describe("tables", () => {

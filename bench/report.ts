@@ -7,7 +7,9 @@ export type Target =
   /** Median latency at most `maxMs`. */
   | { kind: "p50"; maxMs: number }
   /** p99 at most `factor` × p50 (a bounded tail). */
-  | { kind: "tail"; factor: number };
+  | { kind: "tail"; factor: number }
+  /** Median latency at most `maxMs` above the (paired) baseline's: what a hop in between adds. */
+  | { kind: "added-p50"; maxMs: number };
 
 /** One line of the table: a scenario over one transport at one concurrency. */
 export interface Row {
@@ -32,6 +34,11 @@ export function evaluate(row: Row): { text: string; met: boolean | undefined } {
       texts.push(`≥${t.min.toFixed(1)}×`);
       const base = row.baseline?.cell.rate.median;
       met &&= base !== undefined && base > 0 && row.cell.rate.median / base >= t.min;
+    } else if (t.kind === "added-p50") {
+      const base = row.baseline?.cell.p50;
+      const added = base === undefined ? undefined : row.cell.p50 - base;
+      texts.push(`p50≤base+${t.maxMs}ms${added === undefined ? "" : ` (${added >= 0 ? "+" : ""}${added.toFixed(3)})`}`);
+      met &&= added !== undefined && added <= t.maxMs;
     } else if (t.kind === "p50") {
       texts.push(`p50≤${t.maxMs}ms`);
       met &&= row.cell.p50 <= t.maxMs;

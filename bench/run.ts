@@ -70,6 +70,8 @@ try {
   const needed = new Set<BaselineName>();
   for (const s of chosen) {
     for (const t of transportsOf(s)) {
+      // Compared with its own reference, measured beside it (measure.ts), not with a baseline.
+      if (t === "REST" && s.reference) continue;
       if (config.clients.some((c) => !s.targets(t, c).some((x) => x.kind === "ratio"))) needed.add(s.baseline[t]);
       // What a bare grpc-js server's tail is at the same concurrency, beside the gRPC rows' tail goal.
       if (t === "gRPC" && config.clients.some((c) => s.targets(t, c).some((x) => x.kind === "tail"))) needed.add("grpc-js+pg");
@@ -97,7 +99,7 @@ try {
       for (const clients of config.clients) rows.push(await measureRow(ctx, baselines, shared, scenario, transport, clients));
     }
   }
-  const rss = [...Object.values(stack.services), baselines.process].map((p) => ({ name: p.name, mib: peakRssMiBOf(p.pid) }));
+  const rss = [...Object.values(stack.services), stack.web, baselines.process].map((p) => ({ name: p.name, mib: peakRssMiBOf(p.pid) }));
   await baselines.stop();
   baselines = undefined;
   await bookDb.end();

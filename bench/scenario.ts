@@ -49,6 +49,12 @@ export interface Scenario {
   targets: Targets;
   rest(ctx: BenchContext, clients: number): { baseUrl: string; plan: HttpPlan };
   grpc?(ctx: BenchContext, clients: number): LoopClient[];
+  /**
+   * The same REST requests sent another way, measured interleaved with this row in place of a
+   * baseline (e.g. GetBook straight to the book service beside GetBook through the web origin),
+   * so the row shows what the difference costs.
+   */
+  reference?(ctx: BenchContext, clients: number): { name: string; baseUrl: string; plan: HttpPlan };
   /** After every run (warm-up included): checks and clean-up (circulation). */
   afterRun?(ctx: BenchContext, label: string): Promise<void>;
   /** Before a row's runs at `clients` (e.g. the loans RenewLoan renews), and after them. */

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { ServiceProcess } from "@lms/cli/service-process";
 import { entryOf } from "@lms/cli/services";
+import { WEB_ENTRY } from "@lms/cli/web-origin";
 import { migrateUp, migrationsDirOf } from "@lms/platform";
 import { createTestDatabase, type TestDatabase } from "@lms/platform/testing/test-database";
 import pg from "pg";
@@ -23,6 +24,9 @@ export interface BenchStack {
   grpc: Record<ServiceName, string>;
   /** Connection URL of each service's database (the bench reads book_db for invariants). */
   databaseUrl: Record<ServiceName, string>;
+  /** The web origin (DESIGN.md §9) in front of the four, and its `http://127.0.0.1:<port>`. */
+  web: ServiceProcess;
+  webUrl: string;
   stop(): Promise<void>;
 }
 
@@ -88,11 +92,15 @@ export async function startBenchStack(sizes: SeedSizes, logDir: string, log: (li
     };
     await start("auth");
     await Promise.all((["author", "category", "book"] as const).map(start));
+    const { web, webUrl } = await startWebOrigin(http, logDir);
+    started.push(web);
     return {
       services,
       http,
       grpc,
       databaseUrl,
+      web,
+      webUrl,
       async stop() {
         await Promise.all(started.map((p) => p.stop()));
         await Promise.all(databases.map((d) => d.drop()));
@@ -103,6 +111,22 @@ export async function startBenchStack(sizes: SeedSizes, logDir: string, log: (li
     await Promise.all(databases.map((d) => d.drop()));
     throw err;
   }
+}
+
+/** The web origin as `make run` starts it, forwarding to `http`, production settings, logs to a file. */
+async function startWebOrigin(http: Record<ServiceName, string>, logDir: string): Promise<{ web: ServiceProcess; webUrl: string }> {
+  const port = await freePort();
+  const env: Record<string, string> = { NODE_ENV: "production", HOST: "127.0.0.1", WEB_HTTP_PORT: String(port), LOG_LEVEL: "info" };
+  for (const s of SERVICES) env[`${s.toUpperCase()}_HTTP_URL`] = http[s];
+  const webUrl = `http://127.0.0.1:${port}`;
+  const web = spawnLogged({ name: "web", entry: WEB_ENTRY, env, logFile: join(logDir, "web.log") });
+  try {
+    await web.waitReady(`${webUrl}/readyz`, READY_TIMEOUT_MS);
+  } catch (err) {
+    await web.stop();
+    throw err;
+  }
+  return { web, webUrl };
 }
 
 async function migrate(url: string, service: ServiceName): Promise<void> {

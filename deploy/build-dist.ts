@@ -1,5 +1,6 @@
 // `npm run build:dist`: bundles each present service's entry (packages/<svc>/src/main.ts) into
-// dist/<svc>/main.js — what the container image runs with plain `node`. Workspace code (@lms/*,
+// dist/<svc>/main.js, and the web origin's (packages/web/server/main.ts) into dist/web/main.js —
+// what the container images run with plain `node`. Workspace code (@lms/*,
 // TypeScript) is bundled; npm packages stay external and come from `npm ci --omit=dev`, so a
 // bare import of anything that is not a production dependency fails the build here rather than
 // the container at start.
@@ -8,11 +9,12 @@ import { builtinModules } from "node:module";
 import { join } from "node:path";
 import { isEntryPoint, runCli } from "@lms/cli/entry-point";
 import { entryOf, presentServices, type ServiceName } from "@lms/cli/services";
+import { WEB_ENTRY, webOriginPresent } from "@lms/cli/web-origin";
 import { REPO_ROOT } from "@lms/platform";
 import { build, type Metafile, type Plugin } from "esbuild";
 
-/** Where a service's bundle lands, relative to the repository root. */
-export function distEntryOf(name: ServiceName): string {
+/** Where a service's (or the web origin's) bundle lands, relative to the repository root. */
+export function distEntryOf(name: ServiceName | "web"): string {
   return join("dist", name, "main.js");
 }
 
@@ -79,11 +81,18 @@ export function buildService(name: ServiceName, root = REPO_ROOT): Promise<Metaf
   return bundle({ root, entry: entryOf(name), outfile: distEntryOf(name), dependencies: productionDependencies(root) });
 }
 
-/** Bundles every present service; returns the names built. */
-export async function buildDist(root = REPO_ROOT): Promise<ServiceName[]> {
-  const names = presentServices(root).map((s) => s.name);
-  for (const name of names) await buildService(name, root);
-  return names;
+/** Bundles the web origin into dist/web/main.js (the OpenAPI documents its route table comes from included). */
+export function buildWebOriginBundle(root = REPO_ROOT): Promise<Metafile> {
+  return bundle({ root, entry: WEB_ENTRY, outfile: distEntryOf("web"), dependencies: productionDependencies(root) });
+}
+
+/** Bundles every present service and the web origin; returns the names built. */
+export async function buildDist(root = REPO_ROOT): Promise<(ServiceName | "web")[]> {
+  const services = presentServices(root).map((s) => s.name);
+  for (const name of services) await buildService(name, root);
+  if (!webOriginPresent(root)) return services;
+  await buildWebOriginBundle(root);
+  return [...services, "web"];
 }
 
 if (isEntryPoint(import.meta.url)) {

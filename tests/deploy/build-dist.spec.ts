@@ -3,9 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { entryOf } from "@lms/cli/services";
+import { WEB_ENTRY } from "@lms/cli/web-origin";
 import { REPO_ROOT } from "@lms/platform";
 import { afterAll, describe, expect, it } from "vitest";
-import { bundle, packageNameOf, productionDependencies } from "../../deploy/build-dist.js";
+import { bundle, distEntryOf, packageNameOf, productionDependencies } from "../../deploy/build-dist.js";
 
 describe("build:dist", () => {
   const dir = mkdtempSync(join(tmpdir(), "lms-dist-"));
@@ -39,5 +40,22 @@ describe("build:dist", () => {
     await expect(bundle({ root: REPO_ROOT, entry, outfile: join(dir, "out.js"), dependencies })).rejects.toThrow(
       /"vitest" .* is not a production dependency/,
     );
+  });
+});
+
+describe("build:dist for the web origin", () => {
+  const dir = mkdtempSync(join(tmpdir(), "lms-dist-web-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("bundles the origin with its route table from the OpenAPI documents, only production dependencies left external", async () => {
+    const dependencies = productionDependencies();
+    const outfile = join(dir, "web.js");
+    const meta = await bundle({ root: REPO_ROOT, entry: WEB_ENTRY, outfile, dependencies });
+    const inputs = Object.keys(meta.inputs);
+    expect(inputs).toEqual(expect.arrayContaining(["api/openapi/book.json", "packages/web/shared/service-routes.ts"]));
+    const output = Object.values(meta.outputs).find((o) => o.entryPoint !== undefined);
+    for (const { path } of output?.imports ?? [])
+      expect(path.startsWith("node:") || dependencies.has(packageNameOf(path)), path).toBe(true);
+    expect(distEntryOf("web")).toBe(join("dist", "web", "main.js"));
   });
 });

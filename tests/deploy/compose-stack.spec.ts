@@ -2,7 +2,7 @@
 // dockerd when none answers, builds the base images from Debian's packages (no image registry is
 // reachable here), builds the four images FROM them with the NODE_IMAGE build argument, `make up`
 // (docker compose v2, else docker-compose v1 with deploy/compose-wait.sh), runs the README
-// walk-through over REST and gRPC, and `make down`. Where no engine can be started, the script
+// walk-through over REST (also through the web origin) and gRPC, and `make down`. Where no engine can be started, the script
 // exits 77 with the reason, and this spec is skipped saying it.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -37,7 +37,8 @@ describe("the Compose stack on a real Docker engine", () => {
   it(
     "builds the images FROM local base images, `make up` gets every container healthy, the README walk-through passes over REST and gRPC, `make down` removes it all",
     async (ctx) => {
-      const ports = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+      // auth, author, category, book, web.
+      const ports = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
       const { code, output } = await runScript({ STACK_PORTS: ports.join(" ") });
       if (code === SKIPPED) {
         const reason = output.split("\n").findLast((line) => line.startsWith("SKIP: ")) ?? "SKIP: (no reason given)";
@@ -48,7 +49,8 @@ describe("the Compose stack on a real Docker engine", () => {
 
       const walk = readJson("walk.json") as { passed: string[]; failure?: string };
       expect(walk.failure, output).toBeUndefined();
-      expect(walk.passed).toHaveLength(8);
+      expect(walk.passed).toHaveLength(9);
+      expect(walk.passed).toContainEqual(expect.stringMatching(/through the web origin/));
       expect(walk.passed.at(-1)).toMatch(/^gRPC: /);
 
       const figures = readJson("figures.json");

@@ -117,6 +117,29 @@ describe("deploy/docker-compose.yml", () => {
     }
   });
 
+  // DESIGN.md §9. Read from the file as written (anchors merged), so it is checked without docker-compose too.
+  it("web: the Dockerfile's web target, started once the four services are healthy, forwarding to them by name", () => {
+    const web = readComposeFile().services.web;
+    expect(web.build).toMatchObject({ context: "..", dockerfile: "deploy/Dockerfile", target: "web" });
+    expect(web.depends_on).toEqual(Object.fromEntries(SERVICES.map((s) => [s.name, { condition: "service_healthy" }])));
+    const env = web.environment ?? {};
+    expect(env).toMatchObject({ NODE_ENV: "production", WEB_HTTP_PORT: "8080" });
+    for (const s of SERVICES) expect(env[`${s.name.toUpperCase()}_HTTP_URL`]).toBe(`http://${s.name}:${s.httpPort}`);
+    expect(
+      Object.keys(env).filter((k) => SECRETS.includes(k) || k.endsWith("DATABASE_URL")),
+      "the origin holds no secret",
+    ).toEqual([]);
+    expect(web.healthcheck?.test.join(" ")).toContain("WEB_HTTP_PORT + '/readyz'");
+    // The published port is WEB_HTTP_PORT from .env (8080 by default); inside, always 8080.
+    expect(web.ports).toEqual([`\${WEB_HTTP_PORT:-8080}:8080`]);
+  });
+
+  itWithCompose("web: resolves with the same base image as the services and publishes 8080 only", () => {
+    const web = resolved().services.web;
+    expect(web.build?.args?.NODE_IMAGE).toBe(readDockerfile().globalArgs.NODE_IMAGE);
+    expect((web.ports ?? []).map((p) => (typeof p === "string" ? Number(p.split(":").at(-1)) : p.target))).toEqual([8080]);
+  });
+
   it("takes every secret from .env as a required variable (`:?`), never a literal or a default", () => {
     const raw = readComposeFile();
     for (const service of Object.values(raw.services)) {

@@ -54,6 +54,7 @@ describe("make run on the embedded PostgreSQL", { timeout: 240_000 }, () => {
   let dataDir: string;
   const env: Record<string, string> = {};
   const bases: string[] = [];
+  let web = "";
   let launcher: ServiceProcess | undefined;
 
   beforeAll(async () => {
@@ -76,6 +77,8 @@ describe("make run on the embedded PostgreSQL", { timeout: 240_000 }, () => {
       env[`${s.name.toUpperCase()}_GRPC_PORT`] = String(await freePort());
       bases.push(`http://127.0.0.1:${http}`);
     }
+    env.WEB_HTTP_PORT = String(await freePort());
+    web = `http://127.0.0.1:${env.WEB_HTTP_PORT}`;
   });
 
   afterAll(async () => {
@@ -89,7 +92,8 @@ describe("make run on the embedded PostgreSQL", { timeout: 240_000 }, () => {
   async function startAndAwait(): Promise<ServiceProcess> {
     launcher = startLauncher(env);
     const deadline = Date.now() + 180_000;
-    for (const base of bases) await launcher.waitReady(`${base}/readyz`, deadline - Date.now());
+    // The web origin starts last, once the services are ready (and the app is built, if it must be).
+    for (const base of [...bases, web]) await launcher.waitReady(`${base}/readyz`, deadline - Date.now());
     return launcher;
   }
 
@@ -100,6 +104,8 @@ describe("make run on the embedded PostgreSQL", { timeout: 240_000 }, () => {
 
     const statuses = await Promise.all(Array.from({ length: 60 }, () => login(bases[0])));
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    // The web origin beside them (DESIGN.md §9): printed, and forwarding to auth.
+    expect(await login(web)).toBe(200);
 
     const server = await postmaster(dataDir);
     expect(server.port).toBe(Number(env.EMBEDDED_PG_PORT));
@@ -128,6 +134,8 @@ describe("make run on the embedded PostgreSQL", { timeout: 240_000 }, () => {
     }
 
     expect(await interrupt(run)).toBe(0);
+    // Read once the launcher is gone: the banner follows the origin's readiness.
+    expect(run.output()).toContain(`App         ${web}/`);
     expect(alive(server.pid)).toBe(false);
     await expect(readFile(join(dataDir, "postgres", "postmaster.pid"))).rejects.toMatchObject({ code: "ENOENT" });
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { banner, childEnv, portsOf } from "./run-all.js";
 import { getService, SERVICES } from "./services.js";
+import { webOriginEnv, webPortOf } from "./web-origin.js";
 
 const auth = getService("auth");
 const author = getService("author");
@@ -78,5 +79,33 @@ describe("banner", () => {
     expect(text).toContain("OpenAPI 3.1 http://127.0.0.1:9082/api/openapi/author.json");
     expect(text).toContain("gRPC        127.0.0.1:50052");
     expect(text).toContain("not present yet: category, book");
+  });
+});
+
+describe("the web origin beside the services", () => {
+  it("is listed first in the banner at WEB_HTTP_PORT (8080 by default), saying when there is no app yet", () => {
+    expect(banner([auth], {}, { app: "fresh" })).toContain("web      App         http://127.0.0.1:8080/\n");
+    expect(banner([auth], { WEB_HTTP_PORT: "9080", HOST: "0.0.0.0" }, { app: "absent" })).toMatch(
+      /App {9}http:\/\/127\.0\.0\.1:9080\/ \(no app in packages\/web yet/,
+    );
+    expect(banner([auth], {}, { app: "build failed" })).toContain("build FAILED");
+    expect(banner([auth], {})).not.toContain("App ");
+  });
+
+  it("forwards to each service on the port the launcher gives it, unless <SERVICE>_HTTP_URL is set", () => {
+    const env = { AUTHOR_HTTP_PORT: "9082", BOOK_HTTP_URL: "http://book.internal:8084", SERVER_KEY: "s3cret" };
+    expect(webOriginEnv(env, "127.0.0.1", (spec) => portsOf(spec, env).http)).toEqual({
+      ...env,
+      WEB_HTTP_PORT: "8080",
+      AUTH_HTTP_URL: "http://127.0.0.1:8081",
+      AUTHOR_HTTP_URL: "http://127.0.0.1:9082",
+      CATEGORY_HTTP_URL: "http://127.0.0.1:8083",
+      BOOK_HTTP_URL: "http://book.internal:8084",
+    });
+  });
+
+  it("refuses a WEB_HTTP_PORT that is not a port, naming it", () => {
+    expect(() => webPortOf({ WEB_HTTP_PORT: "web" })).toThrow(/WEB_HTTP_PORT/);
+    expect(webPortOf({ WEB_HTTP_PORT: " " })).toBe(8080);
   });
 });

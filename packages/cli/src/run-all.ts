@@ -1,12 +1,16 @@
 // The launcher behind `make run` (DESIGN.md §1): one process per present service, each given its
 // own DATABASE_URL and ports from the <SERVICE>_* variables, started, awaited on /readyz, listed,
 // and stopped together; services with no <SERVICE>_DATABASE_URL get a database on one embedded
-// PostgreSQL server that the launcher starts first and stops last.
+// PostgreSQL server that the launcher starts first and stops last. Beside them, the web origin
+// (DESIGN.md §9) serves the app, built first when it is missing or out of date, and forwards
+// /api/v1/... to the services.
 import { REPO_ROOT } from "@lms/platform/repo-paths";
 import { isEntryPoint, runCli } from "./entry-point.js";
 import { embeddedDataDirOf, embeddedServiceEnv, type LocalPostgres, servicesOnEmbedded, startLocalPostgres } from "./local-postgres.js";
 import { describeExit, type ServiceProcess, spawnService } from "./service-process.js";
 import { entryOf, envPrefixOf, getService, presentServices, SERVICE_NAMES, SERVICES, type ServiceSpec } from "./services.js";
+import { type AppState, appState, buildApp } from "./web-build.js";
+import { WEB_ENTRY, webOriginEnv, webOriginPresent, webPortOf } from "./web-origin.js";
 
 type Env = Record<string, string | undefined>;
 
@@ -65,11 +69,24 @@ function databaseLine(spec: ServiceSpec, env: Env): string {
   return `${LAUNCHER} ${spec.name}: ${where}`;
 }
 
-/** The block printed once every service answers /readyz. */
-export function banner(services: ServiceSpec[], env: Env): string {
+/** What the banner says about the web origin: where it is, and whether it has an app to serve. */
+export interface WebLine {
+  app: AppState | "build failed";
+}
+
+const APP_NOTES: Record<WebLine["app"], string> = {
+  fresh: "",
+  stale: "",
+  absent: " (no app in packages/web yet: / says so; /api/v1/ works)",
+  "build failed": " (the app's build FAILED, see above: serving the previous build, if any)",
+};
+
+/** The block printed once every service answers /readyz (and the web origin, when there is one). */
+export function banner(services: ServiceSpec[], env: Env, web?: WebLine): string {
   const host = localHost(env);
   const absent = SERVICE_NAMES.filter((n) => !services.some((s) => s.name === n));
   const lines = [`Library Management System: ${services.length} of ${SERVICE_NAMES.length} services ready`, ""];
+  if (web) lines.push(`  ${"web".padEnd(9)}App         http://${host}:${webPortOf(env)}/${APP_NOTES[web.app]}`, "");
   for (const spec of services) {
     const { http, grpc } = portsOf(spec, env);
     const base = `http://${host}:${http}`;
@@ -94,8 +111,10 @@ class Launcher {
   constructor(
     private readonly services: ServiceSpec[],
     private readonly env: Env,
+    /** Whether to start the web origin beside the services. */
+    private readonly withWeb: boolean,
   ) {
-    this.labelWidth = Math.max(...services.map((s) => s.name.length)) + 2;
+    this.labelWidth = Math.max(3, ...services.map((s) => s.name.length)) + 2;
   }
 
   async start(): Promise<void> {
@@ -103,11 +122,40 @@ class Launcher {
     const onEmbedded = servicesOnEmbedded(this.services, this.env);
     if (onEmbedded.length)
       this.database = await startLocalPostgres(onEmbedded, this.env, (line) => process.stdout.write(`${LAUNCHER} ${line}\n`));
+    // The app builds while the services start (mostly waiting on migrations).
+    const app = this.withWeb ? this.prepareApp() : undefined;
     // auth first: the others verify tokens with its keys (fetched lazily, so this is only tidier).
     const [first, ...rest] = this.services;
     if (first) await this.startAndAwait([first]);
     await this.startAndAwait(rest);
-    if (!this.stopping) process.stdout.write(banner(this.services, this.env));
+    const web = app ? { app: await app } : undefined;
+    if (web && !this.stopping) await this.startWeb();
+    if (!this.stopping) process.stdout.write(banner(this.services, this.env, web));
+  }
+
+  /** Builds the app when it is missing or older than its sources; says which. */
+  private async prepareApp(): Promise<WebLine["app"]> {
+    const say = (line: string) => process.stdout.write(`${LAUNCHER} web: ${line}\n`);
+    const state = appState();
+    if (state !== "stale") {
+      say(
+        state === "fresh" ? "the app's build is up to date" : "no app in packages/web yet (no vite.config): the origin serves the API only",
+      );
+      return state;
+    }
+    say("building the app (vite build) ...");
+    const ok = await buildApp((line) => process.stdout.write(`${"[web build]".padEnd(this.labelWidth)} ${line}\n`));
+    say(ok ? "app built" : "the app's build FAILED (output above)");
+    return ok ? "fresh" : "build failed";
+  }
+
+  private async startWeb(): Promise<void> {
+    const host = localHost(this.env);
+    const env = webOriginEnv(this.env, host, (spec) => portsOf(spec, this.env).http);
+    const proc = spawnService({ name: "web", entry: WEB_ENTRY, cwd: REPO_ROOT, env, output: { relay: "[web]".padEnd(this.labelWidth) } });
+    this.running.push(proc);
+    void proc.exited.then((status) => this.fail(`web exited unexpectedly (${describeExit(status)})`));
+    await proc.waitReady(`http://${host}:${webPortOf(this.env)}/readyz`, READY_TIMEOUT_MS).catch((err: Error) => this.fail(err.message));
   }
 
   private async startAndAwait(specs: ServiceSpec[]): Promise<void> {
@@ -165,7 +213,9 @@ async function main(): Promise<void> {
   const services = presentServices();
   if (services.length === 0) throw new Error("no service to run: no packages/<svc>/src/main.ts exists");
   for (const spec of services) childEnv(spec, process.env); // reports a bad <SERVICE>_*_PORT before anything starts
-  const launcher = new Launcher(services, process.env);
+  const withWeb = webOriginPresent();
+  if (withWeb) webPortOf(process.env); // and a bad WEB_HTTP_PORT
+  const launcher = new Launcher(services, process.env, withWeb);
   process.on("SIGINT", () => void launcher.shutdown("SIGINT"));
   process.on("SIGTERM", () => void launcher.shutdown("SIGTERM"));
   await launcher.start();

@@ -4,7 +4,7 @@
 # builds the project's images FROM lms-node:20 with the NODE_IMAGE build argument, `make up`,
 # the README walk-through over real HTTP and gRPC (walk.ts), then `make down` (also on failure).
 #   tests/deploy/stack/compose-up.sh [results dir, default test-results/compose-stack]
-# STACK_PORTS: the four REST ports on the host (default "18081 18082 18083 18084");
+# STACK_PORTS: the four REST ports and the web origin's on the host (default "18081 18082 18083 18084 18080");
 # LMS_COMPOSE=v1|v2 picks the Compose (deploy/compose.sh).
 # Exit 0: stack up, walk-through passed, stack down. Exit 77: SKIPPED, the reason on the last
 # line of stderr ("SKIP: ..."). Anything else: a failure (figures.json and walk.json say where).
@@ -17,7 +17,7 @@ command -v flock >/dev/null && flock 9
 out=${1:-test-results/compose-stack}
 mkdir -p "$out" .cache/deploy
 rm -f "$out"/*.json
-export COMPOSE_PROJECT=lmsstack ENV_FILE=.cache/deploy/stack.env STACK_PORTS=${STACK_PORTS:-18081 18082 18083 18084}
+export COMPOSE_PROJECT=lmsstack ENV_FILE=.cache/deploy/stack.env STACK_PORTS=${STACK_PORTS:-18081 18082 18083 18084 18080}
 # Twice `make up`'s default: two cores shared with other suites make starts slow.
 export COMPOSE_WAIT_TIMEOUT=${COMPOSE_WAIT_TIMEOUT:-600}
 log() { printf '[compose-stack] %s\n' "$*"; }
@@ -67,7 +67,7 @@ docker run --rm lms-node:20 npm ping >/dev/null 2>&1 || skip "a container cannot
 
 # --- env file: .env.example with fresh secrets, the local base images, the ports --------------
 secret() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
-read -r p_auth p_author p_category p_book <<<"$STACK_PORTS"
+read -r p_auth p_author p_category p_book p_web <<<"$STACK_PORTS"
 admin_password=$(secret)
 server_key=$(secret)
 {
@@ -81,6 +81,7 @@ server_key=$(secret)
   echo "AUTHOR_HTTP_PORT=$p_author"
   echo "CATEGORY_HTTP_PORT=$p_category"
   echo "BOOK_HTTP_PORT=$p_book"
+  echo "WEB_HTTP_PORT=${p_web:-18080}"
 } >"$ENV_FILE"
 
 # --- build, make up, walk, make down ----------------------------------------------------------
@@ -98,7 +99,7 @@ finish() { down; write_figures; stop_dockerd; }
 trap finish EXIT
 down quiet # a stack a killed run left behind
 
-log "building the four images FROM lms-node:20 (log: $out/build.log)"
+log "building the five images (four services, web) FROM lms-node:20 (log: $out/build.log)"
 start=$SECONDS
 bash deploy/compose.sh build >"$out/build.log" 2>&1 || { tail -n 20 "$out/build.log" >&2; log "build FAILED"; exit 1; }
 figure project_build_seconds $((SECONDS - start))
@@ -108,7 +109,7 @@ log "make up (log: $out/up.log)"
 start=$SECONDS
 make --no-print-directory up >"$out/up.log" 2>&1 || { tail -n 30 "$out/up.log" >&2; log "make up FAILED"; exit 1; }
 figure make_up_to_healthy_seconds $((SECONDS - start))
-for image in lms-debian:bookworm lms-node:20 lms-postgres:15 library/auth:local library/author:local library/category:local library/book:local; do
+for image in lms-debian:bookworm lms-node:20 lms-postgres:15 library/auth:local library/author:local library/category:local library/book:local library/web:local; do
   figure "size:$image" "$(docker image inspect -f '{{.Size}}' "$image")"
 done
 

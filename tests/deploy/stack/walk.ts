@@ -2,14 +2,14 @@
 // ports, plus gRPC calls with @grpc/grpc-js straight to the book container's gRPC port (not
 // published: reached on the compose network's address). Run by compose-up.sh:
 //   node --import tsx tests/deploy/stack/walk.ts <results.json>
-// with STACK_PORTS ("auth author category book" REST ports), ADMIN_PASSWORD, SERVER_KEY and
+// with STACK_PORTS ("auth author category book web" REST ports), ADMIN_PASSWORD, SERVER_KEY and
 // BOOK_GRPC_ADDR in the environment. Each step asserts its status and body; the results file
 // lists the steps that passed and the first failure, and the exit code is 0 only when all passed.
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { grpcClient, grpcCode } from "../../e2e/support/grpc-clients.js";
 
-const [authPort, authorPort, categoryPort, bookPort] = (process.env.STACK_PORTS ?? "").split(" ").map(Number);
+const [authPort, authorPort, categoryPort, bookPort, webPort] = (process.env.STACK_PORTS ?? "").split(" ").map(Number);
 const url = (port: number, path: string) => `http://127.0.0.1:${port}${path}`;
 const serverKey = process.env.SERVER_KEY ?? "";
 interface User {
@@ -159,6 +159,23 @@ async function walk(): Promise<void> {
       ["name"],
     );
   });
+  await step(
+    "7. through the web origin (DESIGN.md §9): the book as the service answers it, an unknown path 404, the app's page",
+    async () => {
+      const [viaWeb, direct] = [
+        await call<Entity>("GET", webPort, `/api/v1/books/${bookId}`),
+        await call<Entity>("GET", bookPort, `/api/v1/books/${bookId}`),
+      ];
+      equal(viaWeb.status, 200, JSON.stringify(viaWeb.body));
+      deepEqual(viaWeb.body, direct.body);
+      const login = await call<Tokens>("POST", webPort, "/api/v1/auth/login", { body: { email: member.email, password: member.password } });
+      equal(login.status, 200, JSON.stringify(login.body));
+      const unknown = await call<ApiError>("GET", webPort, "/api/v1/shelves");
+      deepEqual([unknown.status, unknown.body.code], [404, 12]);
+      const page = await fetch(url(webPort, "/"), { headers: { accept: "text/html" } });
+      ok((page.headers.get("content-type") ?? "").startsWith("text/html"), `GET / answers HTML (${page.status})`);
+    },
+  );
   await step("gRPC: BookService.GetBook on the book container with the server key; refused without", async () => {
     const client = grpcClient("book", "BookService", process.env.BOOK_GRPC_ADDR ?? "");
     try {

@@ -10,7 +10,7 @@ export const COMPOSE_FILE = join(REPO_ROOT, "deploy", "docker-compose.yml");
 /** The slice of a compose service these specs read. */
 export interface ComposeService {
   image?: string;
-  build?: { context: string; dockerfile: string; args?: Record<string, string> };
+  build?: { context: string; dockerfile: string; target?: string; args?: Record<string, string> };
   environment?: Record<string, string | number | null>;
   env_file?: string | string[];
   ports?: (string | { target: number; published?: number | string })[];

@@ -46,7 +46,11 @@ export async function runMain(name: string, build: () => Promise<StartableApp>):
     throw err;
   }
   const { httpPort, grpcPort } = ports;
-  app.log.info({ http: `http://127.0.0.1:${httpPort}/`, grpc: `127.0.0.1:${grpcPort}` }, `${name} service listening`);
+  // grpcPort 0: a process with no gRPC face (the web origin).
+  app.log.info(
+    { http: `http://127.0.0.1:${httpPort}/`, grpc: grpcPort ? `127.0.0.1:${grpcPort}` : undefined },
+    `${name} service listening`,
+  );
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

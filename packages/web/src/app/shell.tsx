@@ -1,0 +1,67 @@
+import { Suspense, useState } from "react";
+import { Link, Outlet, useNavigate } from "react-router";
+import { errorSentences } from "../api/errors.js";
+import { SignInDialog } from "../session/sign-in-dialog.js";
+import { ErrorText, Loading } from "../ui/status.js";
+import { MainNav } from "./nav.js";
+import { usePrincipal, useServices } from "./services-context.js";
+
+function AccountControls() {
+  const principal = usePrincipal();
+  const { session, queryClient } = useServices();
+  const navigate = useNavigate();
+  const [error, setError] = useState<unknown>();
+  if (!principal) {
+    return (
+      <div className="account">
+        <Link to="/sign-in">Sign in</Link>
+        <Link to="/register">Create account</Link>
+      </div>
+    );
+  }
+  const logOut = async () => {
+    try {
+      await session.logout();
+    } catch (e) {
+      setError(e);
+    }
+    // Nothing of the previous person's data stays in the cache.
+    queryClient.clear();
+    await navigate("/");
+  };
+  return (
+    <div className="account">
+      <span className="who" title={principal.role}>
+        {principal.email}
+      </span>
+      <button type="button" onClick={() => void logOut()}>
+        Log out
+      </button>
+      {error ? <ErrorText sentences={errorSentences(error)} /> : null}
+    </div>
+  );
+}
+
+/** Header with the app name, nav and account controls around the current screen. */
+export function Shell() {
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="app-header">
+        <Link to="/" className="app-name">
+          Library
+        </Link>
+        <MainNav />
+        <AccountControls />
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Suspense fallback={<Loading what="page" />}>
+          <Outlet />
+        </Suspense>
+      </main>
+      <SignInDialog />
+    </>
+  );
+}

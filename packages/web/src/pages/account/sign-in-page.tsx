@@ -1,0 +1,17 @@
+import { Link, useNavigate } from "react-router";
+import { usePrincipal } from "../../app/services-context.js";
+import { SignInForm } from "./sign-in-form.js";
+
+export default function SignInPage() {
+  const navigate = useNavigate();
+  const principal = usePrincipal();
+  return (
+    <section className="page narrow">
+      <h1>Sign in</h1>
+      {principal ? <p>You are signed in as {principal.email}.</p> : <SignInForm onSignedIn={() => void navigate("/")} />}
+      <p>
+        New here? <Link to="/register">Create an account</Link>.
+      </p>
+    </section>
+  );
+}

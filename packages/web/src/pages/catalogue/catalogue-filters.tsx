@@ -1,0 +1,67 @@
+import { type FormEvent, useId, useState } from "react";
+import { useAuthorChoices, useCategoryChoices } from "../../api/queries.js";
+
+export interface CatalogueFilter {
+  q: string;
+  categoryId: string;
+  authorId: string;
+  availableOnly: boolean;
+}
+
+export const NO_FILTER: CatalogueFilter = { q: "", categoryId: "", authorId: "", availableOnly: false };
+
+/** "Search the catalogue", "Category", "Author", "Available only" (DESIGN §9). */
+export function CatalogueFilters({ value, onChange }: { value: CatalogueFilter; onChange: (next: CatalogueFilter) => void }) {
+  const authors = useAuthorChoices();
+  const categories = useCategoryChoices();
+  const [text, setText] = useState(value.q);
+  const ids = { search: useId(), category: useId(), author: useId(), available: useId() };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onChange({ ...value, q: text.trim() });
+  };
+
+  return (
+    <form className="filters" role="search" onSubmit={submit}>
+      <div className="field search">
+        <label htmlFor={ids.search}>Search the catalogue</label>
+        <div className="search-row">
+          <input id={ids.search} type="search" value={text} placeholder="Title or ISBN" onChange={(e) => setText(e.target.value)} />
+          <button type="submit">Search</button>
+        </div>
+      </div>
+      <div className="field">
+        <label htmlFor={ids.category}>Category</label>
+        <select id={ids.category} value={value.categoryId} onChange={(e) => onChange({ ...value, categoryId: e.target.value })}>
+          <option value="">All categories</option>
+          {(categories.data ?? []).map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={ids.author}>Author</label>
+        <select id={ids.author} value={value.authorId} onChange={(e) => onChange({ ...value, authorId: e.target.value })}>
+          <option value="">All authors</option>
+          {(authors.data ?? []).map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field checkbox">
+        <input
+          id={ids.available}
+          type="checkbox"
+          checked={value.availableOnly}
+          onChange={(e) => onChange({ ...value, availableOnly: e.target.checked })}
+        />
+        <label htmlFor={ids.available}>Available only</label>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,68 @@
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { call } from "../../api/client.js";
+import { errorSentences } from "../../api/errors.js";
+import { useAuthorChoices } from "../../api/queries.js";
+import { useServices } from "../../app/services-context.js";
+import { ErrorText, Loading } from "../../ui/status.js";
+import { BookResults } from "./book-results.js";
+import { type CatalogueFilter, CatalogueFilters, NO_FILTER } from "./catalogue-filters.js";
+
+const PAGE_SIZE = 20;
+
+/** Everyone's entry page: search and filter the books, page through every result. */
+export default function CataloguePage() {
+  const { api } = useServices();
+  const [filter, setFilter] = useState<CatalogueFilter>(NO_FILTER);
+  // The API pages by opaque tokens: tokens[i] opens page i, so "Previous" goes back exactly.
+  const [tokens, setTokens] = useState<string[]>([""]);
+  const page = tokens.length - 1;
+  const authors = useAuthorChoices();
+
+  const books = useQuery({
+    queryKey: ["books", filter, tokens[page]],
+    queryFn: () =>
+      call(
+        api.GET("/api/v1/books", {
+          params: {
+            query: {
+              pageSize: PAGE_SIZE,
+              orderBy: "title",
+              ...(tokens[page] ? { pageToken: tokens[page] } : {}),
+              ...(filter.q ? { q: filter.q } : {}),
+              ...(filter.categoryId ? { categoryId: filter.categoryId } : {}),
+              ...(filter.authorId ? { authorId: filter.authorId } : {}),
+              ...(filter.availableOnly ? { available: true } : {}),
+            },
+          },
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+
+  const changeFilter = (next: CatalogueFilter) => {
+    setFilter(next);
+    setTokens([""]);
+  };
+  const authorNames = new Map((authors.data ?? []).map((a) => [a.id, a.name]));
+
+  return (
+    <section className="page">
+      <h1>Catalogue</h1>
+      <CatalogueFilters value={filter} onChange={changeFilter} />
+      {books.isPending ? <Loading what="books" /> : null}
+      {books.isError ? <ErrorText sentences={errorSentences(books.error)} /> : null}
+      {books.data ? (
+        <BookResults
+          result={books.data}
+          authorNames={authorNames}
+          page={page}
+          pageSize={PAGE_SIZE}
+          busy={books.isFetching}
+          onNext={() => setTokens([...tokens, books.data.nextPageToken])}
+          onPrevious={() => setTokens(tokens.slice(0, -1))}
+        />
+      ) : null}
+    </section>
+  );
+}

@@ -1,12 +1,16 @@
 import { NavLink } from "react-router";
-import { hasRole } from "../session/principal.js";
-import { SCREENS } from "./screens.js";
+import { hasRole, type Principal } from "../session/principal.js";
+import { type Screen, SCREENS } from "./screens.js";
 import { usePrincipal } from "./services-context.js";
+
+/** Screens with a nav entry that `principal` may open, in list order. */
+export function navEntries(screens: Screen[], principal: Principal | undefined): Screen[] {
+  return screens.filter((s) => s.nav && (!s.role || hasRole(principal, s.role)));
+}
 
 /** The header nav: every screen with a nav entry the signed-in person may open. */
 export function MainNav() {
-  const principal = usePrincipal();
-  const entries = SCREENS.filter((s) => s.nav && (!s.role || hasRole(principal, s.role)));
+  const entries = navEntries(SCREENS, usePrincipal());
   return (
     <nav aria-label="Main">
       <ul className="nav-list">

@@ -25,19 +25,35 @@ function localQueue(): TabSync["withLock"] {
   };
 }
 
+/** The parts of the Web Locks API used here. */
+export interface LockManagerLike {
+  request<T>(name: string, callback: () => Promise<T>): Promise<unknown>;
+}
+
+/** The parts of BroadcastChannel used here. */
+export interface ChannelLike {
+  postMessage(message: TabMessage): void;
+  addEventListener(type: "message", listener: (event: MessageEvent<TabMessage>) => void): void;
+}
+
 /**
- * The browser's Web Locks and BroadcastChannel. Where Web Locks are missing (very old browsers)
- * refreshes are serialized within the tab only; the session then re-reads storage before each
- * refresh, which narrows but cannot close the cross-tab race.
+ * Tab coordination over a lock manager and a channel. Without a lock manager (very old browsers)
+ * refreshes are serialized within the tab only; the session still re-reads storage before each
+ * refresh, which narrows but cannot close the cross-tab race. Without a channel, other tabs learn
+ * of a new token at their own next refresh (they read it from storage under the lock).
  */
-export function browserTabSync(): TabSync {
-  const locks = globalThis.navigator?.locks;
-  const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel(NAME) : undefined;
+export function createTabSync(locks: LockManagerLike | undefined, channel: ChannelLike | undefined): TabSync {
   const queue = localQueue();
   return {
-    // The DOM typings say Promise<Promise<T>>; a lock callback's promise is awaited, so it is Promise<T>.
-    withLock: locks ? <T>(task: () => Promise<T>) => locks.request(NAME, task) as unknown as Promise<T> : queue,
+    // A lock callback's promise is awaited by the lock manager, so the result is the task's value.
+    withLock: locks ? <T>(task: () => Promise<T>) => locks.request(NAME, task) as Promise<T> : queue,
     post: (message) => channel?.postMessage(message),
-    onMessage: (listener) => channel?.addEventListener("message", (e: MessageEvent<TabMessage>) => listener(e.data)),
+    onMessage: (listener) => channel?.addEventListener("message", (e) => listener(e.data)),
   };
+}
+
+/** The browser's Web Locks and BroadcastChannel, where present. */
+export function browserTabSync(): TabSync {
+  const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel(NAME) : undefined;
+  return createTabSync(globalThis.navigator?.locks, channel);
 }

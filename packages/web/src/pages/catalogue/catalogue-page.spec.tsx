@@ -1,0 +1,91 @@
+import { screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Book } from "../../api/types.js";
+import { apiError, FakeApi, json } from "../../test/fake-api.js";
+import { renderApp } from "../../test/render-app.js";
+
+function book(n: number, available = 1): Book {
+  const id = `b${n}`;
+  return {
+    id,
+    title: `Book ${String(n).padStart(2, "0")}`,
+    isbn: "",
+    authorId: "a1",
+    categoryIds: [],
+    publisher: "",
+    publishedYear: 2000,
+    language: "en",
+    description: "",
+    totalCopies: 2,
+    availableCopies: available,
+    createdAt: "",
+    updatedAt: "",
+    loanType: "standard",
+  };
+}
+
+// 45 books served 20 at a time with opaque tokens, as ListBooks does.
+function catalogue(api: FakeApi) {
+  const all = Array.from({ length: 45 }, (_, i) => book(i + 1));
+  api.on("GET", "/api/v1/books", (req) => {
+    const start = Number(req.query.get("pageToken")?.replace("tok-", "") ?? 0);
+    const size = Number(req.query.get("pageSize"));
+    const next = start + size < all.length ? `tok-${start + size}` : "";
+    return json(200, { books: all.slice(start, start + size), nextPageToken: next, totalSize: all.length });
+  });
+}
+
+describe("Catalogue", () => {
+  let api: FakeApi;
+  beforeEach(() => {
+    api = new FakeApi();
+    api.on("GET", "/api/v1/authors", () => json(200, { authors: [{ id: "a1", name: "Ursula K. Le Guin" }], nextPageToken: "", totalSize: 1 }));
+    api.on("GET", "/api/v1/categories", () => json(200, { categories: [{ id: "c1", name: "Fantasy" }], nextPageToken: "", totalSize: 1 }));
+  });
+
+  it("pages through every result with the API's page tokens, and back", async () => {
+    catalogue(api);
+    const user = userEvent.setup();
+    await renderApp(api, "/");
+    expect(await screen.findByRole("link", { name: "Book 01" })).toHaveProperty("href", expect.stringContaining("/books/b1"));
+    expect(screen.getByText("Showing 1–20 of 45 books")).toBeDefined();
+    await user.click(screen.getByRole("button", { name: "Next page" }));
+    expect(await screen.findByRole("link", { name: "Book 21" })).toBeDefined();
+    await user.click(screen.getByRole("button", { name: "Next page" }));
+    expect(await screen.findByRole("link", { name: "Book 45" })).toBeDefined();
+    expect(screen.getByText("Showing 41–45 of 45 books")).toBeDefined();
+    expect(screen.getByRole("button", { name: "Next page" })).toHaveProperty("disabled", true);
+    await user.click(screen.getByRole("button", { name: "Previous page" }));
+    expect(await screen.findByRole("link", { name: "Book 21" })).toBeDefined();
+    const tokens = api.calls("/api/v1/books").map((r) => r.query.get("pageToken"));
+    expect(tokens).toEqual([null, "tok-20", "tok-40"]);
+  });
+
+  it("sends the search words and filters to ListBooks", async () => {
+    catalogue(api);
+    const user = userEvent.setup();
+    await renderApp(api, "/");
+    await screen.findByRole("link", { name: "Book 01" });
+    await user.type(screen.getByRole("searchbox", { name: "Search the catalogue" }), "earthsea{Enter}");
+    await user.selectOptions(await screen.findByRole("combobox", { name: "Category" }), "Fantasy");
+    await user.selectOptions(screen.getByRole("combobox", { name: "Author" }), "Ursula K. Le Guin");
+    await user.click(screen.getByRole("checkbox", { name: "Available only" }));
+    const last = api.calls("/api/v1/books").at(-1);
+    expect(Object.fromEntries(last?.query ?? [])).toMatchObject({ q: "earthsea", categoryId: "c1", authorId: "a1", available: "true" });
+  });
+
+  it("says so when nothing matches", async () => {
+    api.on("GET", "/api/v1/books", () => json(200, { books: [], nextPageToken: "", totalSize: 0 }));
+    await renderApp(api, "/");
+    expect(await screen.findByText("No books match. Try other words or fewer filters.")).toBeDefined();
+  });
+
+  it("tells of an outage in words, never the raw body", async () => {
+    api.on("GET", "/api/v1/books", () => apiError(503, 14, "book database: connection refused"));
+    await renderApp(api, "/");
+    const alert = await screen.findByRole("alert");
+    expect(within(alert).getByText("The library service is unavailable right now. Try again shortly.")).toBeDefined();
+    expect(alert.textContent).not.toMatch(/[{}]|connection refused/);
+  });
+});

@@ -1,17 +1,16 @@
-import { type ReactNode, useSyncExternalStore } from "react";
+import type { ReactNode } from "react";
 import { SignInForm } from "../pages/account/sign-in-form.js";
 import { hasRole, type Role } from "../session/principal.js";
 import { Loading } from "../ui/status.js";
-import { usePrincipal, useRestoring, useServices } from "./services-context.js";
+import { usePrincipal, useRestoring, useSessionEnded } from "./services-context.js";
 
 /** Shows `children` to people with `role`; asks others to sign in, or says the page is not for them. */
 export function RequireRole({ role, children }: { role: Role; children: ReactNode }) {
   const principal = usePrincipal();
   const restoring = useRestoring();
-  const { signIn } = useServices();
-  const signingInAgain = useSyncExternalStore(signIn.subscribe, () => signIn.isOpen);
-  // A session that ended mid-task keeps the page (and what was typed) under the sign-in dialog.
-  if (hasRole(principal, role) || signingInAgain) return children;
+  // A login that ended mid-task keeps the page, and what was typed, under the sign-in dialog.
+  const ended = useSessionEnded();
+  if (hasRole(principal, role) || ended) return children;
   if (restoring) return <Loading what="your session" />;
   if (principal) {
     return (

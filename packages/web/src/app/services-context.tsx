@@ -36,3 +36,12 @@ export function useRestoring(): boolean {
     () => session.restoring,
   );
 }
+
+/** True when the server ended the login while a page was open (see Session.ended). */
+export function useSessionEnded(): boolean {
+  const { session } = useServices();
+  return useSyncExternalStore(
+    (listener) => session.subscribe(listener),
+    () => session.ended,
+  );
+}

@@ -42,7 +42,7 @@ export function createAppServices(options: ServiceOptions = {}): AppServices {
   const api = createApi(
     authedTransport({
       accessToken: () => session.accessToken(),
-      recover: async () => (session.hasStoredLogin && (await session.refresh())) || signIn.open(),
+      recover: async (rejected) => (session.hasStoredLogin && (await session.refresh(rejected))) || signIn.open(),
     }),
   );
   return { session, api, auth, signIn, queryClient: createQueryClient() };

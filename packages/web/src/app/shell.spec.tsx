@@ -1,5 +1,5 @@
 import { screen, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import { userEvent } from "@testing-library/user-event";
 import { lazy } from "react";
 import { beforeEach, describe, expect, it } from "vitest";
 import { FakeApi, json } from "../test/fake-api.js";

@@ -7,7 +7,7 @@ import { createTabSync, type LockManagerLike } from "./tab-sync.js";
 
 // Two tabs of one browser: same storage and channels; `sharedLocks` false gives each tab its own
 // lock manager — what a browser without cross-tab locking would do — to show the race is real.
-function browser(api: FakeApi, sharedLocks: boolean) {
+function browser(sharedLocks: boolean) {
   const storage = memoryStorage();
   const hub = fakeChannelHub();
   const locks = fakeLocks();
@@ -37,7 +37,7 @@ describe("Session across tabs", () => {
   });
 
   it("keeps the access token in memory only and the refresh token in storage", async () => {
-    tabs = browser(api, true);
+    tabs = browser(true);
     const a = tabs.openTab();
     await a.login("ada@example.org", "correct horse 1");
     expect(a.principal).toEqual({ userId: "user-1", email: "ada@example.org", role: "member" });
@@ -47,7 +47,7 @@ describe("Session across tabs", () => {
   });
 
   it("a second tab (or a reload) restores the login from storage", async () => {
-    tabs = browser(api, true);
+    tabs = browser(true);
     await tabs.openTab().login("ada@example.org", "correct horse 1");
     const b = tabs.openTab();
     expect(b.principal).toBeUndefined();
@@ -56,7 +56,7 @@ describe("Session across tabs", () => {
   });
 
   it("two tabs refreshing at the same moment take turns: nobody is logged out, no token is reused", async () => {
-    tabs = browser(api, true);
+    tabs = browser(true);
     const a = tabs.openTab();
     const b = tabs.openTab();
     await a.login("ada@example.org", "correct horse 1");
@@ -75,7 +75,7 @@ describe("Session across tabs", () => {
   });
 
   it("without a lock shared by the tabs the same race presents one token twice and ends the login (why the lock exists)", async () => {
-    tabs = browser(api, false);
+    tabs = browser(false);
     const a = tabs.openTab();
     const b = tabs.openTab();
     await a.login("ada@example.org", "correct horse 1");
@@ -85,7 +85,7 @@ describe("Session across tabs", () => {
   });
 
   it("logging out revokes the refresh token on the server and signs every tab out", async () => {
-    tabs = browser(api, true);
+    tabs = browser(true);
     const a = tabs.openTab();
     const b = tabs.openTab();
     await a.login("ada@example.org", "correct horse 1");
@@ -98,7 +98,7 @@ describe("Session across tabs", () => {
   });
 
   it("a refused refresh (expired or revoked login) signs out instead of retrying forever", async () => {
-    tabs = browser(api, true);
+    tabs = browser(true);
     const a = tabs.openTab();
     await a.login("ada@example.org", "correct horse 1");
     api.validRefresh.clear();

@@ -29,6 +29,7 @@ export interface SessionDeps {
 export class Session {
   private tokens: Tokens | undefined;
   private refreshing: Promise<boolean> | undefined;
+  private endedByServer = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly listeners = new Set<() => void>();
   private readonly now: () => number;
@@ -41,6 +42,14 @@ export class Session {
   /** The signed-in person, or undefined. */
   get principal(): Principal | undefined {
     return this.tokens?.principal;
+  }
+
+  /**
+   * True when the server ended the login under the person's feet (not a Log out): pages then stay
+   * as they are, typed input included, until the person signs in again or leaves.
+   */
+  get ended(): boolean {
+    return this.endedByServer && this.tokens === undefined;
   }
 
   /** True while a stored login is being restored (after a reload): not yet signed in, not signed out. */
@@ -72,8 +81,9 @@ export class Session {
       } finally {
         // Signed out locally even when the server is unreachable; the token then just expires.
         this.deps.storage.removeItem(STORAGE_KEY);
+        this.endedByServer = false;
         this.forget();
-        this.deps.tabs.post({ type: "signed-out" });
+        this.deps.tabs.post({ type: "signed-out", ended: false });
       }
     });
   }
@@ -85,10 +95,13 @@ export class Session {
     return (await this.refresh()) ? this.tokens?.accessToken : undefined;
   }
 
-  /** One refresh at a time in this tab, and under the lock across tabs. True when signed in after. */
-  refresh(): Promise<boolean> {
+  /**
+   * One refresh at a time in this tab, and under the lock across tabs. True when signed in after.
+   * `rejected`: an access token the server refused (401), so it is replaced even if not expired.
+   */
+  refresh(rejected?: string): Promise<boolean> {
     if (this.refreshing) return this.refreshing;
-    this.refreshing = this.deps.tabs.withLock(() => this.refreshInLock()).finally(() => {
+    this.refreshing = this.deps.tabs.withLock(() => this.refreshInLock(rejected)).finally(() => {
       this.refreshing = undefined;
       this.emit();
     });
@@ -96,15 +109,16 @@ export class Session {
     return this.refreshing;
   }
 
-  private async refreshInLock(): Promise<boolean> {
+  private async refreshInLock(rejected: string | undefined): Promise<boolean> {
     // Read inside the lock: another tab may have rotated the token while this one waited.
     const stored = this.deps.storage.getItem(STORAGE_KEY);
     if (!stored) {
       this.forget();
       return false;
     }
-    // That tab also sent us the access token issued with it: nothing left to do.
-    if (this.tokens?.refreshToken === stored && !this.expiringSoon(this.tokens)) return true;
+    // Another tab rotated it and sent us the access token issued with it: nothing left to do.
+    const current = this.tokens;
+    if (current?.refreshToken === stored && !this.expiringSoon(current) && current.accessToken !== rejected) return true;
     let pair: TokenPair;
     try {
       pair = await this.deps.auth.refresh(stored);
@@ -112,8 +126,9 @@ export class Session {
       // Expired, revoked or reused: this login is over. Anything else (offline): keep it for later.
       if (error instanceof ApiError && (error.status === 401 || error.status === 400)) {
         this.deps.storage.removeItem(STORAGE_KEY);
+        this.endedByServer = this.tokens !== undefined;
         this.forget();
-        this.deps.tabs.post({ type: "signed-out" });
+        this.deps.tabs.post({ type: "signed-out", ended: true });
       }
       return false;
     }
@@ -132,7 +147,10 @@ export class Session {
   }
 
   private onTabMessage(message: TabMessage): void {
-    if (message.type === "signed-out") return this.forget();
+    if (message.type === "signed-out") {
+      this.endedByServer = message.ended && this.tokens !== undefined;
+      return this.forget();
+    }
     const principal = principalFromToken(message.accessToken);
     if (principal) this.set({ ...message, principal });
   }
@@ -143,6 +161,7 @@ export class Session {
 
   private set(tokens: Tokens): void {
     this.tokens = tokens;
+    this.endedByServer = false;
     this.schedule(tokens);
     this.emit();
   }

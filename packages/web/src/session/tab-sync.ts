@@ -4,7 +4,8 @@
 
 export type TabMessage =
   | { type: "tokens"; accessToken: string; refreshToken: string; accessExpiresAt: number }
-  | { type: "signed-out" };
+  /** `ended`: the server ended the login (expired, revoked, reused), not a Log out. */
+  | { type: "signed-out"; ended: boolean };
 
 export interface TabSync {
   /** Runs `task` while no other tab (and no other task here) holds the session lock. */

@@ -1,5 +1,5 @@
 import { screen, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import { userEvent } from "@testing-library/user-event";
 import { type FormEvent, lazy, useState } from "react";
 import { beforeEach, describe, expect, it } from "vitest";
 import { call } from "../api/client.js";
@@ -55,7 +55,7 @@ describe("a 401 from any call", () => {
   }
 
   it("is retried after a silent refresh when the login is still valid", async () => {
-    await renderApp(api, "/new-author", { signedInAs: "lib@example.org" });
+    await renderApp(api, "/new-author", { signedInAs: "lib@example.org", screens });
     api.expireAccessTokens();
     await typeAuthor();
     expect(await screen.findByText("Saved Ursula K. Le Guin")).toBeDefined();
@@ -64,7 +64,7 @@ describe("a 401 from any call", () => {
   });
 
   it("opens sign-in over the page, keeps what was typed, and sends it once signed in", async () => {
-    await renderApp(api, "/new-author", { signedInAs: "lib@example.org" });
+    await renderApp(api, "/new-author", { signedInAs: "lib@example.org", screens });
     api.expireAccessTokens();
     api.validRefresh.clear(); // the login itself has ended (expired or revoked elsewhere)
     const user = await typeAuthor();
@@ -86,14 +86,15 @@ describe("a 401 from any call", () => {
     expect(screen.getByLabelText<HTMLInputElement>("Name").value).toBe("Ursula K. Le Guin");
   });
 
-  it("leaves the person signed out, with a way back in, when they cancel", async () => {
-    await renderApp(api, "/new-author", { signedInAs: "lib@example.org" });
+  it("keeps the page and says why the call failed when the person cancels the sign-in", async () => {
+    await renderApp(api, "/new-author", { signedInAs: "lib@example.org", screens });
     api.expireAccessTokens();
     api.validRefresh.clear();
     const user = await typeAuthor();
     await user.click(within(await screen.findByRole("dialog")).getByRole("button", { name: "Cancel" }));
     expect(screen.queryByRole("dialog")).toBeNull();
-    expect(await screen.findByText("Sign in to see this page.")).toBeDefined();
+    expect(await screen.findByText("token expired")).toBeDefined();
+    expect(screen.getByLabelText<HTMLInputElement>("Name").value).toBe("Ursula K. Le Guin");
     expect(screen.getByRole("link", { name: "Sign in" })).toBeDefined();
     expect(api.calls("/api/v1/authors", "POST")).toHaveLength(1);
   });

@@ -1,5 +1,5 @@
 import { screen, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import { userEvent } from "@testing-library/user-event";
 import { beforeEach, describe, expect, it } from "vitest";
 import { apiError, FakeApi, json } from "../../test/fake-api.js";
 import { aBook, aLoan } from "../../test/fixtures.js";
@@ -30,7 +30,7 @@ describe("Book page", () => {
     expect(screen.getByText("1 of 2 available")).toBeDefined();
     const recommended = screen.getByRole("region", { name: "Recommended" });
     expect(await within(recommended).findByRole("link", { name: "The Tombs of Atuan" })).toBeDefined();
-    expect(screen.getByRole("link", { name: "Sign in" })).toBeDefined();
+    expect(within(screen.getByRole("region", { name: "Borrowing" })).getByRole("link", { name: "Sign in" })).toBeDefined();
     expect(screen.queryByRole("button", { name: "Borrow" })).toBeNull();
     expect(api.calls("/api/v1/books/b1/eligibility")).toEqual([]);
   });

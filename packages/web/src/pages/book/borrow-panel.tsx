@@ -3,7 +3,7 @@ import { Link } from "react-router";
 import { call, idempotencyKey } from "../../api/client.js";
 import { errorSentences } from "../../api/errors.js";
 import { REASON_TEXT } from "../../api/reasons.js";
-import { usePrincipal, useServices } from "../../app/services-context.js";
+import { usePrincipal, useRestoring, useServices } from "../../app/services-context.js";
 import { formatDate } from "../../ui/format.js";
 import { ErrorText, Loading } from "../../ui/status.js";
 
@@ -11,6 +11,7 @@ import { ErrorText, Loading } from "../../ui/status.js";
 export function BorrowPanel({ bookId }: { bookId: string }) {
   const { api } = useServices();
   const principal = usePrincipal();
+  const restoring = useRestoring();
   const queryClient = useQueryClient();
   const eligibility = useQuery({
     queryKey: ["eligibility", bookId, principal?.userId],
@@ -23,6 +24,7 @@ export function BorrowPanel({ bookId }: { bookId: string }) {
     onSettled: () => queryClient.invalidateQueries({ predicate: (q) => ["book", "books", "eligibility", "loans"].includes(String(q.queryKey[0])) }),
   });
 
+  if (!principal && restoring) return <Loading what="your session" />;
   if (!principal) {
     return (
       <section className="panel" aria-label="Borrowing">

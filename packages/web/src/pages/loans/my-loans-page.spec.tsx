@@ -1,5 +1,5 @@
 import { screen, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import { userEvent } from "@testing-library/user-event";
 import { beforeEach, describe, expect, it } from "vitest";
 import { apiError, FakeApi, json } from "../../test/fake-api.js";
 import { aBook, aLoan } from "../../test/fixtures.js";

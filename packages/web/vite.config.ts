@@ -16,6 +16,7 @@ const proxy: Record<string, ProxyOptions> = Object.fromEntries(
 export default defineConfig({
   root: import.meta.dirname,
   plugins: [react()],
-  build: { outDir: "dist", emptyOutDir: true, target: "es2022" },
+  // The manifest lets scripts/first-page-size.ts (and the bench) follow what a page loads.
+  build: { outDir: "dist", emptyOutDir: true, target: "es2022", manifest: true },
   server: { host: "127.0.0.1", port: 5173, proxy },
 });

@@ -30,7 +30,9 @@ describe("errors in words", () => {
   });
 
   it("uses the server's sentence for an unknown reason, and never shows a body that looks like data", () => {
-    expect(new ApiError(400, { code: 9, message: "The copy is in repair.", details: [info("SOMETHING_NEW")] }).sentences).toEqual(["The copy is in repair."]);
+    expect(new ApiError(400, { code: 9, message: "The copy is in repair.", details: [info("SOMETHING_NEW")] }).sentences).toEqual([
+      "The copy is in repair.",
+    ]);
     const raw = new ApiError(400, { code: 3, message: '{"field":"x"}', details: [] });
     expect(raw.message).not.toContain("{");
   });
@@ -40,6 +42,8 @@ describe("errors in words", () => {
       "The library service is unavailable right now. Try again shortly.",
     );
     expect(new ApiError(502, "<html>Bad gateway</html>").message).toBe("The library service is unavailable right now. Try again shortly.");
-    expect(errorSentences(new TypeError("Failed to fetch"))).toEqual(["The library server could not be reached. Check your connection and try again."]);
+    expect(errorSentences(new TypeError("Failed to fetch"))).toEqual([
+      "The library server could not be reached. Check your connection and try again.",
+    ]);
   });
 });

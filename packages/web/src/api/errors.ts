@@ -41,7 +41,10 @@ function serverMessage(body: unknown): string | undefined {
 /** "publishedYear" → "Published year". */
 export function fieldLabel(field: string): string {
   const last = field.split(".").at(-1) ?? field;
-  const words = last.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/_/g, " ").toLowerCase();
+  const words = last
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/_/g, " ")
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 

@@ -1,6 +1,6 @@
 import { NavLink } from "react-router";
 import { hasRole, type Principal } from "../session/principal.js";
-import { type Screen, SCREENS } from "./screens.js";
+import { SCREENS, type Screen } from "./screens.js";
 import { usePrincipal } from "./services-context.js";
 
 /** Screens with a nav entry that `principal` may open, in list order. */

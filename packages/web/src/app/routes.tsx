@@ -1,7 +1,7 @@
 import type { RouteObject } from "react-router";
 import { NotFoundPage } from "../pages/not-found-page.js";
 import { RequireRole } from "./require-role.js";
-import { type Screen, SCREENS } from "./screens.js";
+import { SCREENS, type Screen } from "./screens.js";
 import { Shell } from "./shell.js";
 
 function screenRoute({ path, page: Page, role }: Screen): RouteObject {

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { FakeApi, json } from "../test/fake-api.js";
 import { renderApp } from "../test/render-app.js";
 import { navEntries } from "./nav.js";
-import { type Screen, SCREENS } from "./screens.js";
+import { SCREENS, type Screen } from "./screens.js";
 
 const Blank = lazy(async () => ({ default: () => null }));
 
@@ -22,7 +22,11 @@ describe("the shell", () => {
   it("offers the catalogue, sign in and create account to visitors", async () => {
     await renderApp(api, "/");
     const nav = screen.getByRole("navigation", { name: "Main" });
-    expect(within(nav).getAllByRole("link").map((l) => l.textContent)).toEqual(["Catalogue"]);
+    expect(
+      within(nav)
+        .getAllByRole("link")
+        .map((l) => l.textContent),
+    ).toEqual(["Catalogue"]);
     expect(screen.getByRole("link", { name: "Sign in" })).toBeDefined();
     expect(screen.getByRole("link", { name: "Create account" })).toBeDefined();
     expect(await screen.findByRole("heading", { level: 1, name: "Catalogue" })).toBeDefined();
@@ -32,7 +36,11 @@ describe("the shell", () => {
     const user = userEvent.setup();
     const { services } = await renderApp(api, "/", { signedInAs: "ada@example.org" });
     const nav = screen.getByRole("navigation", { name: "Main" });
-    expect(within(nav).getAllByRole("link").map((l) => l.textContent)).toEqual(["Catalogue", "My loans"]);
+    expect(
+      within(nav)
+        .getAllByRole("link")
+        .map((l) => l.textContent),
+    ).toEqual(["Catalogue", "My loans"]);
     await user.click(screen.getByRole("button", { name: "Log out" }));
     expect(await screen.findByRole("link", { name: "Sign in" })).toBeDefined();
     expect(api.calls("/api/v1/auth/logout", "POST")).toHaveLength(1);
@@ -53,7 +61,13 @@ describe("the shell", () => {
     api.on("POST", "/api/v1/auth/register", (req) => {
       const body = req.body as { name: string; email: string; password: string };
       if (body.password === "password") {
-        return json(400, { code: 3, message: "weak", details: [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "PASSWORD_TOO_WEAK", domain: "library.auth.v1", metadata: {} }] });
+        return json(400, {
+          code: 3,
+          message: "weak",
+          details: [
+            { "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "PASSWORD_TOO_WEAK", domain: "library.auth.v1", metadata: {} },
+          ],
+        });
       }
       api.addUser(body.email, body.password);
       return json(200, { user: { id: "u2", email: body.email, name: body.name, role: "ROLE_MEMBER" } });

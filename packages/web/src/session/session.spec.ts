@@ -19,7 +19,14 @@ function browser(sharedLocks: boolean) {
     sessions.push(session);
     return session;
   };
-  return { storage, openTab, sessions, advance: (ms: number) => void (clock += ms) };
+  return {
+    storage,
+    openTab,
+    sessions,
+    advance: (ms: number) => {
+      clock += ms;
+    },
+  };
 }
 
 describe("Session across tabs", () => {

@@ -101,10 +101,12 @@ export class Session {
    */
   refresh(rejected?: string): Promise<boolean> {
     if (this.refreshing) return this.refreshing;
-    this.refreshing = this.deps.tabs.withLock(() => this.refreshInLock(rejected)).finally(() => {
-      this.refreshing = undefined;
-      this.emit();
-    });
+    this.refreshing = this.deps.tabs
+      .withLock(() => this.refreshInLock(rejected))
+      .finally(() => {
+        this.refreshing = undefined;
+        this.emit();
+      });
     this.emit();
     return this.refreshing;
   }
@@ -140,16 +142,27 @@ export class Session {
   private adopt(pair: TokenPair): void {
     const principal = principalFromToken(pair.accessToken);
     if (!principal) throw new Error("the sign-in answer carried an unreadable access token");
-    const tokens = { accessToken: pair.accessToken, refreshToken: pair.refreshToken, accessExpiresAt: this.now() + pair.expiresIn * 1000, principal };
+    const tokens = {
+      accessToken: pair.accessToken,
+      refreshToken: pair.refreshToken,
+      accessExpiresAt: this.now() + pair.expiresIn * 1000,
+      principal,
+    };
     this.deps.storage.setItem(STORAGE_KEY, pair.refreshToken);
     this.set(tokens);
-    this.deps.tabs.post({ type: "tokens", accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, accessExpiresAt: tokens.accessExpiresAt });
+    this.deps.tabs.post({
+      type: "tokens",
+      accessToken: tokens.accessToken,
+      refreshToken: tokens.refreshToken,
+      accessExpiresAt: tokens.accessExpiresAt,
+    });
   }
 
   private onTabMessage(message: TabMessage): void {
     if (message.type === "signed-out") {
       this.endedByServer = message.ended && this.tokens !== undefined;
-      return this.forget();
+      this.forget();
+      return;
     }
     const principal = principalFromToken(message.accessToken);
     if (principal) this.set({ ...message, principal });

@@ -43,7 +43,9 @@ describe("a 401 from any call", () => {
   beforeEach(() => {
     api = new FakeApi();
     api.addUser("lib@example.org", "pw-lib-12345", "ROLE_LIBRARIAN");
-    api.on("POST", "/api/v1/authors", (req) => (api.authorized(req) ? json(201, { id: "a9", ...(req.body as object) }) : apiError(401, 16, "token expired")));
+    api.on("POST", "/api/v1/authors", (req) =>
+      api.authorized(req) ? json(201, { id: "a9", ...(req.body as object) }) : apiError(401, 16, "token expired"),
+    );
   });
 
   async function typeAuthor() {

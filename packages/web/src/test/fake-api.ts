@@ -30,7 +30,15 @@ export type FakeRole = "ROLE_MEMBER" | "ROLE_LIBRARIAN" | "ROLE_ADMIN";
 
 /** An access token with the service's claims (unsigned: the app only reads claims). */
 export function accessToken(user: { id: string; email: string; role: FakeRole }, serial: number): string {
-  const claims = { sub: user.id, email: user.email, role: user.role, iss: "library-auth", aud: "library", exp: 4_000_000_000, jti: `a${serial}` };
+  const claims = {
+    sub: user.id,
+    email: user.email,
+    role: user.role,
+    iss: "library-auth",
+    aud: "library",
+    exp: 4_000_000_000,
+    jti: `a${serial}`,
+  };
   return `${b64url({ alg: "EdDSA", typ: "JWT" })}.${b64url(claims)}.sig${serial}`;
 }
 
@@ -120,7 +128,13 @@ export class FakeApi {
     const request = new Request(input, init);
     const url = new URL(request.url);
     const text = await request.text();
-    const recorded: Recorded = { method: request.method, path: url.pathname, query: url.searchParams, headers: request.headers, body: text ? JSON.parse(text) : undefined };
+    const recorded: Recorded = {
+      method: request.method,
+      path: url.pathname,
+      query: url.searchParams,
+      headers: request.headers,
+      body: text ? JSON.parse(text) : undefined,
+    };
     this.requests.push(recorded);
     for (const route of this.routes) {
       const match = route.method === request.method ? route.pattern.exec(url.pathname) : null;

@@ -21,5 +21,15 @@ export function aBook(id: string, title: string, copies = { available: 1, total:
 }
 
 export function aLoan(id: string, bookId: string, dueAt: string, returnedAt: string | null = null): Loan {
-  return { id, bookId, userId: "user-1", borrowedAt: "2026-11-01T10:00:00Z", dueAt, returnedAt, copyId: `copy-${id}`, barcode: `C${id}`, renewalCount: 0 };
+  return {
+    id,
+    bookId,
+    userId: "user-1",
+    borrowedAt: "2026-11-01T10:00:00Z",
+    dueAt,
+    returnedAt,
+    copyId: `copy-${id}`,
+    barcode: `C${id}`,
+    renewalCount: 0,
+  };
 }

@@ -35,7 +35,16 @@ export default function RegisterPage() {
       <h1>Create account</h1>
       <form className="form" onSubmit={(e) => void submit(e)}>
         <TextField label="Name" name="name" autoComplete="name" required value={name} onChange={setName} problem={fields.name} />
-        <TextField label="Email" name="email" type="email" autoComplete="email" required value={email} onChange={setEmail} problem={fields.email} />
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          value={email}
+          onChange={setEmail}
+          problem={fields.email}
+        />
         <TextField
           label="Password"
           name="password"

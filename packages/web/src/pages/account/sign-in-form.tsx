@@ -28,7 +28,15 @@ export function SignInForm({ onSignedIn }: { onSignedIn?: () => void }) {
   return (
     <form className="form" onSubmit={(e) => void submit(e)}>
       <TextField label="Email" name="email" type="email" autoComplete="username" required value={email} onChange={setEmail} />
-      <TextField label="Password" name="password" type="password" autoComplete="current-password" required value={password} onChange={setPassword} />
+      <TextField
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        required
+        value={password}
+        onChange={setPassword}
+      />
       {error ? <ErrorText sentences={errorSentences(error)} /> : null}
       <button type="submit" disabled={busy}>
         {busy ? "Logging in…" : "Log in"}

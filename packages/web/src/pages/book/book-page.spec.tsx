@@ -38,7 +38,9 @@ describe("Book page", () => {
   it("borrows when CheckBorrow says eligible, once, with an Idempotency-Key", async () => {
     api.on("GET", "/api/v1/books/{id}/eligibility", () => json(200, { eligible: true, blockers: [], dueAt: "2026-12-19T10:00:00Z" }));
     api.on("POST", "/api/v1/books/{id}/borrow", (req) =>
-      api.authorized(req) ? json(200, { loan: aLoan("l1", "b1", "2026-12-19T10:00:00Z"), availableCopies: 0 }) : apiError(401, 16, "no token"),
+      api.authorized(req)
+        ? json(200, { loan: aLoan("l1", "b1", "2026-12-19T10:00:00Z"), availableCopies: 0 })
+        : apiError(401, 16, "no token"),
     );
     const user = userEvent.setup();
     await renderApp(api, "/books/b1", { signedInAs: "ada@example.org" });

@@ -20,8 +20,14 @@ export function BorrowPanel({ bookId }: { bookId: string }) {
   });
   const borrow = useMutation({
     mutationFn: () =>
-      call(api.POST("/api/v1/books/{id}/borrow", { params: { path: { id: bookId }, header: { "Idempotency-Key": idempotencyKey() } }, body: {} })),
-    onSettled: () => queryClient.invalidateQueries({ predicate: (q) => ["book", "books", "eligibility", "loans"].includes(String(q.queryKey[0])) }),
+      call(
+        api.POST("/api/v1/books/{id}/borrow", {
+          params: { path: { id: bookId }, header: { "Idempotency-Key": idempotencyKey() } },
+          body: {},
+        }),
+      ),
+    onSettled: () =>
+      queryClient.invalidateQueries({ predicate: (q) => ["book", "books", "eligibility", "loans"].includes(String(q.queryKey[0])) }),
   });
 
   if (!principal && restoring) return <Loading what="your session" />;

@@ -28,10 +28,10 @@ export function BookResults({ result, authorNames, page, pageSize, busy, onNext,
             <Link to={`/books/${book.id}`} className="book-title">
               {book.title}
             </Link>
-            <span className="muted">
-              {[authorNames.get(book.authorId), book.publishedYear || undefined].filter(Boolean).join(" · ")}
+            <span className="muted">{[authorNames.get(book.authorId), book.publishedYear || undefined].filter(Boolean).join(" · ")}</span>
+            <span className={book.availableCopies > 0 ? "badge ok" : "badge"}>
+              {availabilityText(book.availableCopies, book.totalCopies)}
             </span>
-            <span className={book.availableCopies > 0 ? "badge ok" : "badge"}>{availabilityText(book.availableCopies, book.totalCopies)}</span>
           </li>
         ))}
       </ul>

@@ -23,7 +23,7 @@ export function CatalogueFilters({ value, onChange }: { value: CatalogueFilter; 
   };
 
   return (
-    <form className="filters" role="search" onSubmit={submit}>
+    <form className="filters" aria-label="Search and filters" onSubmit={submit}>
       <div className="field search">
         <label htmlFor={ids.search}>Search the catalogue</label>
         <div className="search-row">

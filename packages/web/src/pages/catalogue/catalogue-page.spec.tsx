@@ -40,7 +40,9 @@ describe("Catalogue", () => {
   let api: FakeApi;
   beforeEach(() => {
     api = new FakeApi();
-    api.on("GET", "/api/v1/authors", () => json(200, { authors: [{ id: "a1", name: "Ursula K. Le Guin" }], nextPageToken: "", totalSize: 1 }));
+    api.on("GET", "/api/v1/authors", () =>
+      json(200, { authors: [{ id: "a1", name: "Ursula K. Le Guin" }], nextPageToken: "", totalSize: 1 }),
+    );
     api.on("GET", "/api/v1/categories", () => json(200, { categories: [{ id: "c1", name: "Fantasy" }], nextPageToken: "", totalSize: 1 }));
   });
 

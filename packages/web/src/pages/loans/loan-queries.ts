@@ -19,7 +19,11 @@ export function usePastLoans() {
     queryKey: ["loans", "returned"],
     initialPageParam: "",
     queryFn: ({ pageParam }) =>
-      call(api.GET("/api/v1/loans", { params: { query: { status: "returned", pageSize: 20, ...(pageParam ? { pageToken: pageParam } : {}) } } })),
+      call(
+        api.GET("/api/v1/loans", {
+          params: { query: { status: "returned", pageSize: 20, ...(pageParam ? { pageToken: pageParam } : {}) } },
+        }),
+      ),
     getNextPageParam: (last) => last.nextPageToken || undefined,
   });
 }
@@ -29,7 +33,10 @@ export function useTitles(loans: Loan[]): Map<string, string> {
   const { api } = useServices();
   const ids = [...new Set(loans.map((l) => l.bookId))];
   const books = useQueries({
-    queries: ids.map((id) => ({ queryKey: ["book", id], queryFn: () => call(api.GET("/api/v1/books/{id}", { params: { path: { id } } })) })),
+    queries: ids.map((id) => ({
+      queryKey: ["book", id],
+      queryFn: () => call(api.GET("/api/v1/books/{id}", { params: { path: { id } } })),
+    })),
   });
   return new Map(books.flatMap((b) => (b.data ? [[b.data.id, b.data.title] as const] : [])));
 }
@@ -38,20 +45,31 @@ function useLoanMutation<T>(send: (loan: Loan) => Promise<T>) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: send,
-    onSettled: () => queryClient.invalidateQueries({ predicate: (q) => ["loans", "book", "books", "eligibility"].includes(String(q.queryKey[0])) }),
+    onSettled: () =>
+      queryClient.invalidateQueries({ predicate: (q) => ["loans", "book", "books", "eligibility"].includes(String(q.queryKey[0])) }),
   });
 }
 
 export function useRenew() {
   const { api } = useServices();
   return useLoanMutation((loan) =>
-    call(api.POST("/api/v1/loans/{id}/renew", { params: { path: { id: loan.id }, header: { "Idempotency-Key": idempotencyKey() } }, body: {} })),
+    call(
+      api.POST("/api/v1/loans/{id}/renew", {
+        params: { path: { id: loan.id }, header: { "Idempotency-Key": idempotencyKey() } },
+        body: {},
+      }),
+    ),
   );
 }
 
 export function useReturn() {
   const { api } = useServices();
   return useLoanMutation((loan) =>
-    call(api.POST("/api/v1/books/{id}/return", { params: { path: { id: loan.bookId }, header: { "Idempotency-Key": idempotencyKey() } }, body: {} })),
+    call(
+      api.POST("/api/v1/books/{id}/return", {
+        params: { path: { id: loan.bookId }, header: { "Idempotency-Key": idempotencyKey() } },
+        body: {},
+      }),
+    ),
   );
 }

@@ -39,7 +39,9 @@ describe("My loans", () => {
 
   it("renews a loan and shows the new due date; a refusal in words", async () => {
     api.on("POST", "/api/v1/loans/{id}/renew", (_req, { id }) =>
-      id === "l1" ? json(200, { loan: aLoan("l1", "b1", "2027-01-15T10:00:00Z") }) : apiError(400, 9, "renewal limit reached", "RENEWAL_LIMIT_REACHED"),
+      id === "l1"
+        ? json(200, { loan: aLoan("l1", "b1", "2027-01-15T10:00:00Z") })
+        : apiError(400, 9, "renewal limit reached", "RENEWAL_LIMIT_REACHED"),
     );
     const user = userEvent.setup();
     await renderApp(api, "/loans", { signedInAs: "ada@example.org" });
@@ -52,7 +54,9 @@ describe("My loans", () => {
   });
 
   it("returns a book through ReturnBook for that book", async () => {
-    api.on("POST", "/api/v1/books/{id}/return", (_req, { id = "" }) => json(200, { loan: aLoan("l1", id, inDays(7), inDays(0)), availableCopies: 2 }));
+    api.on("POST", "/api/v1/books/{id}/return", (_req, { id = "" }) =>
+      json(200, { loan: aLoan("l1", id, inDays(7), inDays(0)), availableCopies: 2 }),
+    );
     const user = userEvent.setup();
     await renderApp(api, "/loans", { signedInAs: "ada@example.org" });
     const first = (await screen.findByRole("link", { name: "A Wizard of Earthsea" })).closest("li") as HTMLElement;

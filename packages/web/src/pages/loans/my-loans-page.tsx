@@ -3,8 +3,8 @@ import { usePrincipal } from "../../app/services-context.js";
 import { hasRole } from "../../session/principal.js";
 import { formatDate } from "../../ui/format.js";
 import { Empty, ErrorText, Loading } from "../../ui/status.js";
-import { OpenLoanRow } from "./open-loan-row.js";
 import { useOpenLoans, usePastLoans, useTitles } from "./loan-queries.js";
+import { OpenLoanRow } from "./open-loan-row.js";
 
 function PastLoans() {
   const past = usePastLoans();

@@ -27,7 +27,9 @@ export function OpenLoanRow({ loan, title, now, canReturn }: OpenLoanRowProps) {
         Due {formatDate(loan.dueAt)}
         {overdue ? <strong className="badge late"> Overdue</strong> : null}
       </span>
-      {loan.renewalCount > 0 ? <span className="muted">Renewed {loan.renewalCount === 1 ? "once" : `${loan.renewalCount} times`}</span> : null}
+      {loan.renewalCount > 0 ? (
+        <span className="muted">Renewed {loan.renewalCount === 1 ? "once" : `${loan.renewalCount} times`}</span>
+      ) : null}
       <div className="actions">
         <button type="button" onClick={() => renew.mutate(loan)} disabled={renew.isPending}>
           {renew.isPending ? "Renewing…" : "Renew"}

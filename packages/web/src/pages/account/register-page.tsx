@@ -32,6 +32,7 @@ export default function RegisterPage() {
 
   return (
     <section className="page narrow">
+      <title>Create account · Library</title>
       <h1>Create account</h1>
       <form className="form" onSubmit={(e) => void submit(e)}>
         <TextField label="Name" name="name" autoComplete="name" required value={name} onChange={setName} problem={fields.name} />

@@ -7,6 +7,7 @@ export default function SignInPage() {
   const principal = usePrincipal();
   return (
     <section className="page narrow">
+      <title>Sign in · Library</title>
       <h1>Sign in</h1>
       {principal ? <p>You are signed in as {principal.email}.</p> : <SignInForm onSignedIn={() => void navigate("/")} />}
       <p>

@@ -28,6 +28,7 @@ export default function BookPage() {
   ];
   return (
     <article className="page book-page">
+      <title>{`${b.title} · Library`}</title>
       <h1>{b.title}</h1>
       <p className={b.availableCopies > 0 ? "badge ok" : "badge"}>{availabilityText(b.availableCopies, b.totalCopies)}</p>
       <dl className="facts">

@@ -64,6 +64,22 @@ describe("Catalogue", () => {
     expect(tokens).toEqual([null, "tok-20", "tok-40"]);
   });
 
+  it("keeps the search and the page in the URL, so Back from a book returns to them", async () => {
+    catalogue(api);
+    api.on("GET", "/api/v1/books/{id}", () => json(200, book(23)));
+    api.on("GET", "/api/v1/books/{id}/recommendations", () => json(200, { books: [] }));
+    const user = userEvent.setup();
+    const { router } = await renderApp(api, "/");
+    await user.type(await screen.findByRole("searchbox", { name: "Search the catalogue" }), "book{Enter}");
+    await user.click(await screen.findByRole("button", { name: "Next page" }));
+    await user.click(await screen.findByRole("link", { name: "Book 23" }));
+    expect(await screen.findByRole("heading", { level: 1, name: "Book 23" })).toBeDefined();
+    await router.navigate(-1);
+    expect(await screen.findByRole("link", { name: "Book 23" })).toBeDefined();
+    expect(screen.getByRole<HTMLInputElement>("searchbox", { name: "Search the catalogue" }).value).toBe("book");
+    expect(router.state.location.search).toBe("?q=book&page=tok-20");
+  });
+
   it("sends the search words and filters to ListBooks", async () => {
     catalogue(api);
     const user = userEvent.setup();

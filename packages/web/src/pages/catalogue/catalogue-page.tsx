@@ -1,21 +1,22 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useSearchParams } from "react-router";
 import { call } from "../../api/client.js";
 import { errorSentences } from "../../api/errors.js";
 import { useAuthorChoices } from "../../api/queries.js";
 import { useServices } from "../../app/services-context.js";
 import { ErrorText, Loading } from "../../ui/status.js";
 import { BookResults } from "./book-results.js";
-import { type CatalogueFilter, CatalogueFilters, NO_FILTER } from "./catalogue-filters.js";
+import { type CatalogueFilter, CatalogueFilters } from "./catalogue-filters.js";
+import { urlFromView, viewFromUrl } from "./catalogue-url.js";
 
 const PAGE_SIZE = 20;
 
 /** Everyone's entry page: search and filter the books, page through every result. */
 export default function CataloguePage() {
   const { api } = useServices();
-  const [filter, setFilter] = useState<CatalogueFilter>(NO_FILTER);
+  const [params, setParams] = useSearchParams();
   // The API pages by opaque tokens: tokens[i] opens page i, so "Previous" goes back exactly.
-  const [tokens, setTokens] = useState<string[]>([""]);
+  const { filter, tokens } = viewFromUrl(params);
   const page = tokens.length - 1;
   const authors = useAuthorChoices();
 
@@ -40,16 +41,15 @@ export default function CataloguePage() {
     placeholderData: keepPreviousData,
   });
 
-  const changeFilter = (next: CatalogueFilter) => {
-    setFilter(next);
-    setTokens([""]);
-  };
+  const show = (next: CatalogueFilter, pages: string[]) => setParams(urlFromView({ filter: next, tokens: pages }));
   const authorNames = new Map((authors.data ?? []).map((a) => [a.id, a.name]));
 
   return (
     <section className="page">
       <h1>Catalogue</h1>
-      <CatalogueFilters value={filter} onChange={changeFilter} />
+      <title>Catalogue · Library</title>
+      {/* Remounted when the words change from outside (Back, the nav link), so the box shows them. */}
+      <CatalogueFilters key={filter.q} value={filter} onChange={(next) => show(next, [""])} />
       {books.isPending ? <Loading what="books" /> : null}
       {books.isError ? <ErrorText sentences={errorSentences(books.error)} /> : null}
       {books.data ? (
@@ -59,8 +59,8 @@ export default function CataloguePage() {
           page={page}
           pageSize={PAGE_SIZE}
           busy={books.isFetching}
-          onNext={() => setTokens([...tokens, books.data.nextPageToken])}
-          onPrevious={() => setTokens(tokens.slice(0, -1))}
+          onNext={() => show(filter, [...tokens, books.data.nextPageToken])}
+          onPrevious={() => show(filter, tokens.slice(0, -1))}
         />
       ) : null}
     </section>

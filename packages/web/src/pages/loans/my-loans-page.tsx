@@ -46,6 +46,7 @@ export default function MyLoansPage() {
   const now = Date.now();
   return (
     <section className="page">
+      <title>My loans · Library</title>
       <h1>My loans</h1>
       {open.isPending ? <Loading what="your loans" /> : null}
       {open.isError ? <ErrorText sentences={errorSentences(open.error)} /> : null}

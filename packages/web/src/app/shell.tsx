@@ -1,4 +1,4 @@
-import { Suspense, useState } from "react";
+import { Suspense, useState, useSyncExternalStore } from "react";
 import { Link, Outlet, useNavigate } from "react-router";
 import { errorSentences } from "../api/errors.js";
 import { SignInDialog } from "../session/sign-in-dialog.js";
@@ -44,19 +44,22 @@ function AccountControls() {
 
 /** Header with the app name, nav and account controls around the current screen. */
 export function Shell() {
+  const { signIn } = useServices();
+  // While the sign-in dialog is up, the page behind it is inert (kept, but out of reach).
+  const dialogOpen = useSyncExternalStore(signIn.subscribe, () => signIn.isOpen);
   return (
     <>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <header className="app-header">
+      <header className="app-header" inert={dialogOpen}>
         <Link to="/" className="app-name">
           Library
         </Link>
         <MainNav />
         <AccountControls />
       </header>
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} inert={dialogOpen}>
         <Suspense fallback={<Loading what="page" />}>
           <Outlet />
         </Suspense>

@@ -13,7 +13,11 @@ export function SignInDialog() {
   const ref = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
-    if (open) ref.current?.querySelector("input")?.focus();
+    if (!open) return;
+    // Focus moves into the dialog, and back to where the person was when it closes.
+    const before = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
+    ref.current?.querySelector("input")?.focus();
+    return () => before?.focus();
   }, [open]);
 
   if (!open) return null;

@@ -72,6 +72,7 @@ describe("a 401 from any call", () => {
     const user = await typeAuthor();
 
     const dialog = await screen.findByRole("dialog", { name: "Sign in to continue" });
+    expect(document.activeElement).toBe(within(dialog).getByLabelText("Email"));
     // The page is still there underneath, with the typed values.
     expect(screen.getByLabelText<HTMLInputElement>("Name").value).toBe("Ursula K. Le Guin");
     expect(screen.getByLabelText<HTMLTextAreaElement>("Biography").value).toBe("Wrote Earthsea.");
@@ -82,6 +83,7 @@ describe("a 401 from any call", () => {
 
     expect(await screen.findByText("Saved Ursula K. Le Guin")).toBeDefined();
     expect(screen.queryByRole("dialog")).toBeNull();
+    expect(document.activeElement).toBe(screen.getByRole("button", { name: "Save" }));
     const posts = api.calls("/api/v1/authors", "POST");
     expect(posts).toHaveLength(2);
     expect(posts[1]?.body).toEqual({ name: "Ursula K. Le Guin", biography: "Wrote Earthsea." });

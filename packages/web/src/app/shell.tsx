@@ -4,6 +4,7 @@ import { errorSentences } from "../api/errors.js";
 import { SignInDialog } from "../session/sign-in-dialog.js";
 import { ErrorText, Loading } from "../ui/status.js";
 import { MainNav } from "./nav.js";
+import { useReturnHere } from "./return-to.js";
 import { usePrincipal, useServices } from "./services-context.js";
 
 function AccountControls() {
@@ -11,11 +12,16 @@ function AccountControls() {
   const { session, queryClient } = useServices();
   const navigate = useNavigate();
   const [error, setError] = useState<unknown>();
+  const here = useReturnHere();
   if (!principal) {
     return (
       <div className="account">
-        <Link to="/sign-in">Sign in</Link>
-        <Link to="/register">Create account</Link>
+        <Link to="/sign-in" state={here}>
+          Sign in
+        </Link>
+        <Link to="/register" state={here}>
+          Create account
+        </Link>
       </div>
     );
   }

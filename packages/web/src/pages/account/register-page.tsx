@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from "react";
 import { useNavigate } from "react-router";
 import { ApiError, errorSentences } from "../../api/errors.js";
+import { useReturnTo } from "../../app/return-to.js";
 import { useServices } from "../../app/services-context.js";
 import { ErrorText } from "../../ui/status.js";
 import { TextField } from "../../ui/text-field.js";
@@ -9,6 +10,7 @@ import { TextField } from "../../ui/text-field.js";
 export default function RegisterPage() {
   const { auth, session } = useServices();
   const navigate = useNavigate();
+  const returnTo = useReturnTo();
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
@@ -23,7 +25,7 @@ export default function RegisterPage() {
     try {
       await auth.register(name, email, password);
       await session.login(email, password);
-      await navigate("/");
+      await navigate(returnTo, { replace: true });
     } catch (e) {
       setError(e);
       setBusy(false);

@@ -51,6 +51,18 @@ describe("Book page", () => {
     expect(borrows[0]?.headers.get("idempotency-key")).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it("signing in from the book page comes back to the book, ready to borrow", async () => {
+    api.on("GET", "/api/v1/books/{id}/eligibility", () => json(200, { eligible: true, blockers: [], dueAt: "2026-12-19T10:00:00Z" }));
+    const user = userEvent.setup();
+    await renderApp(api, "/books/b1");
+    await user.click(within(await screen.findByRole("region", { name: "Borrowing" })).getByRole("link", { name: "Sign in" }));
+    await user.type(await screen.findByLabelText("Email"), "ada@example.org");
+    await user.type(screen.getByLabelText("Password"), "pw-ada-12345");
+    await user.click(screen.getByRole("button", { name: "Log in" }));
+    expect(await screen.findByRole("button", { name: "Borrow" })).toBeDefined();
+    expect(screen.getByRole("heading", { level: 1, name: "A Wizard of Earthsea" })).toBeDefined();
+  });
+
   it("lists every blocker in words instead of the Borrow button", async () => {
     api.on("GET", "/api/v1/books/{id}/eligibility", () =>
       json(200, {

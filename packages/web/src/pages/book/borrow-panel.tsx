@@ -3,6 +3,7 @@ import { Link } from "react-router";
 import { call, idempotencyKey } from "../../api/client.js";
 import { errorSentences } from "../../api/errors.js";
 import { REASON_TEXT } from "../../api/reasons.js";
+import { useReturnHere } from "../../app/return-to.js";
 import { usePrincipal, useRestoring, useServices } from "../../app/services-context.js";
 import { formatDate } from "../../ui/format.js";
 import { ErrorText, Loading } from "../../ui/status.js";
@@ -12,6 +13,7 @@ export function BorrowPanel({ bookId }: { bookId: string }) {
   const { api } = useServices();
   const principal = usePrincipal();
   const restoring = useRestoring();
+  const here = useReturnHere();
   const queryClient = useQueryClient();
   const eligibility = useQuery({
     queryKey: ["eligibility", bookId, principal?.userId],
@@ -35,7 +37,10 @@ export function BorrowPanel({ bookId }: { bookId: string }) {
     return (
       <section className="panel" aria-label="Borrowing">
         <p>
-          <Link to="/sign-in">Sign in</Link> to borrow this book.
+          <Link to="/sign-in" state={here}>
+            Sign in
+          </Link>{" "}
+          to borrow this book.
         </p>
       </section>
     );

@@ -1,4 +1,5 @@
 import { type FormEvent, useId, useState } from "react";
+import { categoryTree } from "../../api/category-tree.js";
 import { useAuthorChoices, useCategoryChoices } from "../../api/queries.js";
 
 export interface CatalogueFilter {
@@ -35,9 +36,9 @@ export function CatalogueFilters({ value, onChange }: { value: CatalogueFilter; 
         <label htmlFor={ids.category}>Category</label>
         <select id={ids.category} value={value.categoryId} onChange={(e) => onChange({ ...value, categoryId: e.target.value })}>
           <option value="">All categories</option>
-          {(categories.data ?? []).map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
+          {categoryTree(categories.data ?? []).map(({ category, depth }) => (
+            <option key={category.id} value={category.id}>
+              {"\u00a0\u00a0".repeat(depth) + category.name}
             </option>
           ))}
         </select>

@@ -32,6 +32,14 @@ describe("the shell", () => {
     expect(await screen.findByRole("heading", { level: 1, name: "Catalogue" })).toBeDefined();
   });
 
+  it("moves focus to the new page after following a link, for keyboard and screen-reader users", async () => {
+    const user = userEvent.setup();
+    await renderApp(api, "/");
+    await user.click(screen.getByRole("link", { name: "Create account" }));
+    expect(await screen.findByRole("heading", { level: 1, name: "Create account" })).toBeDefined();
+    expect(document.activeElement).toBe(screen.getByRole("main"));
+  });
+
   it("adds My loans for members, and Log out revokes the login on the server", async () => {
     const user = userEvent.setup();
     const { services } = await renderApp(api, "/", { signedInAs: "ada@example.org" });

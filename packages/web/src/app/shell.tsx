@@ -1,5 +1,5 @@
-import { Suspense, useState, useSyncExternalStore } from "react";
-import { Link, Outlet, useNavigate } from "react-router";
+import { Suspense, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { Link, Outlet, useLocation, useNavigate } from "react-router";
 import { errorSentences } from "../api/errors.js";
 import { SignInDialog } from "../session/sign-in-dialog.js";
 import { ErrorText, Loading } from "../ui/status.js";
@@ -53,6 +53,17 @@ export function Shell() {
   const { signIn } = useServices();
   // While the sign-in dialog is up, the page behind it is inert (kept, but out of reach).
   const dialogOpen = useSyncExternalStore(signIn.subscribe, () => signIn.isOpen);
+  const main = useRef<HTMLElement>(null);
+  const { pathname } = useLocation();
+  const firstPage = useRef(true);
+  // After a page change, keyboard and screen-reader users start at the new page, not the old link.
+  useEffect(() => {
+    if (firstPage.current) {
+      firstPage.current = false;
+      return;
+    }
+    main.current?.focus();
+  }, [pathname]);
   return (
     <>
       <a className="skip-link" href="#main">
@@ -65,7 +76,7 @@ export function Shell() {
         <MainNav />
         <AccountControls />
       </header>
-      <main id="main" tabIndex={-1} inert={dialogOpen}>
+      <main id="main" ref={main} tabIndex={-1} inert={dialogOpen}>
         <Suspense fallback={<Loading what="page" />}>
           <Outlet />
         </Suspense>

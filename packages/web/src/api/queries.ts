@@ -39,3 +39,12 @@ export function useAuthor(id: string | undefined) {
     enabled: Boolean(id),
   });
 }
+
+/** The categories a book (an "item" to the category service) is filed under. */
+export function useItemCategories(itemId: string) {
+  const { api } = useServices();
+  return useQuery({
+    queryKey: ["item-categories", itemId],
+    queryFn: async () => (await call(api.GET("/api/v1/items/{itemId}/categories", { params: { path: { itemId } } }))).categories,
+  });
+}

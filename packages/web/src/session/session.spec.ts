@@ -91,6 +91,24 @@ describe("Session across tabs", () => {
     expect(api.reuseDetected).toBe(1);
   });
 
+  it("refreshes by itself a minute before the access token expires", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    try {
+      const storage = memoryStorage();
+      const session = new Session({ auth: restAuthCalls(), storage, tabs: createTabSync(fakeLocks(), fakeChannelHub().open()) });
+      tabs = { storage, openTab: () => session, sessions: [session], advance: () => undefined };
+      await session.login("ada@example.org", "correct horse 1");
+      await vi.advanceTimersByTimeAsync(13 * 60_000); // 15-minute token: not yet
+      expect(api.calls("/api/v1/auth/refresh")).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(60_000 + 10); // one minute before expiry
+      expect(api.calls("/api/v1/auth/refresh")).toHaveLength(1);
+      expect(storage.getItem("lms.refreshToken")).toBe("r2");
+      expect(await session.accessToken()).toMatch(/\.sig2$/);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("logging out revokes the refresh token on the server and signs every tab out", async () => {
     tabs = browser(true);
     const a = tabs.openTab();

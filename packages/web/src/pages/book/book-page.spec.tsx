@@ -13,6 +13,7 @@ describe("Book page", () => {
     api.addUser("lib@example.org", "pw-lib-12345", "ROLE_LIBRARIAN");
     api.on("GET", "/api/v1/books/{id}", (_req, { id }) => json(200, aBook(id ?? "", "A Wizard of Earthsea")));
     api.on("GET", "/api/v1/authors/{id}", () => json(200, { id: "a1", name: "Ursula K. Le Guin" }));
+    api.on("GET", "/api/v1/items/{itemId}/categories", () => json(200, { categories: [{ id: "c1", name: "Fantasy" }] }));
     api.on("GET", "/api/v1/books/{id}/recommendations", () => json(200, { books: [aBook("b2", "The Tombs of Atuan")] }));
     api.on("GET", "/api/v1/books/{bookId}/copies", () =>
       json(200, {
@@ -28,6 +29,8 @@ describe("Book page", () => {
     await renderApp(api, "/books/b1");
     expect(await screen.findByRole("heading", { level: 1, name: "A Wizard of Earthsea" })).toBeDefined();
     expect(screen.getByText("1 of 2 available")).toBeDefined();
+    expect(await screen.findByText("Ursula K. Le Guin")).toBeDefined();
+    expect(await screen.findByText("Fantasy")).toBeDefined();
     const recommended = screen.getByRole("region", { name: "Recommended" });
     expect(await within(recommended).findByRole("link", { name: "The Tombs of Atuan" })).toBeDefined();
     expect(within(screen.getByRole("region", { name: "Borrowing" })).getByRole("link", { name: "Sign in" })).toBeDefined();

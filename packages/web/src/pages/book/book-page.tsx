@@ -1,6 +1,6 @@
 import { useParams } from "react-router";
 import { errorSentences } from "../../api/errors.js";
-import { useAuthor, useBook } from "../../api/queries.js";
+import { useAuthor, useBook, useItemCategories } from "../../api/queries.js";
 import { usePrincipal } from "../../app/services-context.js";
 import { hasRole } from "../../session/principal.js";
 import { availabilityText } from "../../ui/format.js";
@@ -14,6 +14,7 @@ export default function BookPage() {
   const { id = "" } = useParams();
   const book = useBook(id);
   const author = useAuthor(book.data?.authorId);
+  const categories = useItemCategories(id);
   const principal = usePrincipal();
 
   if (book.isPending) return <Loading what="book" />;
@@ -21,6 +22,7 @@ export default function BookPage() {
   const b = book.data;
   const facts: [string, string | number][] = [
     ["Author", author.data?.name ?? ""],
+    ["Categories", (categories.data ?? []).map((c) => c.name).join(", ")],
     ["Publisher", b.publisher],
     ["Published", b.publishedYear || ""],
     ["Language", b.language],

@@ -1,6 +1,7 @@
 import { type FormEvent, useId, useState } from "react";
 import { categoryTree } from "../../api/category-tree.js";
-import { useAuthorChoices, useCategoryChoices } from "../../api/queries.js";
+import { useAllCategories } from "../../api/queries.js";
+import { AuthorFilter } from "./author-filter.js";
 
 export interface CatalogueFilter {
   q: string;
@@ -13,10 +14,9 @@ export const NO_FILTER: CatalogueFilter = { q: "", categoryId: "", authorId: "",
 
 /** "Search the catalogue", "Category", "Author", "Available only" (DESIGN §9). */
 export function CatalogueFilters({ value, onChange }: { value: CatalogueFilter; onChange: (next: CatalogueFilter) => void }) {
-  const authors = useAuthorChoices();
-  const categories = useCategoryChoices();
+  const categories = useAllCategories();
   const [text, setText] = useState(value.q);
-  const ids = { search: useId(), category: useId(), author: useId(), available: useId() };
+  const ids = { search: useId(), category: useId(), available: useId() };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -43,17 +43,7 @@ export function CatalogueFilters({ value, onChange }: { value: CatalogueFilter; 
           ))}
         </select>
       </div>
-      <div className="field">
-        <label htmlFor={ids.author}>Author</label>
-        <select id={ids.author} value={value.authorId} onChange={(e) => onChange({ ...value, authorId: e.target.value })}>
-          <option value="">All authors</option>
-          {(authors.data ?? []).map((a) => (
-            <option key={a.id} value={a.id}>
-              {a.name}
-            </option>
-          ))}
-        </select>
-      </div>
+      <AuthorFilter authorId={value.authorId} onChange={(authorId) => onChange({ ...value, authorId })} />
       <div className="field checkbox">
         <input
           id={ids.available}

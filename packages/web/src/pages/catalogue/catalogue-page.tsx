@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "react-router";
 import { call } from "../../api/client.js";
 import { errorSentences } from "../../api/errors.js";
-import { useAuthorChoices } from "../../api/queries.js";
+import { useAuthorNames } from "../../api/queries.js";
 import { useServices } from "../../app/services-context.js";
 import { ErrorText, Loading } from "../../ui/status.js";
 import { BookResults } from "./book-results.js";
@@ -18,7 +18,6 @@ export default function CataloguePage() {
   // The API pages by opaque tokens: tokens[i] opens page i, so "Previous" goes back exactly.
   const { filter, tokens } = viewFromUrl(params);
   const page = tokens.length - 1;
-  const authors = useAuthorChoices();
 
   const books = useQuery({
     queryKey: ["books", filter, tokens[page]],
@@ -42,7 +41,7 @@ export default function CataloguePage() {
   });
 
   const show = (next: CatalogueFilter, pages: string[]) => setParams(urlFromView({ filter: next, tokens: pages }));
-  const authorNames = new Map((authors.data ?? []).map((a) => [a.id, a.name]));
+  const authorNames = useAuthorNames((books.data?.books ?? []).map((b) => b.authorId));
 
   return (
     <section className="page">

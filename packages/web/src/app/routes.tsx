@@ -1,5 +1,6 @@
 import type { RouteObject } from "react-router";
 import { NotFoundPage } from "../pages/not-found-page.js";
+import { PageError } from "../pages/page-error.js";
 import { RequireRole } from "./require-role.js";
 import { SCREENS, type Screen } from "./screens.js";
 import { Shell } from "./shell.js";
@@ -12,7 +13,9 @@ function screenRoute({ path, page: Page, role }: Screen): RouteObject {
   ) : (
     <Page />
   );
-  return path === "" ? { index: true, element } : { path, element };
+  // Per screen, so a failing page keeps the header and nav around it.
+  const errorElement = <PageError />;
+  return path === "" ? { index: true, element, errorElement } : { path, element, errorElement };
 }
 
 /** The whole route tree: the shell around every screen of SCREENS, then "not found". */

@@ -1,7 +1,7 @@
 import { screen, within } from "@testing-library/react";
 import { userEvent } from "@testing-library/user-event";
 import { lazy } from "react";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeApi, json } from "../test/fake-api.js";
 import { renderApp } from "../test/render-app.js";
 import { navEntries } from "./nav.js";
@@ -11,6 +11,7 @@ const Blank = lazy(async () => ({ default: () => null }));
 
 describe("the shell", () => {
   let api: FakeApi;
+  afterEach(() => vi.restoreAllMocks());
   beforeEach(() => {
     api = new FakeApi();
     api.addUser("ada@example.org", "pw-ada-12345");
@@ -63,6 +64,20 @@ describe("the shell", () => {
     expect(labels("member")).toEqual(["Catalogue", "My loans"]);
     expect(labels("librarian")).toEqual(["Catalogue", "My loans", "Circulation desk"]);
     expect(labels("admin")).toEqual(["Catalogue", "My loans", "Circulation desk"]);
+  });
+
+  it("shows a page that fails in words, inside the shell", async () => {
+    const Broken = lazy(async () => ({
+      default: () => {
+        throw new Error("boom");
+      },
+    }));
+    const screens: Screen[] = [...SCREENS, { path: "broken", page: Broken }];
+    vi.spyOn(console, "error").mockImplementation(() => undefined); // React reports the error it caught
+    await renderApp(api, "/broken", { screens });
+    expect(await screen.findByRole("heading", { level: 1, name: "This page could not be shown" })).toBeDefined();
+    expect(screen.getByText("Something went wrong. Try again.")).toBeDefined();
+    expect(screen.getByRole("navigation", { name: "Main" })).toBeDefined();
   });
 
   it("creates an account, signs the new member in, and shows a refusal in words", async () => {

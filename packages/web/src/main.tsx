@@ -4,7 +4,8 @@ import { createBrowserRouter, RouterProvider } from "react-router";
 import { appRoutes } from "./app/routes.js";
 import { createAppServices } from "./app/services.js";
 import { ServicesProvider } from "./app/services-context.js";
-import "./styles.css";
+import "./styles/base.css";
+import "./styles/screens.css";
 
 const services = createAppServices();
 // A stored login (reload, new tab) is restored before the first screen asks for data.

@@ -13,6 +13,9 @@ describe("My loans", () => {
   beforeEach(() => {
     api = new FakeApi();
     api.addUser("ada@example.org", "pw-ada-12345");
+    api.on("GET", "/api/v1/users/{id}", (_req, { id }) =>
+      json(200, { id, name: "Ada", email: "ada@example.org", cardNumber: "2026000042" }),
+    );
     const titles: Record<string, string> = { b1: "A Wizard of Earthsea", b2: "The Dispossessed", b3: "Lathe of Heaven" };
     api.on("GET", "/api/v1/books/{id}", (_req, { id = "" }) => json(200, aBook(id, titles[id] ?? "?")));
     api.on("GET", "/api/v1/loans", (req) => {
@@ -28,6 +31,8 @@ describe("My loans", () => {
   it("lists open loans with titles and due dates, marks the overdue one, and lists past loans", async () => {
     await renderApp(api, "/loans", { signedInAs: "ada@example.org" });
     expect(await screen.findByRole("heading", { level: 1, name: "My loans" })).toBeDefined();
+    expect(await screen.findByText("2026000042")).toBeDefined();
+    expect(api.calls("/api/v1/users/user-1")).toHaveLength(1);
     const onTime = (await screen.findByRole("link", { name: "A Wizard of Earthsea" })).closest("li") as HTMLElement;
     const late = (await screen.findByRole("link", { name: "The Dispossessed" })).closest("li") as HTMLElement;
     expect(within(onTime).getByText(/^Due /)).toBeDefined();

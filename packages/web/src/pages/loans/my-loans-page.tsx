@@ -3,6 +3,7 @@ import { usePrincipal } from "../../app/services-context.js";
 import { hasRole } from "../../session/principal.js";
 import { formatDate } from "../../ui/format.js";
 import { Empty, ErrorText, Loading } from "../../ui/status.js";
+import { LibraryCard } from "./library-card.js";
 import { useOpenLoans, usePastLoans, useTitles } from "./loan-queries.js";
 import { OpenLoanRow } from "./open-loan-row.js";
 
@@ -48,6 +49,7 @@ export default function MyLoansPage() {
     <section className="page">
       <title>My loans · Library</title>
       <h1>My loans</h1>
+      {principal ? <LibraryCard userId={principal.userId} /> : null}
       {open.isPending ? <Loading what="your loans" /> : null}
       {open.isError ? <ErrorText sentences={errorSentences(open.error)} /> : null}
       {open.data?.length === 0 ? <Empty>You have no books on loan. Find one in the catalogue.</Empty> : null}

@@ -54,3 +54,11 @@ export function serviceForPath(path: string): ServiceName | undefined {
 export function serviceSegments(): ReadonlyMap<string, ServiceName> {
   return OWNERS;
 }
+
+/** Default HTTP ports of `make run` (DESIGN.md §1), where the Vite dev server's proxy sends each service's paths. */
+export const DEFAULT_SERVICE_PORTS: Readonly<Record<ServiceName, number>> = Object.freeze({
+  auth: 8081,
+  author: 8082,
+  category: 8083,
+  book: 8084,
+});

@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import fastifyCompress from "@fastify/compress";
 import fastifyStatic from "@fastify/static";
+import { PAGE_CSP } from "@lms/platform/rest/http-hardening";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Codes, sendError } from "./error-reply.js";
 
@@ -14,23 +15,6 @@ import { Codes, sendError } from "./error-reply.js";
 export const IMMUTABLE = "public, max-age=31536000, immutable";
 /** Cache-Control of index.html and unhashed files: always revalidated (ETag / Last-Modified), so a deploy shows at once. */
 export const REVALIDATE = "no-cache";
-
-/**
- * The app's pages load only what this origin serves: scripts and styles from here (style
- * attributes allowed, React sets them), API calls to here, no framing, no plugins.
- */
-export const APP_CSP = [
-  "default-src 'self'",
-  "base-uri 'self'",
-  "connect-src 'self'",
-  "font-src 'self' data:",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "img-src 'self' data:",
-  "object-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-].join("; ");
 
 const ASSETS = "/assets/";
 
@@ -49,7 +33,7 @@ export async function registerStaticApp(app: FastifyInstance, distDir: string): 
     setHeaders: (reply, path) => {
       const underAssets = path.startsWith(join(distDir, "assets"));
       reply.header("cache-control", underAssets ? IMMUTABLE : REVALIDATE);
-      if (path.endsWith(".html")) reply.header("content-security-policy", APP_CSP);
+      if (path.endsWith(".html")) reply.header("content-security-policy", PAGE_CSP);
     },
   });
   app.setNotFoundHandler((req, reply) => answerNotFound(req, reply, distDir));
@@ -69,7 +53,7 @@ function answerNotFound(req: FastifyRequest, reply: FastifyReply, distDir: strin
     return sendError(reply, 404, Codes.unimplemented, `no route for ${req.method} ${path}`);
   }
   if (!existsSync(join(distDir, "index.html"))) return sendNoAppPage(reply, distDir);
-  reply.header("cache-control", REVALIDATE).header("content-security-policy", APP_CSP);
+  reply.header("cache-control", REVALIDATE).header("content-security-policy", PAGE_CSP);
   return reply.sendFile("index.html");
 }
 

@@ -9,7 +9,7 @@ import { bindService, createInvoker } from "../grpc/invoker.js";
 import { createLogger } from "../observability/logger.js";
 import { createMetrics } from "../observability/metrics.js";
 import { rest } from "../testing/rest-client.js";
-import { MAX_URL_LENGTH, SWAGGER_UI_CSP } from "./http-hardening.js";
+import { MAX_URL_LENGTH, PAGE_CSP } from "./http-hardening.js";
 import { httpRoutesOf } from "./http-rules.js";
 import { createRestServer } from "./rest-server.js";
 import { registerTranscodedRoutes } from "./transcoder.js";
@@ -113,7 +113,7 @@ describe("security headers over real HTTP", () => {
       const res = await fetch(`${base}${path}`);
       await res.arrayBuffer();
       expect(res.status, path).toBe(200);
-      expect(res.headers.get("content-security-policy"), path).toBe(SWAGGER_UI_CSP);
+      expect(res.headers.get("content-security-policy"), path).toBe(PAGE_CSP);
     }
     expect((await rest(base, "GET", "/api/v1/books")).headers.get("content-security-policy")).toBeNull();
   });

@@ -6,12 +6,12 @@ import type { HttpRoute } from "./http-rules.js";
 import { errorBody, sendError } from "./send-error.js";
 
 /**
- * The Content-Security-Policy of the Swagger UI pages (`GET /` and its assets): scripts and
- * styles only from this origin (the UI's initializer is a file, not an inline script), inline
- * style attributes (Swagger UI sets them), images from here or `data:` (its icons), "Try it
- * out" calls to this origin only, and no framing.
+ * The Content-Security-Policy of the pages we serve (each service's Swagger UI at `GET /`, the
+ * web app at the origin): scripts and styles only from this origin (no inline script: Swagger
+ * UI's initializer and the app's entry are files), inline style attributes (Swagger UI and React
+ * set them), images from here or `data:`, API calls to this origin only, and no framing.
  */
-export const SWAGGER_UI_CSP = [
+export const PAGE_CSP = [
   "default-src 'self'",
   "base-uri 'self'",
   "connect-src 'self'",

@@ -8,7 +8,7 @@ import type { Metrics } from "../observability/metrics.js";
 import { registerCompression } from "./compression.js";
 import { registerCors } from "./cors.js";
 import { registerFallbackHandlers } from "./fallback-handlers.js";
-import { answerClientError, registerSecurityHeaders, SWAGGER_UI_CSP } from "./http-hardening.js";
+import { answerClientError, PAGE_CSP, registerSecurityHeaders } from "./http-hardening.js";
 import type { HttpRoute } from "./http-rules.js";
 import { sendError } from "./send-error.js";
 
@@ -167,7 +167,7 @@ async function registerSwagger(
     : undefined;
   await app.register(fastifySwaggerUi, {
     routePrefix: "/",
-    staticCSP: SWAGGER_UI_CSP,
+    staticCSP: PAGE_CSP,
     uiConfig: { validatorUrl: null, persistAuthorization: true, tryItOutEnabled: true, urls },
   });
 }

@@ -138,12 +138,13 @@ async function confirmInteractive(page: Page): Promise<void> {
 async function wireResponseOf(res: Response): Promise<WireResponse> {
   const request = res.request();
   const sizes = await request.sizes().catch(() => ({ responseBodySize: 0 }));
+  // Chromium reports no body bytes (0, or -1) for an answer its cache gave.
+  const onWire = sizes.responseBodySize > 0;
   return {
     url: res.url(),
     resourceType: request.resourceType(),
     encoding: (await res.headerValue("content-encoding")) ?? "",
-    bodyBytes: sizes.responseBodySize,
-    // Chromium reports a 200 served from its cache with no bytes transferred.
-    fromCache: res.status() === 200 && sizes.responseBodySize === 0,
+    bodyBytes: onWire ? sizes.responseBodySize : 0,
+    fromCache: !onWire,
   };
 }

@@ -35,7 +35,9 @@ const chosen: Scenario[] = scenarios.filter((s) => selected(config, s.id));
 // Not a load scenario: the catalogue's first page in Chromium (web-first-page.ts), selected by the same BENCH_ONLY.
 const firstPageChosen = selected(config, "web-first-page");
 const started = performance.now();
-progress(`${config.mode} mode: ${chosen.length} scenarios × clients ${config.clients.join("/")}; logs in ${logDir}`);
+progress(
+  `${config.mode} mode: ${chosen.length} scenarios × clients ${config.clients.join("/")}${firstPageChosen ? ", the first page in Chromium" : ""}; logs in ${logDir}`,
+);
 const machine = await machineInfo();
 
 let stack: BenchStack | undefined;

@@ -130,7 +130,10 @@ describe("Kubernetes manifests (deploy/k8s)", () => {
       const [container] = spec<{ template: { spec: { containers: { envFrom?: { configMapRef?: { name: string } }[] }[] } } }>(
         find(base, "Deployment", s.name),
       ).template.spec.containers;
-      expect(container.envFrom?.map((e) => e.configMapRef?.name), s.name).toContain("library-config");
+      expect(
+        container.envFrom?.map((e) => e.configMapRef?.name),
+        s.name,
+      ).toContain("library-config");
     }
   });
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { DEVELOPMENT_CORS_ORIGINS, parseOriginList } from "../net/cors-origins.js";
 import { trustedProxyProblem } from "../net/client-address.js";
+import { DEVELOPMENT_CORS_ORIGINS, parseOriginList } from "../net/cors-origins.js";
 
 /** Thrown when the environment does not fit a service's schema; lists every bad variable. */
 export class ConfigError extends Error {

@@ -18,11 +18,7 @@ export function clientAddressOf(header: Headers): string | undefined {
  * from the right, skipping trusted proxies, and the first address that is not one is the client.
  * An untrusted socket's forwarded values are ignored, so a client cannot pick its own address.
  */
-export function resolveClientAddress(
-  socketAddress: string | undefined,
-  forwarded: string | undefined,
-  trusted: TrustedProxies,
-): string {
+export function resolveClientAddress(socketAddress: string | undefined, forwarded: string | undefined, trusted: TrustedProxies): string {
   let client = normalizeAddress(socketAddress ?? "");
   if (!forwarded) return client;
   const hops = forwarded
@@ -79,7 +75,8 @@ export function trustedProxySet(entries: readonly string[]): TrustedProxies {
     anyRange = true;
   }
   return {
-    has: (address) => exact.has(address) || (anyRange && isIP(address) !== 0 && ranges.check(address, isIP(address) === 4 ? "ipv4" : "ipv6")),
+    has: (address) =>
+      exact.has(address) || (anyRange && isIP(address) !== 0 && ranges.check(address, isIP(address) === 4 ? "ipv4" : "ipv6")),
   };
 }
 

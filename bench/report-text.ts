@@ -3,6 +3,7 @@ import { TEST_SERVER_URL } from "@lms/platform/testing/test-database";
 import pg from "pg";
 import type { ColdStart } from "./cold-start.js";
 import type { BenchConfig } from "./config.js";
+import { type FirstPageResult, renderFirstPage } from "./first-page-stats.js";
 import { formatChecks, type InvariantCheck } from "./invariants.js";
 import { formatRange, markdownTable, type Row, renderTable } from "./report.js";
 import { formatMs } from "./stats.js";
@@ -45,6 +46,8 @@ export function renderReport(r: {
   checks: readonly InvariantCheck[];
   rss: readonly { name: string; mib: number | undefined }[];
   coldStart: ColdStart | undefined;
+  /** The catalogue's first page in Chromium; undefined when BENCH_ONLY left it out. */
+  firstPage?: FirstPageResult | undefined;
   minutes: number;
 }): string {
   const { config: c, machine: m } = r;
@@ -78,6 +81,10 @@ export function renderReport(r: {
     "### Where the CPU went (per call, per pair for circulation, over the measured runs; each process, the bench itself, all of PostgreSQL)",
     "",
     markdownTable(["cell", "CPU", "its paired baseline"], cpuRows(r.rows, r.baselineRows)),
+    "",
+    "### The catalogue's first page in Chromium (issue 18: interactive ≤ 1.5 s, JavaScript ≤ 250 KB gzipped)",
+    "",
+    renderFirstPage(r.firstPage),
     "",
     "### Circulation invariants (checked after every borrow/return and check-out/check-in run, warm-ups included)",
     "",

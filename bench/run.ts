@@ -10,6 +10,7 @@ import pg from "pg";
 import { type Baselines, startBaselines } from "./baselines.js";
 import { measureColdStart } from "./cold-start.js";
 import { loadBenchConfig, selected } from "./config.js";
+import type { FirstPageResult } from "./first-page-stats.js";
 import { holds } from "./invariants.js";
 import { baselineWorkload, measureInterleaved, measureRow, processesOf, progress } from "./measure.js";
 import { peakRssMiBOf } from "./process.js";
@@ -21,6 +22,7 @@ import { seededId } from "./seed.js";
 import { ADMIN, type BenchStack, startBenchStack } from "./stack.js";
 import type { CellSummary } from "./stats.js";
 import { login, registerMembers } from "./users.js";
+import { measureFirstPage } from "./web-first-page.js";
 
 const config = loadBenchConfig();
 // Measured against the configured PostgreSQL server, so runs compare across machines.
@@ -30,8 +32,12 @@ if (!(await testServerAnswers())) {
 }
 const logDir = await mkdtemp(join(tmpdir(), "lms-bench-"));
 const chosen: Scenario[] = scenarios.filter((s) => selected(config, s.id));
+// Not a load scenario: the catalogue's first page in Chromium (web-first-page.ts), selected by the same BENCH_ONLY.
+const firstPageChosen = selected(config, "web-first-page");
 const started = performance.now();
-progress(`${config.mode} mode: ${chosen.length} scenarios × clients ${config.clients.join("/")}; logs in ${logDir}`);
+progress(
+  `${config.mode} mode: ${chosen.length} scenarios × clients ${config.clients.join("/")}${firstPageChosen ? ", the first page in Chromium" : ""}; logs in ${logDir}`,
+);
 const machine = await machineInfo();
 
 let stack: BenchStack | undefined;
@@ -99,6 +105,8 @@ try {
       for (const clients of config.clients) rows.push(await measureRow(ctx, baselines, shared, scenario, transport, clients));
     }
   }
+  let firstPage: FirstPageResult | undefined;
+  if (firstPageChosen) firstPage = await measureFirstPage(stack.webUrl, config.sizes.books, progress);
   const rss = [...Object.values(stack.services), stack.web, baselines.process].map((p) => ({ name: p.name, mib: peakRssMiBOf(p.pid) }));
   await baselines.stop();
   baselines = undefined;
@@ -115,11 +123,16 @@ try {
     checks: ctx.checks,
     rss,
     coldStart,
+    firstPage,
     minutes: (performance.now() - started) / 60_000,
   });
   process.stdout.write(`${report}\n`);
   if (process.env.BENCH_OUT) await writeFile(process.env.BENCH_OUT, `${report}\n`);
-  failed = !ctx.checks.every(holds) || rows.some((r) => r.cell.errors > 0) || baselineRows.some((r) => r.cell.errors > 0);
+  failed =
+    (firstPage !== undefined && "failed" in firstPage) ||
+    !ctx.checks.every(holds) ||
+    rows.some((r) => r.cell.errors > 0) ||
+    baselineRows.some((r) => r.cell.errors > 0);
 } finally {
   await cleanUp();
   if (!failed && !config.keepLogs) await rm(logDir, { recursive: true, force: true });

@@ -140,6 +140,28 @@ describe("deploy/docker-compose.yml", () => {
     expect((web.ports ?? []).map((p) => (typeof p === "string" ? Number(p.split(":").at(-1)) : p.target))).toEqual([8080]);
   });
 
+  // docs/operations.md "Behind the web origin": per-IP login limits must count browsers, not the origin.
+  itWithCompose("the services trust X-Forwarded-For from the web origin's fixed address only (and TRUSTED_PROXIES from .env)", () => {
+    const check = (file: ComposeFile, prefix: string, extra: string[]) => {
+      const origin = file.services.web.networks?.default?.ipv4_address;
+      expect(origin).toBe(`${prefix}.10`);
+      const [ipam] = file.networks?.default?.ipam?.config ?? [];
+      // Other containers are given addresses from the upper half only, never the origin's.
+      expect(ipam).toEqual({ subnet: `${prefix}.0/24`, ip_range: `${prefix}.128/25` });
+      for (const spec of SERVICES) {
+        const trusted = String(file.services[spec.name].environment?.TRUSTED_PROXIES ?? "")
+          .split(",")
+          .filter(Boolean);
+        expect(trusted, spec.name).toEqual([`${prefix}.10`, ...extra]);
+      }
+      expect(file.services.web.environment?.TRUSTED_PROXIES, "the origin trusts nobody's forwarded address").toBeUndefined();
+    };
+    check(resolved(), "172.30.18", []);
+    const moved = composeConfig({ ...VARS, LIBRARY_NETWORK_PREFIX: "10.99.7", TRUSTED_PROXIES: "192.0.2.4" });
+    expect(moved.status, moved.stderr).toBe(0);
+    check(parse(moved.stdout) as ComposeFile, "10.99.7", ["192.0.2.4"]);
+  });
+
   it("takes every secret from .env as a required variable (`:?`), never a literal or a default", () => {
     const raw = readComposeFile();
     for (const service of Object.values(raw.services)) {

@@ -122,6 +122,21 @@ describe("Kubernetes manifests (deploy/k8s)", () => {
     expect(data.AUTH_JWKS_URL).toBe("http://auth:8081/.well-known/jwks.json");
   });
 
+  it("leave TRUSTED_PROXIES for the operator to set (the pod network differs per cluster), read by every service", () => {
+    const data = (find(base, "ConfigMap", "library-config") as Manifest & { data: Record<string, string> }).data;
+    // Present and empty: nobody's X-Forwarded-For is believed until the operator names the pod CIDR.
+    expect(data.TRUSTED_PROXIES).toBe("");
+    for (const s of SERVICES) {
+      const [container] = spec<{ template: { spec: { containers: { envFrom?: { configMapRef?: { name: string } }[] }[] } } }>(
+        find(base, "Deployment", s.name),
+      ).template.spec.containers;
+      expect(
+        container.envFrom?.map((e) => e.configMapRef?.name),
+        s.name,
+      ).toContain("library-config");
+    }
+  });
+
   it("has a Secret template with every key the Deployments read, each a marked placeholder", () => {
     const wanted = new Set(
       base

@@ -59,13 +59,13 @@ describe("auth config", () => {
       LOGIN_MAX_FAILURES_PER_IP: "50",
       ARGON2_CONCURRENCY: "3",
       ARGON2_QUEUE_MAX: "0",
-      TRUSTED_PROXIES: "10.0.0.1, ::1",
+      TRUSTED_PROXIES: "10.0.0.1, ::1, 172.30.18.0/24",
     });
     expect(config).toMatchObject({
       LOGIN_MAX_FAILURES_PER_IP: 50,
       ARGON2_CONCURRENCY: 3,
       ARGON2_QUEUE_MAX: 0,
-      TRUSTED_PROXIES: ["10.0.0.1", "::1"],
+      TRUSTED_PROXIES: ["10.0.0.1", "::1", "172.30.18.0/24"],
     });
   });
 

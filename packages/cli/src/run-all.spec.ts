@@ -6,17 +6,18 @@ import { webOriginEnv, webPortOf } from "./web-origin.js";
 const auth = getService("auth");
 const author = getService("author");
 const category = getService("category");
+const book = getService("book");
+
+const base = {
+  PATH: "/usr/bin",
+  DATA_DIR: "/var/lms",
+  SERVER_KEY: "s3cret",
+  ADMIN_EMAIL: "admin@example.test",
+  ADMIN_PASSWORD: "pa55word!",
+  LOG_LEVEL: "debug",
+};
 
 describe("childEnv", () => {
-  const base = {
-    PATH: "/usr/bin",
-    DATA_DIR: "/var/lms",
-    SERVER_KEY: "s3cret",
-    ADMIN_EMAIL: "admin@example.test",
-    ADMIN_PASSWORD: "pa55word!",
-    LOG_LEVEL: "debug",
-  };
-
   it("gives each service its own database URL and ports", () => {
     const env = {
       ...base,
@@ -102,6 +103,21 @@ describe("the web origin beside the services", () => {
       CATEGORY_HTTP_URL: "http://127.0.0.1:8083",
       BOOK_HTTP_URL: "http://book.internal:8084",
     });
+  });
+
+  it("makes the services trust the origin's X-Forwarded-For: loopback and the address it reaches them on, added to any set", () => {
+    expect(childEnv(auth, base, "127.0.0.1").TRUSTED_PROXIES).toBe("127.0.0.1,::1");
+    expect(childEnv(book, { ...base, HOST: "192.168.1.20" }, "192.168.1.20").TRUSTED_PROXIES).toBe("127.0.0.1,::1,192.168.1.20");
+    expect(childEnv(author, { ...base, TRUSTED_PROXIES: "10.0.0.7, 127.0.0.1" }, "127.0.0.1").TRUSTED_PROXIES).toBe(
+      "10.0.0.7,127.0.0.1,::1",
+    );
+    // A host name is no address to trust; loopback still is.
+    expect(childEnv(auth, base, "localhost").TRUSTED_PROXIES).toBe("127.0.0.1,::1");
+  });
+
+  it("leaves TRUSTED_PROXIES as it was without an origin in front", () => {
+    expect(childEnv(auth, base)).not.toHaveProperty("TRUSTED_PROXIES");
+    expect(childEnv(auth, { ...base, TRUSTED_PROXIES: "10.0.0.7" }).TRUSTED_PROXIES).toBe("10.0.0.7");
   });
 
   it("refuses a WEB_HTTP_PORT that is not a port, naming it", () => {

@@ -10,7 +10,7 @@ import { embeddedDataDirOf, embeddedServiceEnv, type LocalPostgres, servicesOnEm
 import { describeExit, type ServiceProcess, spawnService } from "./service-process.js";
 import { entryOf, envPrefixOf, getService, presentServices, SERVICE_NAMES, SERVICES, type ServiceSpec } from "./services.js";
 import { type AppState, appState, buildApp } from "./web-build.js";
-import { WEB_ENTRY, webOriginEnv, webOriginPresent, webPortOf } from "./web-origin.js";
+import { trustedProxiesBehindOrigin, WEB_ENTRY, webOriginEnv, webOriginPresent, webPortOf } from "./web-origin.js";
 
 type Env = Record<string, string | undefined>;
 
@@ -36,9 +36,11 @@ function portFrom(env: Env, key: string, fallback: number): number {
  * The environment of one service's process: everything in `env`, plus its own DATABASE_URL
  * (from `<SERVICE>_DATABASE_URL`; removed when that is unset, so a database meant for someone
  * else is never used: the launcher then sets the embedded server's URL), its ports, the peers'
- * gRPC addresses and the auth JWKS URL, each unless set explicitly.
+ * gRPC addresses and the auth JWKS URL, each unless set explicitly. With `originHost` (the web
+ * origin runs in front, reaching the services on that address), TRUSTED_PROXIES gains the
+ * origin's addresses ({@link trustedProxiesBehindOrigin}).
  */
-export function childEnv(spec: ServiceSpec, env: Env): Env {
+export function childEnv(spec: ServiceSpec, env: Env, originHost?: string): Env {
   const out: Env = { ...env };
   const ownUrl = env[`${envPrefixOf(spec.name)}_DATABASE_URL`]?.trim();
   if (ownUrl) out.DATABASE_URL = ownUrl;
@@ -52,6 +54,7 @@ export function childEnv(spec: ServiceSpec, env: Env): Env {
   }
   const authHttp = portsOf(getService("auth"), env).http;
   out.AUTH_JWKS_URL = env.AUTH_JWKS_URL?.trim() || `http://127.0.0.1:${authHttp}/.well-known/jwks.json`;
+  if (originHost !== undefined) out.TRUSTED_PROXIES = trustedProxiesBehindOrigin(env, originHost);
   return out;
 }
 
@@ -166,7 +169,8 @@ class Launcher {
   private spawn(spec: ServiceSpec): ServiceProcess {
     const label = `[${spec.name}]`.padEnd(this.labelWidth);
     const embeddedUrl = this.database?.urls.get(spec.name);
-    const env = { ...childEnv(spec, this.env), ...(embeddedUrl ? embeddedServiceEnv(embeddedUrl, this.env) : {}) };
+    const originHost = this.withWeb ? localHost(this.env) : undefined;
+    const env = { ...childEnv(spec, this.env, originHost), ...(embeddedUrl ? embeddedServiceEnv(embeddedUrl, this.env) : {}) };
     const proc = spawnService({ name: spec.name, entry: entryOf(spec.name), cwd: REPO_ROOT, env, output: { relay: label } });
     this.running.push(proc);
     void proc.exited.then((status) => this.fail(`${spec.name} exited unexpectedly (${describeExit(status)})`));

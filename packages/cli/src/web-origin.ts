@@ -1,6 +1,7 @@
 // The web origin as `make run` starts it (DESIGN.md §9): its entry, its port and the services'
 // REST URLs it forwards to, derived from the same <SERVICE>_HTTP_PORT variables the services get.
 import { existsSync } from "node:fs";
+import { isIP } from "node:net";
 import { join } from "node:path";
 import { REPO_ROOT } from "@lms/platform/repo-paths";
 import { envPrefixOf, SERVICES, type ServiceSpec } from "./services.js";
@@ -39,4 +40,23 @@ export function webOriginEnv(env: Env, host: string, httpPortOf: (spec: ServiceS
     out[key] = env[key]?.trim() || `http://${host}:${httpPortOf(spec)}`;
   }
   return out;
+}
+
+/** Loopback in both families: where the origin's connections come from when it reaches the services on this machine. */
+const LOOPBACK = ["127.0.0.1", "::1"];
+
+/**
+ * The services' `TRUSTED_PROXIES` when the origin runs in front of them on this machine: what is
+ * set already, plus loopback and `host` (the address the origin reaches them on, when it is an IP),
+ * so the X-Forwarded-For the origin appends names each browser and per-IP login limits count
+ * browsers, not the origin. It also lets any local process claim any address: right for a
+ * laptop or one host, where local processes are trusted anyway (docs/operations.md).
+ */
+export function trustedProxiesBehindOrigin(env: Env, host: string): string {
+  const set = (env.TRUSTED_PROXIES ?? "")
+    .split(",")
+    .map((a) => a.trim())
+    .filter(Boolean);
+  const origin = isIP(host) !== 0 ? [...LOOPBACK, host] : LOOPBACK;
+  return [...new Set([...set, ...origin])].join(",");
 }

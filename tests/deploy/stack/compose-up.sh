@@ -5,6 +5,7 @@
 # the README walk-through over real HTTP and gRPC (walk.ts), then `make down` (also on failure).
 #   tests/deploy/stack/compose-up.sh [results dir, default test-results/compose-stack]
 # STACK_PORTS: the four REST ports and the web origin's on the host (default "18081 18082 18083 18084 18080");
+# STACK_NETWORK_PREFIX: the compose network's /24 (default 172.30.19, beside a `make up` stack's 172.30.18);
 # LMS_COMPOSE=v1|v2 picks the Compose (deploy/compose.sh).
 # Exit 0: stack up, walk-through passed, stack down. Exit 77: SKIPPED, the reason on the last
 # line of stderr ("SKIP: ..."). Anything else: a failure (figures.json and walk.json say where).
@@ -71,7 +72,7 @@ read -r p_auth p_author p_category p_book p_web <<<"$STACK_PORTS"
 admin_password=$(secret)
 server_key=$(secret)
 {
-  grep -v -E '^(SERVER_KEY|ADMIN_PASSWORD|POSTGRES_PASSWORD|[A-Z]+_DB_PASSWORD|NODE_IMAGE|POSTGRES_IMAGE|[A-Z]+_HTTP_PORT)=' .env.example
+  grep -v -E '^(SERVER_KEY|ADMIN_PASSWORD|POSTGRES_PASSWORD|[A-Z]+_DB_PASSWORD|NODE_IMAGE|POSTGRES_IMAGE|[A-Z]+_HTTP_PORT|LIBRARY_NETWORK_PREFIX)=' .env.example
   echo "SERVER_KEY=$server_key"
   echo "ADMIN_PASSWORD=$admin_password"
   for v in POSTGRES AUTH_DB AUTHOR_DB CATEGORY_DB BOOK_DB; do echo "${v}_PASSWORD=$(secret)"; done
@@ -82,6 +83,7 @@ server_key=$(secret)
   echo "CATEGORY_HTTP_PORT=$p_category"
   echo "BOOK_HTTP_PORT=$p_book"
   echo "WEB_HTTP_PORT=${p_web:-18080}"
+  echo "LIBRARY_NETWORK_PREFIX=${STACK_NETWORK_PREFIX:-172.30.19}"
 } >"$ENV_FILE"
 
 # --- build, make up, walk, make down ----------------------------------------------------------

@@ -19,11 +19,13 @@ export interface ComposeService {
   healthcheck?: { test: string[] };
   restart?: string;
   volumes?: string[];
+  networks?: Record<string, { ipv4_address?: string } | null>;
 }
 
 export interface ComposeFile {
   services: Record<string, ComposeService>;
   volumes?: Record<string, unknown>;
+  networks?: Record<string, { ipam?: { config?: { subnet?: string; ip_range?: string }[] } }>;
 }
 
 /** The compose file as written (anchors merged, `${VAR}` left as text). */

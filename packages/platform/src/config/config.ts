@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { trustedProxyProblem } from "../net/client-address.js";
 import { DEVELOPMENT_CORS_ORIGINS, parseOriginList } from "../net/cors-origins.js";
 
 /** Thrown when the environment does not fit a service's schema; lists every bad variable. */
@@ -55,7 +56,10 @@ export function baseConfigSchema(defaults: { httpPort: number; grpcPort: number 
     RPC_TIMEOUT_MS: z.coerce.number().int().min(1).default(5000),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
-    /** Comma-separated proxy addresses whose X-Forwarded-For (REST) or x-client-address (gRPC) names the client. */
+    /**
+     * Comma-separated proxy addresses or CIDR ranges (`172.30.18.10`, `10.244.0.0/16`) whose
+     * X-Forwarded-For (REST) or x-client-address (gRPC) names the client.
+     */
     TRUSTED_PROXIES: z
       .string()
       .default("")
@@ -65,7 +69,12 @@ export function baseConfigSchema(defaults: { httpPort: number; grpcPort: number 
           .map((a) => a.trim())
           .filter((a) => a !== ""),
       )
-      .pipe(z.array(z.string().ip({ message: "must be IP addresses, comma-separated" }))),
+      .superRefine((entries, ctx) => {
+        for (const entry of entries) {
+          const problem = trustedProxyProblem(entry);
+          if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${problem} (IP addresses or CIDR ranges, comma-separated)` });
+        }
+      }),
     /**
      * Comma-separated browser origins allowed to call the REST face (DESIGN.md §2): exact
      * (`https://app.example.org`) or any port (`http://localhost:*`). Unset means

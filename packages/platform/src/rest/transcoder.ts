@@ -5,7 +5,7 @@ import { IF_MATCH_HEADER, IF_NONE_MATCH_HEADER } from "../conditional/etag.js";
 import { invalidArgument } from "../errors/errors.js";
 import type { CallInit, Invoker } from "../grpc/invoker.js";
 import { IDEMPOTENCY_KEY_HEADER } from "../idempotency/idempotency-key.js";
-import { CLIENT_ADDRESS_HEADER, resolveClientAddress } from "../net/client-address.js";
+import { CLIENT_ADDRESS_HEADER, resolveClientAddress, type TrustedProxies } from "../net/client-address.js";
 import { clientGoneSignal } from "./client-gone.js";
 import { emitUnpopulated } from "./emit-unpopulated.js";
 import type { HttpRoute } from "./http-rules.js";
@@ -17,7 +17,7 @@ type JsonObject = Record<string, unknown>;
 /** How the REST face tells who its clients are. */
 export interface TranscoderOptions {
   /** Proxies whose `X-Forwarded-For` names the client (none by default: the socket's address is the client). */
-  trustedProxies?: ReadonlySet<string>;
+  trustedProxies?: TrustedProxies;
   /**
    * Methods that create a resource, each with the path of what it created (fields of the JSON
    * answer in braces, e.g. `{ CreateAuthor: "/api/v1/authors/{id}" }`): they answer 201 with that
@@ -70,7 +70,7 @@ export function registerTranscodedRoutes(
   }
 }
 
-function callInit(req: FastifyRequest, reply: FastifyReply, trusted: ReadonlySet<string>): CallInit {
+function callInit(req: FastifyRequest, reply: FastifyReply, trusted: TrustedProxies): CallInit {
   let signal: AbortSignal | undefined;
   return {
     protocolName: "rest",
@@ -88,7 +88,7 @@ function callInit(req: FastifyRequest, reply: FastifyReply, trusted: ReadonlySet
 const FORWARDED_HEADERS = [IF_MATCH_HEADER, IF_NONE_MATCH_HEADER, IDEMPOTENCY_KEY_HEADER] as const;
 
 /** What a handler may read of the HTTP request: never a server key (REST callers are not peers). */
-function forwardHeaders(req: FastifyRequest, trusted: ReadonlySet<string>): Headers {
+function forwardHeaders(req: FastifyRequest, trusted: TrustedProxies): Headers {
   const headers = new Headers({ "x-request-id": String(req.id) });
   if (req.headers.authorization) headers.set("authorization", req.headers.authorization);
   for (const name of FORWARDED_HEADERS) {

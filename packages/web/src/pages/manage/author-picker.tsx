@@ -1,15 +1,7 @@
-import { useEffect, useId, useState } from "react";
+import { useId } from "react";
 import { useAuthorSearch } from "../../api/queries.js";
 import type { AuthorRecord } from "../../api/types.js";
-
-function useSettled(value: string, ms = 250): string {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
+import { useSettled } from "../../ui/use-settled.js";
 
 /** The author whose name is `text` (any case) among `authors`. */
 export function exactAuthor(authors: AuthorRecord[] | undefined, text: string): AuthorRecord | undefined {

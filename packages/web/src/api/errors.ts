@@ -1,5 +1,5 @@
 // Turns a failed call into sentences for people (DESIGN §3 body → words); screens never show JSON.
-import { REASON_TEXT, statusText } from "./reasons.js";
+import { REASON_TEXT, STAFF_REASON_TEXT, statusText } from "./reasons.js";
 
 interface Detail {
   "@type"?: string;
@@ -64,9 +64,34 @@ function describe(status: number, body: unknown) {
   return { reason, sentences, fields };
 }
 
-/** Words for anything a query or mutation may throw (API refusals, lost network, bugs). */
-export function errorSentences(error: unknown): string[] {
-  if (error instanceof ApiError) return error.sentences;
+/** A problem found before calling the API (e.g. no patron with that email), about one form field. */
+export class FieldProblem extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "FieldProblem";
+  }
+}
+
+/** Field name → what is wrong with it, from an API refusal or a FieldProblem; {} otherwise. */
+export function fieldProblems(error: unknown): Readonly<Record<string, string>> {
+  if (error instanceof ApiError) return error.fields;
+  if (error instanceof FieldProblem) return { [error.field]: error.message };
+  return {};
+}
+
+/**
+ * Words for anything a query or mutation may throw (API refusals, lost network, bugs).
+ * `voice: "staff"` words refusals about a patron or record instead of "you" (STAFF_REASON_TEXT).
+ */
+export function errorSentences(error: unknown, voice: "patron" | "staff" = "patron"): string[] {
+  if (error instanceof ApiError) {
+    const staff = voice === "staff" && error.reason ? STAFF_REASON_TEXT[error.reason] : undefined;
+    return staff ? [staff] : error.sentences;
+  }
+  if (error instanceof FieldProblem) return [error.message];
   if (error instanceof TypeError) return ["The library server could not be reached. Check your connection and try again."];
   return ["Something went wrong. Try again."];
 }

@@ -24,6 +24,27 @@ export const REASON_TEXT: Readonly<Record<string, string>> = Object.freeze({
   IDEMPOTENCY_KEY_IN_USE: "The same request is still being processed. Wait a moment.",
 });
 
+/**
+ * The same refusals as staff read them at the desk or on Manage, about a patron or a record
+ * rather than "you". Reasons not listed here fall back to REASON_TEXT.
+ */
+export const STAFF_REASON_TEXT: Readonly<Record<string, string>> = Object.freeze({
+  NO_COPIES_AVAILABLE: "Every copy of this book is on loan right now.",
+  COPY_NOT_AVAILABLE: "That copy cannot be lent: it is on loan, lost or withdrawn.",
+  LOAN_LIMIT_REACHED: "This patron has reached the number of loans their group may hold at once.",
+  ALREADY_BORROWED: "This patron already has a copy of this book on loan.",
+  PATRON_BLOCKED: "This patron is blocked: they have a loan that is overdue. Check that copy in first.",
+  ITEM_NOT_LOANABLE: "This patron's group may not borrow this kind of book (the loan policy says not loanable).",
+  USER_NOT_FOUND: "No patron has that card number.",
+  COPY_NOT_ON_LOAN: "That copy is not on loan, so there is nothing to check in.",
+  BOOK_HAS_OPEN_LOANS: "This book cannot be deleted while copies of it are on loan.",
+  AUTHOR_HAS_BOOKS: "This author cannot be deleted while books in the catalogue name them.",
+  CATEGORY_HAS_CHILDREN: "This category cannot be deleted while it has sub-categories. Move or delete them first.",
+  COPIES_BELOW_ON_LOAN: "The number of copies cannot go below the copies on loan.",
+  DEFAULT_POLICY: "The default loan policy (any group, any loan type) cannot be deleted; change it instead.",
+  NOT_BORROWED: "This patron does not have this book on loan.",
+});
+
 /** Words for an HTTP status when the body says nothing more useful. */
 export function statusText(status: number): string {
   if (status === 401) return "Please sign in to continue.";

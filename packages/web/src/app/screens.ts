@@ -20,6 +20,5 @@ export const SCREENS: Screen[] = [
   { path: "loans", page: lazy(() => import("../pages/loans/my-loans-page.js")), role: "member", nav: { label: "My loans" } },
   { path: "sign-in", page: lazy(() => import("../pages/account/sign-in-page.js")) },
   { path: "register", page: lazy(() => import("../pages/account/register-page.js")) },
-  // Staff screens go here, e.g.
-  // { path: "desk", page: lazy(() => import("../pages/desk/desk-page.js")), role: "librarian", nav: { label: "Circulation desk" } },
+  { path: "desk", page: lazy(() => import("../pages/desk/desk-page.js")), role: "librarian", nav: { label: "Circulation desk" } },
 ];

@@ -10,7 +10,7 @@ export interface Recorded {
   body: unknown;
 }
 
-type Handler = (req: Recorded, params: Record<string, string>) => Response | Promise<Response>;
+export type Handler = (req: Recorded, params: Record<string, string>) => Response | Promise<Response>;
 
 export function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });

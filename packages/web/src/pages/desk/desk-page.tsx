@@ -1,0 +1,94 @@
+import { useMutation } from "@tanstack/react-query";
+import { type FormEvent, useRef, useState } from "react";
+import { errorSentences, fieldProblems } from "../../api/errors.js";
+import { useServices } from "../../app/services-context.js";
+import { ErrorText } from "../../ui/status.js";
+import { TextField } from "../../ui/text-field.js";
+import { checkIn, checkOut, type DeskOutcome } from "./desk-actions.js";
+import "../../styles/staff.css";
+
+type Action = "out" | "in";
+
+/**
+ * "Circulation desk" (DESIGN §9): "Patron" (card number or email) and "Barcode", "Check out" and
+ * "Check in". After each scan the patron stays and the barcode field is cleared and focused, so
+ * a desk scans item after item; Enter checks out (checks in when no patron is given).
+ */
+export default function DeskPage() {
+  const { api } = useServices();
+  const [patron, setPatron] = useState("");
+  const [barcode, setBarcode] = useState("");
+  const [log, setLog] = useState<DeskOutcome[]>([]);
+  const barcodeInput = useRef<HTMLInputElement>(null);
+  const desk = useMutation({
+    mutationFn: ({ action }: { action: Action }) => (action === "out" ? checkOut(api, patron, barcode) : checkIn(api, barcode)),
+    onSuccess: (outcome) => {
+      setLog((previous) => [outcome, ...previous].slice(0, 20));
+      setBarcode("");
+      barcodeInput.current?.focus();
+    },
+    onError: () => barcodeInput.current?.select(),
+  });
+  const problems = fieldProblems(desk.error);
+  const pendingAction = desk.isPending ? desk.variables.action : undefined;
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (desk.isPending) return;
+    const submitter = (event.nativeEvent as SubmitEvent).submitter;
+    const chosen = submitter?.getAttribute("value");
+    const action: Action = chosen === "in" || chosen === "out" ? chosen : patron.trim() ? "out" : "in";
+    desk.mutate({ action });
+  };
+
+  return (
+    <section className="page desk">
+      <title>Circulation desk · Library</title>
+      <h1>Circulation desk</h1>
+      <form className="form desk-form" aria-label="Check out or check in" onSubmit={submit} noValidate>
+        <TextField
+          label="Patron"
+          name="patron"
+          hint="Library card number or email. Leave it empty to check in."
+          autoComplete="off"
+          value={patron}
+          onChange={setPatron}
+          problem={problems.patron}
+        />
+        <TextField
+          label="Barcode"
+          name="barcode"
+          autoComplete="off"
+          inputRef={barcodeInput}
+          value={barcode}
+          onChange={setBarcode}
+          problem={problems.barcode}
+        />
+        <div className="actions">
+          <button type="submit" value="out" disabled={desk.isPending}>
+            {pendingAction === "out" ? "Checking out…" : "Check out"}
+          </button>
+          <button type="submit" value="in" className="secondary" disabled={desk.isPending}>
+            {pendingAction === "in" ? "Checking in…" : "Check in"}
+          </button>
+        </div>
+      </form>
+      {desk.isError ? <ErrorText sentences={errorSentences(desk.error, "staff")} /> : null}
+      <div role="status" aria-live="polite" className="desk-latest">
+        {log[0] ? <p>{log[0].sentence}</p> : null}
+      </div>
+      {log.length > 1 ? (
+        <section aria-labelledby="desk-log-heading">
+          <h2 id="desk-log-heading">Earlier this session</h2>
+          <ol className="desk-log">
+            {log.slice(1).map((entry, i) => (
+              <li key={log.length - i} className={entry.kind}>
+                {entry.sentence}
+              </li>
+            ))}
+          </ol>
+        </section>
+      ) : null}
+    </section>
+  );
+}

@@ -55,6 +55,9 @@ describe.skipIf(!browserPresent)("web app: a librarian catalogues a book and len
   const librarian = { name: "Lin Librarian", email: "lin.librarian@e2e.test", password: "a long librarian passphrase" };
   const patron = { name: "Pat Patron", email: "pat.patron@e2e.test", password: "a long patron passphrase" };
   let patronId: string;
+  /** The patron's library card number and the barcode of the copy lent, once the journey found them. */
+  let card = "";
+  let barcode = "";
 
   beforeAll(async () => {
     [app, browser] = await Promise.all([startWebAppStack(), launchChromium()]);
@@ -73,7 +76,7 @@ describe.skipIf(!browserPresent)("web app: a librarian catalogues a book and len
     reader = await openApp(browser, app.baseUrl);
     await signIn(reader.page, patron);
     await navTo(reader.page, "My loans");
-    const card = (await reader.page.getByText(/Library card/).textContent())?.match(/\d{10}/)?.[0];
+    card = (await reader.page.getByText(/Library card/).textContent())?.match(/\d{10}/)?.[0] ?? "";
     expect(card).toMatch(/^\d{10}$/);
 
     staff = await openApp(browser, app.baseUrl);
@@ -113,7 +116,7 @@ describe.skipIf(!browserPresent)("web app: a librarian catalogues a book and len
     await page.getByText("2 of 2 available").first().waitFor();
     const copies = await copiesOf(page);
     expect(copies.map((c) => c[1])).toEqual(["Available", "Available"]);
-    const barcode = copies[0][0];
+    barcode = copies[0][0];
     expect(barcode).toMatch(/^[A-Za-z0-9-]{1,32}$/);
 
     // The desk: check that copy out to the patron by card number.
@@ -145,7 +148,9 @@ describe.skipIf(!browserPresent)("web app: a librarian catalogues a book and len
     await openBook(page, BOOK.title);
     await copyShows(page, barcode, "Available");
     // Nothing went wrong in either page but the refusal the test asked for (Chromium logs its 400).
-    expect([...staff.problems, ...reader.problems].filter((p) => !/status of 400/.test(p))).toEqual([]);
+    const problems = [...staff.problems, ...reader.problems];
+    expect(problems.filter((p) => !/status of 400/.test(p))).toEqual([]);
+    expect(problems.filter((p) => /status of 400/.test(p)).length).toBeLessThanOrEqual(1);
   });
 
   for (const width of WIDTHS) {
@@ -161,7 +166,10 @@ describe.skipIf(!browserPresent)("web app: a librarian catalogues a book and len
       };
       await signIn(page, librarian);
       await navTo(page, "Circulation desk");
-      await page.getByLabel("Patron", { exact: true }).waitFor();
+      // With a check-out and a check-in behind it: the latest answer and the session's log show.
+      await atDesk(page, "Check out", /^Checked out /, barcode, card);
+      await atDesk(page, "Check in", /^Checked in /, barcode);
+      await page.getByRole("heading", { name: "Earlier this session" }).waitFor();
       await check("desk");
       if (width === 1440) await shootReadmeImage(page, "web-desk");
       await navTo(page, "Manage");

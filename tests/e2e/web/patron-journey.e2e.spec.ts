@@ -1,6 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumAvailable, closeBrowser, launchChromium, warnBrowserMissing } from "../support/browser.js";
+import { nextIsbn } from "../support/fixtures.js";
 import { startWebAppStack, type WebAppStack } from "../support/web-app-stack.js";
 import { seedCatalogue } from "../support/web-catalogue.js";
 import { type AppTab, logOut, navTo, openApp, tabTo, waitForScreen } from "../support/web-pages.js";
@@ -137,6 +138,35 @@ describe.skipIf(!browserPresent)("web app: a patron registers, searches, borrows
       .getByRole("status")
       .filter({ hasText: /^Borrowed\./ })
       .waitFor();
+    expect(tab.problems).toEqual([]);
+  });
+  it("pages through every result, and Back from a book returns to the same page", async () => {
+    const author = String((await app.api("POST", "/api/v1/authors", app.admin, { name: "A. Cartographer" })).body.id);
+    for (let i = 1; i <= 21; i++) {
+      const title = `Atlas of Rivers, volume ${String(i).padStart(2, "0")}`;
+      await app.api("POST", "/api/v1/books", app.admin, { title, isbn: nextIsbn(), authorId: author, totalCopies: 1 });
+    }
+    await tab?.close();
+    tab = await openApp(browser, app.baseUrl);
+    const { page } = tab;
+    await waitForScreen(page, "Catalogue");
+    await page.getByLabel("Search the catalogue").fill("atlas of rivers");
+    await page.getByRole("button", { name: "Search", exact: true }).click();
+    await page.getByText("Showing 1–20 of 21 books").waitFor();
+    await expect(page.getByRole("button", { name: "Previous page" }).isDisabled()).resolves.toBe(true);
+    await page.getByRole("button", { name: "Next page" }).click();
+    await page.getByText("Showing 21–21 of 21 books").waitFor();
+    expect(await resultTitles(page)).toEqual(["Atlas of Rivers, volume 21"]);
+    await expect(page.getByRole("button", { name: "Next page" }).isDisabled()).resolves.toBe(true);
+
+    await page.getByRole("link", { name: "Atlas of Rivers, volume 21" }).click();
+    await waitForScreen(page, "Atlas of Rivers, volume 21");
+    await page.goBack();
+    await page.getByText("Showing 21–21 of 21 books").waitFor();
+    await expect(page.getByLabel("Search the catalogue").inputValue()).resolves.toBe("atlas of rivers");
+    await page.getByRole("button", { name: "Previous page" }).click();
+    await page.getByText("Showing 1–20 of 21 books").waitFor();
+    expect(await resultTitles(page)).toHaveLength(20);
     expect(tab.problems).toEqual([]);
   });
 });

@@ -83,6 +83,11 @@ export async function tabTo(page: Page, role: Parameters<Page["getByRole"]>[0], 
   throw new Error(`${role} "${name}" was not reached with ${limit} presses of Tab`);
 }
 
+/** Pixels the page is wider than the window: 0 or less when nothing scrolls sideways. */
+export function overflowX(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
 /** Saves the whole page as test-results/web/<screen>-<width>.png. */
 export async function shootScreen(page: Page, screen: string, width: Width): Promise<string> {
   return saveScreenshot(page, join("web", `${screen}-${width}`));

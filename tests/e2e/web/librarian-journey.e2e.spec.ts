@@ -5,7 +5,17 @@ import { chromiumAvailable, closeBrowser, launchChromium, warnBrowserMissing } f
 import type { Body } from "../support/fixtures.js";
 import { startWebAppStack, type WebAppStack } from "../support/web-app-stack.js";
 import { chooseAll, partNamed, setField, tableRows } from "../support/web-forms.js";
-import { type AppTab, navTo, openApp, shootReadmeImage, shootScreen, signIn, WIDTHS, waitForScreen } from "../support/web-pages.js";
+import {
+  type AppTab,
+  navTo,
+  openApp,
+  overflowX,
+  shootReadmeImage,
+  shootScreen,
+  signIn,
+  WIDTHS,
+  waitForScreen,
+} from "../support/web-pages.js";
 
 const BOOK = { title: "A Wizard of Earthsea", isbn: "9780547773742", author: "Ursula Le Guin", category: "Fantasy", copies: "2" };
 
@@ -161,6 +171,7 @@ describe.skipIf(!browserPresent)("web app: a librarian catalogues a book and len
       const findings: string[] = [];
       const check = async (screen: string) => {
         await shootScreen(page, screen, width);
+        expect(await overflowX(page), `${screen} at ${width} px scrolls sideways`).toBeLessThanOrEqual(0);
         const blocking = await auditPage(page, `${screen} at ${width} px`);
         if (blocking.length) findings.push(`${screen} at ${width} px:\n${describeViolations(blocking)}`);
       };

@@ -8,6 +8,7 @@ import {
   type AppTab,
   navTo,
   openApp,
+  overflowX,
   shootReadmeImage,
   shootScreen,
   signIn,
@@ -15,11 +16,6 @@ import {
   type Width,
   waitForScreen,
 } from "../support/web-pages.js";
-
-/** Pixels the page is wider than the window: 0 when nothing scrolls sideways. */
-function overflowX(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-}
 
 // DESIGN.md §9, issue 18: every patron-facing screen at a phone's and a desktop's width, in
 // headless Chromium against the real origin: axe-core finds no serious or critical violation,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError, errorSentences } from "./errors.js";
+import { ApiError, errorSentences, FieldProblem, fieldProblems } from "./errors.js";
 
 const info = (reason: string) => ({ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason, domain: "library.book.v1", metadata: {} });
 
@@ -45,5 +45,20 @@ describe("errors in words", () => {
     expect(errorSentences(new TypeError("Failed to fetch"))).toEqual([
       "The library server could not be reached. Check your connection and try again.",
     ]);
+  });
+
+  it("words refusals about the patron or the record for staff, and falls back to the patron's words", () => {
+    const limit = new ApiError(400, { code: 9, message: "loan limit reached", details: [info("LOAN_LIMIT_REACHED")] });
+    expect(errorSentences(limit, "staff")).toEqual(["This patron has reached the number of loans their group may hold at once."]);
+    expect(errorSentences(limit)).toEqual(["You have reached the number of books you may borrow at once."]);
+    const renewals = new ApiError(400, { code: 9, message: "limit", details: [info("RENEWAL_LIMIT_REACHED")] });
+    expect(errorSentences(renewals, "staff")).toEqual(["This loan has been renewed as many times as allowed."]);
+  });
+
+  it("keeps a problem found before calling the API with its field", () => {
+    const problem = new FieldProblem("patron", "No patron has the email x@example.org.");
+    expect(errorSentences(problem)).toEqual(["No patron has the email x@example.org."]);
+    expect(fieldProblems(problem)).toEqual({ patron: "No patron has the email x@example.org." });
+    expect(fieldProblems(new Error("boom"))).toEqual({});
   });
 });

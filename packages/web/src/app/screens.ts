@@ -21,4 +21,5 @@ export const SCREENS: Screen[] = [
   { path: "sign-in", page: lazy(() => import("../pages/account/sign-in-page.js")) },
   { path: "register", page: lazy(() => import("../pages/account/register-page.js")) },
   { path: "desk", page: lazy(() => import("../pages/desk/desk-page.js")), role: "librarian", nav: { label: "Circulation desk" } },
+  { path: "manage", page: lazy(() => import("../pages/manage/manage-page.js")), role: "librarian", nav: { label: "Manage" } },
 ];

@@ -57,13 +57,13 @@ describe("the shell", () => {
   });
 
   it("shows a nav entry only to the roles it names (the extension point for staff screens)", () => {
-    const screens: Screen[] = [...SCREENS, { path: "desk", page: Blank, role: "librarian", nav: { label: "Circulation desk" } }];
+    const screens: Screen[] = [...SCREENS, { path: "roles", page: Blank, role: "admin", nav: { label: "Roles" } }];
     const labels = (role?: "member" | "librarian" | "admin") =>
       navEntries(screens, role ? { userId: "u", email: "e", role } : undefined).map((s) => s.nav?.label);
     expect(labels()).toEqual(["Catalogue"]);
     expect(labels("member")).toEqual(["Catalogue", "My loans"]);
-    expect(labels("librarian")).toEqual(["Catalogue", "My loans", "Circulation desk"]);
-    expect(labels("admin")).toEqual(["Catalogue", "My loans", "Circulation desk"]);
+    expect(labels("librarian")).toEqual(["Catalogue", "My loans", "Circulation desk", "Manage"]);
+    expect(labels("admin")).toEqual(["Catalogue", "My loans", "Circulation desk", "Manage", "Roles"]);
   });
 
   it("shows a page that fails in words, inside the shell", async () => {

@@ -1,15 +1,6 @@
 import { useEffect, useId, useState } from "react";
 import { useAuthor, useAuthorSearch } from "../../api/queries.js";
-
-/** The value only settles after the person pauses typing, so each key press is not a request. */
-function useSettled(value: string, ms = 250): string {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
+import { useSettled } from "../../ui/use-settled.js";
 
 /**
  * "Author": a text field with suggestions (there may be thousands of authors, too many for a

@@ -17,7 +17,21 @@ import {
   waitForScreen,
 } from "../support/web-pages.js";
 
+/** Made through the API beforehand, so the new category has a parent to choose. */
+const PARENT_CATEGORY = "Fiction";
 const BOOK = { title: "A Wizard of Earthsea", isbn: "9780547773742", author: "Ursula Le Guin", category: "Fantasy", copies: "2" };
+
+/** Opens the Manage form `name` ("New author", …) with its button; only one form is open at a time. */
+async function openForm(page: Page, name: string): Promise<void> {
+  await page.getByRole("button", { name, exact: true }).click();
+  await page.getByRole("heading", { name, exact: true }).waitFor();
+}
+
+/** Presses the open form's "Save" and waits for Manage to say `said`. */
+async function save(page: Page, said: string): Promise<void> {
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.getByRole("status").filter({ hasText: said }).waitFor();
+}
 
 /** Opens the book page of `title` from the catalogue's search, as anyone finds a book. */
 async function openBook(page: Page, title: string): Promise<void> {
@@ -65,6 +79,7 @@ describe.skipIf(!browserPresent)("web app: a librarian catalogues a book and len
   const librarian = { name: "Lin Librarian", email: "lin.librarian@e2e.test", password: "a long librarian passphrase" };
   const patron = { name: "Pat Patron", email: "pat.patron@e2e.test", password: "a long patron passphrase" };
   let patronId: string;
+  let parentId: string;
   /** The patron's library card number and the barcode of the copy lent, once the journey found them. */
   let card = "";
   let barcode = "";
@@ -73,6 +88,7 @@ describe.skipIf(!browserPresent)("web app: a librarian catalogues a book and len
     [app, browser] = await Promise.all([startWebAppStack(), launchChromium()]);
     await app.createUser(librarian, "ROLE_LIBRARIAN");
     patronId = await app.createUser(patron);
+    parentId = String((await app.api("POST", "/api/v1/categories", app.admin, { name: PARENT_CATEGORY })).body.id);
   });
   afterAll(async () => {
     await staff?.close();
@@ -93,33 +109,31 @@ describe.skipIf(!browserPresent)("web app: a librarian catalogues a book and len
     const { page } = staff;
     await signIn(page, librarian);
 
-    // Manage: a new author, a new category, a new book by them in it with two copies.
+    // Manage: a new author, a new category under an existing one, a new book by them in it with two copies.
     await navTo(page, "Manage");
-    const newAuthor = partNamed(page, "New author");
-    await setField(newAuthor, "Name", BOOK.author);
-    await newAuthor.getByRole("button", { name: "Save" }).click();
-    await page.getByText(BOOK.author).first().waitFor();
+    await openForm(page, "New author");
+    await setField(page, "Name", BOOK.author);
+    await save(page, `Added the author ${BOOK.author}.`);
 
-    const newCategory = partNamed(page, "New category");
-    await setField(newCategory, "Name", BOOK.category);
-    await newCategory.getByRole("button", { name: "Save" }).click();
-    await page.getByText(BOOK.category).first().waitFor();
+    await openForm(page, "New category");
+    await setField(page, "Name", BOOK.category);
+    await setField(page, "Parent", PARENT_CATEGORY);
+    await save(page, `Added the category ${BOOK.category}.`);
 
-    const newBook = partNamed(page, "New book");
-    await setField(newBook, "Title", BOOK.title);
-    await setField(newBook, "ISBN", BOOK.isbn);
-    await setField(newBook, "Author", BOOK.author);
-    await chooseAll(newBook, "Categories", [BOOK.category]);
-    await setField(newBook, "Copies", BOOK.copies);
-    await newBook.getByRole("button", { name: "Save" }).click();
-    await page.getByText(BOOK.title).first().waitFor();
+    await openForm(page, "New book");
+    await setField(page, "Title", BOOK.title);
+    await setField(page, "ISBN", BOOK.isbn);
+    await setField(page, "Author", BOOK.author);
+    await chooseAll(page, "Categories", [BOOK.category]);
+    await setField(page, "Copies", BOOK.copies);
+    await save(page, `Added the book ${BOOK.title} with 2 copies.`);
 
     // The API agrees: the book exists with its author, its category and two available copies.
     const found = (await app.api("GET", `/api/v1/books?q=${encodeURIComponent(BOOK.title)}`, undefined)).body.books as Body[];
     expect(found.map((b) => [b.title, b.totalCopies, b.availableCopies])).toEqual([[BOOK.title, 2, 2]]);
     const author = (await app.api("GET", `/api/v1/authors/${found[0].authorId}`, undefined)).body;
     const categories = (await app.api("GET", `/api/v1/items/${found[0].id}/categories`, undefined)).body.categories as Body[];
-    expect([author.name, categories.map((c) => c.name)]).toEqual([BOOK.author, [BOOK.category]]);
+    expect([author.name, categories.map((c) => [c.name, c.parentId])]).toEqual([BOOK.author, [[BOOK.category, parentId]]]);
 
     // The book page lists its copies with barcodes; take the first.
     await openBook(page, BOOK.title);
@@ -184,8 +198,10 @@ describe.skipIf(!browserPresent)("web app: a librarian catalogues a book and len
       await check("desk");
       if (width === 1440) await shootReadmeImage(page, "web-desk");
       await navTo(page, "Manage");
-      await partNamed(page, "New book").waitFor();
+      await page.getByRole("listitem").filter({ hasText: BOOK.title }).first().waitFor();
       await check("manage");
+      await openForm(page, "New book");
+      await check("manage-new-book");
       await openBook(page, BOOK.title);
       await partNamed(page, "Copies").getByRole("table").waitFor();
       await check("book-librarian");

@@ -1,11 +1,8 @@
 // Filling the staff screens' forms by what a person reads (DESIGN.md §9 names), whatever control
-// a field turned out to be: a select, a text field with suggestions, or a group of checkboxes.
+// a field is: a select, a text field (with suggestions or not), a multiple select or checkboxes.
 import type { Locator, Page } from "playwright-core";
 
-/**
- * The part of the page titled `name` ("New author", "Circulation desk", "Copies"): a form, a
- * region or a dialog with that accessible name, else the nearest section under that heading.
- */
+/** The part of the page named `name` (e.g. the book page's "Copies"): a form, a region or a dialog with that accessible name. */
 export function partNamed(page: Page, name: string): Locator {
   return page
     .getByRole("form", { name, exact: true })

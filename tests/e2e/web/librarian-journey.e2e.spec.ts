@@ -3,10 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditPage, describeViolations } from "../support/axe.js";
 import { chromiumAvailable, closeBrowser, launchChromium, warnBrowserMissing } from "../support/browser.js";
 import type { Body } from "../support/fixtures.js";
+import { ADMIN } from "../support/stack.js";
 import { startWebAppStack, type WebAppStack } from "../support/web-app-stack.js";
 import { chooseAll, partNamed, setField, tableRows } from "../support/web-forms.js";
 import {
   type AppTab,
+  logOut,
   navTo,
   openApp,
   overflowX,
@@ -209,4 +211,23 @@ describe.skipIf(!browserPresent)("web app: a librarian catalogues a book and len
       expect(staff.problems).toEqual([]);
     });
   }
+  it("lets an admin change a role under Users, and offers a librarian no role control there", async () => {
+    await staff?.close();
+    staff = await openApp(browser, app.baseUrl);
+    const { page } = staff;
+    await signIn(page, ADMIN);
+    await navTo(page, "Manage");
+    await openForm(page, `Edit ${patron.name}`);
+    await setField(page, "Role", "Librarian");
+    await save(page, `Saved ${patron.name}: role Librarian.`);
+    expect((await app.api("GET", `/api/v1/users/${patronId}`, app.admin)).body.role).toBe("ROLE_LIBRARIAN");
+
+    await logOut(page);
+    await signIn(page, librarian);
+    await navTo(page, "Manage");
+    await openForm(page, `Edit ${patron.name}`);
+    await page.getByLabel("Patron group", { exact: true }).waitFor();
+    await expect(page.getByLabel("Role", { exact: true }).count()).resolves.toBe(0);
+    expect(staff.problems).toEqual([]);
+  });
 });

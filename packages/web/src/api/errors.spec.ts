@@ -61,4 +61,21 @@ describe("errors in words", () => {
     expect(fieldProblems(problem)).toEqual({ patron: "No patron has the email x@example.org." });
     expect(fieldProblems(new Error("boom"))).toEqual({});
   });
+
+  it("names fields as the forms label them", () => {
+    const body = {
+      code: 3,
+      message: "invalid",
+      details: [
+        {
+          "@type": "type.googleapis.com/google.rpc.BadRequest",
+          fieldViolations: [
+            { field: "isbn", description: "has an invalid ISBN-13 check digit" },
+            { field: "categoryIds[1]", description: "is not a UUID" },
+          ],
+        },
+      ],
+    };
+    expect(new ApiError(400, body).sentences).toEqual(["ISBN: has an invalid ISBN-13 check digit.", "Categories: is not a UUID."]);
+  });
 });

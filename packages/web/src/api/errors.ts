@@ -38,9 +38,20 @@ function serverMessage(body: unknown): string | undefined {
   return text && !/^[[{]/.test(text) ? text : undefined;
 }
 
-/** "publishedYear" → "Published year". */
+/** API field names whose form label is not their words (DESIGN §9 names). */
+const FIELD_LABELS: Readonly<Record<string, string>> = {
+  isbn: "ISBN",
+  authorId: "Author",
+  categoryIds: "Categories",
+  totalCopies: "Copies",
+  parentId: "Parent",
+};
+
+/** "publishedYear" → "Published year"; "categoryIds[0]" → "Categories". */
 export function fieldLabel(field: string): string {
-  const last = field.split(".").at(-1) ?? field;
+  const last = (field.split(".").at(-1) ?? field).replace(/\[\d+\]$/, "");
+  const known = FIELD_LABELS[last];
+  if (known) return known;
   const words = last
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
     .replace(/_/g, " ")

@@ -38,6 +38,9 @@ export default function DeskPage() {
   });
   const problems = fieldProblems(desk.error);
   const pendingAction = desk.isPending ? desk.variables.action : undefined;
+  // After a refusal the last success is no longer "what just happened": it moves to the list.
+  const latest = desk.isError ? undefined : log[0];
+  const earlier = latest ? log.slice(1) : log;
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -82,14 +85,14 @@ export default function DeskPage() {
       </form>
       {desk.isError ? <ErrorText sentences={errorSentences(desk.error, "staff")} /> : null}
       <div role="status" aria-live="polite" className="desk-latest">
-        {log[0] ? <p>{log[0].sentence}</p> : null}
+        {latest ? <p>{latest.sentence}</p> : null}
       </div>
-      {log.length > 1 ? (
+      {earlier.length > 0 ? (
         <section aria-labelledby="desk-log-heading">
           <h2 id="desk-log-heading">Earlier this session</h2>
           <ol className="desk-log">
-            {log.slice(1).map((entry, i) => (
-              <li key={log.length - i} className={entry.kind}>
+            {earlier.map((entry, i) => (
+              <li key={log.length - i - (latest ? 1 : 0)} className={entry.kind}>
                 {entry.sentence}
               </li>
             ))}

@@ -1,7 +1,7 @@
 // The whole product as a person meets it (DESIGN.md §9): the four real services, the real web
 // origin process in front of them serving the real built app, and the admin logged in, so the
 // browser specs drive nothing but the origin's URL.
-import { mkdirSync, rmdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ServiceProcess } from "@lms/cli/service-process";
@@ -17,19 +17,30 @@ export const WEB_DIST = join(REPO_ROOT, "packages", "web", "dist");
 
 /** Held while one suite builds, so two suites running side by side never build into one folder at once. */
 const BUILD_LOCK = join(tmpdir(), "lms-web-build.lock");
-/** A lock older than this was left by a killed run. */
-const STALE_LOCK_MS = 5 * 60_000;
+
+/** True while the process that took the lock is alive; a lock left by a killed run is not held. */
+function lockHeld(): boolean {
+  try {
+    process.kill(Number(readFileSync(join(BUILD_LOCK, "pid"), "utf8")), 0);
+    return true;
+  } catch (err) {
+    // EPERM: alive but not ours. No pid file yet: just taken (unless that was long ago).
+    if ((err as NodeJS.ErrnoException).code === "EPERM") return true;
+    try {
+      return !existsSync(join(BUILD_LOCK, "pid")) && Date.now() - statSync(BUILD_LOCK).mtimeMs < 10_000;
+    } catch {
+      return false;
+    }
+  }
+}
 
 function tryLock(): boolean {
   try {
     mkdirSync(BUILD_LOCK);
+    writeFileSync(join(BUILD_LOCK, "pid"), String(process.pid));
     return true;
   } catch {
-    try {
-      if (Date.now() - statSync(BUILD_LOCK).mtimeMs > STALE_LOCK_MS) rmdirSync(BUILD_LOCK);
-    } catch {
-      // Gone meanwhile: the next try takes it.
-    }
+    if (!lockHeld()) rmSync(BUILD_LOCK, { recursive: true, force: true });
     return false;
   }
 }
@@ -48,7 +59,7 @@ export async function ensureAppBuilt(): Promise<void> {
     const output: string[] = [];
     if (!(await buildApp((line) => output.push(line)))) throw new Error(`the web app's build failed:\n${output.join("\n")}`);
   } finally {
-    rmdirSync(BUILD_LOCK);
+    rmSync(BUILD_LOCK, { recursive: true, force: true });
   }
 }
 

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useRef, useState } from "react";
+import { type FormEvent, type KeyboardEvent, useRef, useState } from "react";
 import { errorSentences, fieldProblems } from "../../api/errors.js";
 import { useServices } from "../../app/services-context.js";
 import { ErrorText } from "../../ui/status.js";
@@ -42,20 +42,27 @@ export default function DeskPage() {
   const latest = desk.isError ? undefined : log[0];
   const earlier = latest ? log.slice(1) : log;
 
+  const act = (action: Action) => {
+    if (!desk.isPending) desk.mutate({ action });
+  };
+  // A button says what to do; Enter in a field (a scanner ends with Enter) checks out, or checks
+  // in when no patron is given.
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (desk.isPending) return;
-    const submitter = (event.nativeEvent as SubmitEvent).submitter;
-    const chosen = submitter?.getAttribute("value");
-    const action: Action = chosen === "in" || chosen === "out" ? chosen : patron.trim() ? "out" : "in";
-    desk.mutate({ action });
+    const chosen = (event.nativeEvent as SubmitEvent).submitter?.getAttribute("value");
+    act(chosen === "in" ? "in" : "out");
+  };
+  const enter = (event: KeyboardEvent<HTMLFormElement>) => {
+    if (event.key !== "Enter" || event.nativeEvent.isComposing || !(event.target instanceof HTMLInputElement)) return;
+    event.preventDefault();
+    act(patron.trim() ? "out" : "in");
   };
 
   return (
     <section className="page desk">
       <title>Circulation desk · Library</title>
       <h1>Circulation desk</h1>
-      <form className="form desk-form" aria-label="Check out or check in" onSubmit={submit} noValidate>
+      <form className="form desk-form" aria-label="Check out or check in" onSubmit={submit} onKeyDown={enter} noValidate>
         <TextField
           label="Patron"
           name="patron"

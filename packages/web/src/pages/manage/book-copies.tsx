@@ -47,7 +47,7 @@ function CopyRow({ copy }: { copy: Copy }) {
               disabled={update.isPending || status === copy.status}
               onClick={() => update.mutate()}
             >
-              {update.isPending ? "Saving…" : `Set status of ${copy.barcode}`}
+              {update.isPending ? "Saving…" : "Set status"} <span className="visually-hidden">of {copy.barcode}</span>
             </button>
           </div>
         )}

@@ -1,11 +1,11 @@
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditPage, describeViolations } from "../support/axe.js";
 import { chromiumAvailable, closeBrowser, launchChromium, warnBrowserMissing } from "../support/browser.js";
 import type { Body } from "../support/fixtures.js";
 import { ADMIN } from "../support/stack.js";
 import { startWebAppStack, type WebAppStack } from "../support/web-app-stack.js";
-import { chooseAll, partNamed, setField, tableRows } from "../support/web-forms.js";
+import { chooseAll, partNamed, setField } from "../support/web-forms.js";
 import {
   type AppTab,
   logOut,
@@ -15,59 +15,15 @@ import {
   shootReadmeImage,
   shootScreen,
   signIn,
+  tabTo,
   WIDTHS,
   waitForScreen,
 } from "../support/web-pages.js";
+import { atDesk, copiesOf, copyShows, openBook, openForm, save } from "../support/web-staff.js";
 
 /** Made through the API beforehand, so the new category has a parent to choose. */
 const PARENT_CATEGORY = "Fiction";
 const BOOK = { title: "A Wizard of Earthsea", isbn: "9780547773742", author: "Ursula Le Guin", category: "Fantasy", copies: "2" };
-
-/** Opens the Manage form `name` ("New author", …) with its button; only one form is open at a time. */
-async function openForm(page: Page, name: string): Promise<void> {
-  await page.getByRole("button", { name, exact: true }).click();
-  await page.getByRole("heading", { name, exact: true }).waitFor();
-}
-
-/** Presses the open form's "Save" and waits for Manage to say `said`. */
-async function save(page: Page, said: string): Promise<void> {
-  await page.getByRole("button", { name: "Save", exact: true }).click();
-  await page.getByRole("status").filter({ hasText: said }).waitFor();
-}
-
-/** Opens the book page of `title` from the catalogue's search, as anyone finds a book. */
-async function openBook(page: Page, title: string): Promise<void> {
-  await navTo(page, "Catalogue");
-  await page.getByLabel("Search the catalogue").fill(title);
-  await page.getByRole("button", { name: "Search", exact: true }).click();
-  await page.getByRole("link", { name: title, exact: true }).click();
-  await waitForScreen(page, title);
-}
-
-/** The book page's copies as [barcode, status] rows (librarians see them). */
-async function copiesOf(page: Page): Promise<string[][]> {
-  const copies = partNamed(page, "Copies");
-  await copies.getByRole("table").waitFor();
-  return tableRows(copies);
-}
-
-/** Waits until the book page's copies list shows the copy `barcode` with `status`. */
-async function copyShows(page: Page, barcode: string, status: string): Promise<void> {
-  await partNamed(page, "Copies").getByRole("row").filter({ hasText: barcode }).filter({ hasText: status }).waitFor();
-}
-
-/**
- * Fills the desk's "Patron" (when given) and "Barcode", presses `button` and waits for the desk
- * to say `expected`; the sentence it said.
- */
-async function atDesk(page: Page, button: "Check out" | "Check in", expected: RegExp, barcode: string, patron?: string): Promise<string> {
-  if (patron !== undefined) await page.getByLabel("Patron", { exact: true }).fill(patron);
-  await page.getByLabel("Barcode", { exact: true }).fill(barcode);
-  await page.getByRole("button", { name: button, exact: true }).click();
-  const said = page.getByRole("status").filter({ hasText: expected });
-  await said.waitFor();
-  return (await said.textContent()) ?? "";
-}
 
 // DESIGN.md §9, issue 18: a librarian in headless Chromium builds a book in Manage and lends one
 // of its copies at the Circulation desk to a patron by card number and barcode, then takes it back.
@@ -228,6 +184,36 @@ describe.skipIf(!browserPresent)("web app: a librarian catalogues a book and len
     await openForm(page, `Edit ${patron.name}`);
     await page.getByLabel("Patron group", { exact: true }).waitFor();
     await expect(page.getByLabel("Role", { exact: true }).count()).resolves.toBe(0);
+    expect(staff.problems).toEqual([]);
+  });
+  it("checks a copy out and in at the desk with the keyboard only", async () => {
+    await staff?.close();
+    staff = await openApp(browser, app.baseUrl);
+    const { page } = staff;
+    await signIn(page, librarian);
+    await tabTo(page, "link", "Circulation desk");
+    await page.keyboard.press("Enter");
+    await waitForScreen(page, "Circulation desk");
+    await tabTo(page, "textbox", "Patron");
+    await page.keyboard.type(card);
+    await page.keyboard.press("Tab");
+    await page.keyboard.type(barcode);
+    await page.keyboard.press("Enter");
+    await page
+      .getByRole("status")
+      .filter({ hasText: `Checked out “${BOOK.title}” (${barcode})` })
+      .waitFor();
+    // The desk puts the cursor back in Barcode for the next scan; Check in is two Tabs away.
+    await page.keyboard.type(barcode);
+    await tabTo(page, "button", "Check in", 2);
+    await page.keyboard.press("Enter");
+    await page
+      .getByRole("status")
+      .filter({ hasText: `Checked in “${BOOK.title}” (${barcode})` })
+      .waitFor();
+    const loans = (await app.api("GET", `/api/v1/loans?userId=${patronId}`, app.admin)).body.loans as Body[];
+    // Newest first: the loan just made, already returned.
+    expect([loans[0]?.barcode, Boolean(loans[0]?.returnedAt)]).toEqual([barcode, true]);
     expect(staff.problems).toEqual([]);
   });
 });

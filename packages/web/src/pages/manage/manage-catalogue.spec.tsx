@@ -135,4 +135,26 @@ describe("Manage: authors, categories, books", () => {
     expect(await screen.findByText("Deleted the category Fantasy.")).toBeDefined();
     expect(catalogue.categories.map((c) => c.name)).toEqual(["Fiction"]);
   });
+
+  it("edits an author and refuses, in words, to delete a book with a copy on loan", async () => {
+    const author = catalogue.addAuthor("Ursula Le Guin");
+    catalogue.addBook({ title: "The Dispossessed", authorId: author.id, totalCopies: 1 });
+    const copy = catalogue.copies[0];
+    if (copy) copy.status = "COPY_STATUS_ON_LOAN";
+    const user = await openManage();
+    await user.click(await screen.findByRole("button", { name: "Edit Ursula Le Guin" }));
+    const name = screen.getByLabelText("Name");
+    expect(document.activeElement).toBe(name);
+    await user.clear(name);
+    await user.type(name, "Ursula K. Le Guin{Enter}");
+    expect(await screen.findByText("Saved the author Ursula K. Le Guin.")).toBeDefined();
+    expect(api.calls(`/api/v1/authors/${author.id}`, "PUT")[0]?.body).toMatchObject({ name: "Ursula K. Le Guin" });
+    // Focus goes back to the button that opened the form.
+    expect(document.activeElement).toBe(screen.getByRole("button", { name: "Edit Ursula K. Le Guin" }));
+
+    await user.click(screen.getByRole("button", { name: "Delete The Dispossessed" }));
+    await user.click(screen.getByRole("button", { name: "Yes, delete" }));
+    expect(await screen.findByText("This book cannot be deleted while copies of it are on loan.")).toBeDefined();
+    expect(catalogue.books).toHaveLength(1);
+  });
 });

@@ -34,7 +34,8 @@ cat >&2 <<TXT
 [make test] ########################################################################
 [make test] MISSING: ${missing[*]} ${engine[*]}
 [make test] The suites that need them are SKIPPED in this run:
-[make test]   chromium       -> tests/e2e/swagger-ui.e2e.spec.ts (Swagger UI in a browser)
+[make test]   chromium       -> tests/e2e/swagger-ui.e2e.spec.ts (Swagger UI in a browser),
+[make test]                     tests/e2e/web/*.e2e.spec.ts (the web app: journeys, axe-core, screenshots)
 [make test]   docker-compose -> tests/deploy/compose.spec.ts (deploy/docker-compose.yml)
 [make test]   docker.io, iptables, debootstrap -> tests/deploy/compose-stack.spec.ts (the stack on a real engine)
 [make test] Install with: sudo apt-get install -y ${missing[*]} ${engine[*]}

@@ -1,4 +1,4 @@
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, type KeyboardEvent, useRef, useState } from "react";
 import { errorSentences, fieldProblems } from "../../api/errors.js";
 import { useServices } from "../../app/services-context.js";
@@ -8,6 +8,9 @@ import { checkIn, checkOut, type DeskOutcome } from "./desk-actions.js";
 import "../../styles/staff.css";
 
 type Action = "out" | "in";
+
+/** Query families (first key) whose answers a check-out or check-in changes. */
+const STALE_AFTER_DESK = new Set(["book", "books", "copies", "eligibility", "loans", "recommendations"]);
 
 /**
  * "Circulation desk" (DESIGN §9): "Patron" (card number or email) and "Barcode", "Check out" and
@@ -20,6 +23,7 @@ export default function DeskPage() {
   const [barcode, setBarcode] = useState("");
   const [log, setLog] = useState<DeskOutcome[]>([]);
   const barcodeInput = useRef<HTMLInputElement>(null);
+  const queryClient = useQueryClient();
   const desk = useMutation({
     mutationFn: ({ action }: { action: Action }) => (action === "out" ? checkOut(api, patron, barcode) : checkIn(api, barcode)),
     onSuccess: (outcome) => {
@@ -28,6 +32,9 @@ export default function DeskPage() {
       barcodeInput.current?.focus();
     },
     onError: () => barcodeInput.current?.select(),
+    // A lend or a return changes the book's counts, its copies and someone's loans: other screens
+    // must not show them from the cache.
+    onSettled: () => queryClient.invalidateQueries({ predicate: (q) => STALE_AFTER_DESK.has(String(q.queryKey[0])) }),
   });
   const problems = fieldProblems(desk.error);
   const pendingAction = desk.isPending ? desk.variables.action : undefined;

@@ -143,7 +143,8 @@ async function wireResponseOf(res: Response): Promise<WireResponse> {
   return {
     url: res.url(),
     resourceType: request.resourceType(),
-    encoding: (await res.headerValue("content-encoding")) ?? "",
+    // A late answer (data after the first page) may be read after its page closed: no header then.
+    encoding: (await res.headerValue("content-encoding").catch(() => null)) ?? "",
     bodyBytes: onWire ? sizes.responseBodySize : 0,
     fromCache: !onWire,
   };

@@ -56,13 +56,14 @@ export function Shell() {
   const main = useRef<HTMLElement>(null);
   const { pathname } = useLocation();
   const firstPage = useRef(true);
-  // After a page change, keyboard and screen-reader users start at the new page, not the old link.
+  // After a page change, keyboard and screen-reader users start at the new page, not the old link,
+  // unless the page put focus in itself (the desk starts in its Patron field; page effects run first).
   useEffect(() => {
     if (firstPage.current) {
       firstPage.current = false;
       return;
     }
-    main.current?.focus();
+    if (!main.current?.contains(document.activeElement)) main.current?.focus();
   }, [pathname]);
   return (
     <>

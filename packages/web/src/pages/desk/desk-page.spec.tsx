@@ -25,6 +25,14 @@ describe("Circulation desk", () => {
     return user;
   }
 
+  it("opens ready for a card: reached from the nav, focus is in the Patron field", async () => {
+    const user = userEvent.setup();
+    await renderApp(api, "/", { signedInAs: "lib@example.org" });
+    await user.click(await screen.findByRole("link", { name: "Circulation desk" }));
+    expect(await screen.findByRole("heading", { level: 1, name: "Circulation desk" })).toBeDefined();
+    expect(document.activeElement).toBe(screen.getByLabelText("Patron"));
+  });
+
   it("checks out by card number with Enter, keeps the patron and clears and focuses the barcode", async () => {
     const user = await openDesk();
     await user.type(screen.getByLabelText("Patron"), "2026000042");

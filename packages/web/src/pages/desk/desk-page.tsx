@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, type KeyboardEvent, useRef, useState } from "react";
+import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
 import { errorSentences, fieldProblems } from "../../api/errors.js";
 import { useServices } from "../../app/services-context.js";
 import { ErrorText } from "../../ui/status.js";
@@ -23,6 +23,9 @@ export default function DeskPage() {
   const [barcode, setBarcode] = useState("");
   const [log, setLog] = useState<DeskOutcome[]>([]);
   const barcodeInput = useRef<HTMLInputElement>(null);
+  const patronInput = useRef<HTMLInputElement>(null);
+  // A desk is a scanning station: it opens ready for the patron's card.
+  useEffect(() => patronInput.current?.focus(), []);
   const queryClient = useQueryClient();
   const desk = useMutation({
     mutationFn: ({ action }: { action: Action }) => (action === "out" ? checkOut(api, patron, barcode) : checkIn(api, barcode)),
@@ -68,6 +71,7 @@ export default function DeskPage() {
           name="patron"
           hint="Library card number or email. Leave it empty to check in."
           autoComplete="off"
+          inputRef={patronInput}
           value={patron}
           onChange={setPatron}
           problem={problems.patron}

@@ -2,6 +2,7 @@
 import { useQueries, useQuery } from "@tanstack/react-query";
 import { useServices } from "../app/services-context.js";
 import { call } from "./client.js";
+import type { AuthorRecord } from "./types.js";
 
 /** Authors whose name matches `q`, for the Author filter's suggestions (first ten). */
 export function useAuthorSearch(q: string) {
@@ -12,6 +13,12 @@ export function useAuthorSearch(q: string) {
     enabled: q.trim().length > 0,
     staleTime: 60_000,
   });
+}
+
+/** The author whose name is `text` (any case) among `authors`: what a typed name means in an Author field. */
+export function exactAuthor(authors: AuthorRecord[] | undefined, text: string): AuthorRecord | undefined {
+  const wanted = text.trim().toLowerCase();
+  return wanted ? authors?.find((a) => a.name.toLowerCase() === wanted) : undefined;
 }
 
 /** Every category (the tree for pickers): all pages of ListCategories, at most 2,000. */

@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from "react";
-import { useAuthor, useAuthorSearch } from "../../api/queries.js";
+import { exactAuthor, useAuthor, useAuthorSearch } from "../../api/queries.js";
 import { useSettled } from "../../ui/use-settled.js";
 
 /**
@@ -17,14 +17,14 @@ export function AuthorFilter({ authorId, onChange }: { authorId: string; onChang
 
   const type = (value: string) => {
     setText(value);
-    const match = suggestions.data?.find((a) => a.name.toLowerCase() === value.trim().toLowerCase());
+    const match = exactAuthor(suggestions.data, value);
     if (match && match.id !== authorId) onChange(match.id);
     else if (!value.trim() && authorId) onChange("");
   };
   // Suggestions may arrive after the full name was typed.
   useEffect(() => {
     if (text === undefined) return;
-    const match = suggestions.data?.find((a) => a.name.toLowerCase() === text.trim().toLowerCase());
+    const match = exactAuthor(suggestions.data, text);
     if (match && match.id !== authorId) onChange(match.id);
   }, [suggestions.data, text, authorId, onChange]);
 

@@ -1,13 +1,6 @@
 import { useId } from "react";
-import { useAuthorSearch } from "../../api/queries.js";
-import type { AuthorRecord } from "../../api/types.js";
+import { exactAuthor, useAuthorSearch } from "../../api/queries.js";
 import { useSettled } from "../../ui/use-settled.js";
-
-/** The author whose name is `text` (any case) among `authors`. */
-export function exactAuthor(authors: AuthorRecord[] | undefined, text: string): AuthorRecord | undefined {
-  const wanted = text.trim().toLowerCase();
-  return wanted ? authors?.find((a) => a.name.toLowerCase() === wanted) : undefined;
-}
 
 interface AuthorPickerProps {
   text: string;

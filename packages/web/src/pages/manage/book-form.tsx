@@ -3,11 +3,11 @@ import { useId, useState } from "react";
 import { categoryTree } from "../../api/category-tree.js";
 import { type Api, call } from "../../api/client.js";
 import { FieldProblem, fieldProblems } from "../../api/errors.js";
-import { useAllCategories } from "../../api/queries.js";
+import { exactAuthor, useAllCategories } from "../../api/queries.js";
 import type { Book } from "../../api/types.js";
 import { useServices } from "../../app/services-context.js";
 import { TextField } from "../../ui/text-field.js";
-import { AuthorPicker, exactAuthor } from "./author-picker.js";
+import { AuthorPicker } from "./author-picker.js";
 import { useEditor } from "./editor.js";
 import { EditForm, NumberField } from "./form-bits.js";
 

@@ -1,4 +1,4 @@
-import { screen, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import { userEvent } from "@testing-library/user-event";
 import { beforeEach, describe, expect, it } from "vitest";
 import { FakeApi } from "../../test/fake-api.js";
@@ -30,6 +30,9 @@ describe("Circulation desk", () => {
     await renderApp(api, "/", { signedInAs: "lib@example.org" });
     await user.click(await screen.findByRole("link", { name: "Circulation desk" }));
     expect(await screen.findByRole("heading", { level: 1, name: "Circulation desk" })).toBeDefined();
+    // The shell's own focus move runs after the page is shown: wait until it has had its turn.
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText("Patron")));
+    await new Promise((resolve) => setTimeout(resolve, 50));
     expect(document.activeElement).toBe(screen.getByLabelText("Patron"));
   });
 

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
+import { type FormEvent, type KeyboardEvent, useLayoutEffect, useRef, useState } from "react";
 import { errorSentences, fieldProblems } from "../../api/errors.js";
 import { useServices } from "../../app/services-context.js";
 import { ErrorText } from "../../ui/status.js";
@@ -24,8 +24,9 @@ export default function DeskPage() {
   const [log, setLog] = useState<DeskOutcome[]>([]);
   const barcodeInput = useRef<HTMLInputElement>(null);
   const patronInput = useRef<HTMLInputElement>(null);
-  // A desk is a scanning station: it opens ready for the patron's card.
-  useEffect(() => patronInput.current?.focus(), []);
+  // A desk is a scanning station: it opens ready for the patron's card. A layout effect, so the
+  // field has focus within the commit that shows the page, before the shell looks where focus is.
+  useLayoutEffect(() => patronInput.current?.focus(), []);
   const queryClient = useQueryClient();
   const desk = useMutation({
     mutationFn: ({ action }: { action: Action }) => (action === "out" ? checkOut(api, patron, barcode) : checkIn(api, barcode)),

@@ -1,4 +1,4 @@
-// `npm run generate` (root) → writes packages/web/src/api/generated/<service>.ts.
+// `npm run generate` (root) → writes packages/gen/openapi/<service>.ts (imported as @lms/gen/openapi/<service>).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GENERATED_DIR, generateApiTypes } from "./api-types.js";

@@ -1,9 +1,9 @@
 // The REST shapes the screens use, named once, all taken from the generated OpenAPI types so a
 // changed API breaks compilation here rather than at run time.
-import type { components as Auth, paths as AuthPaths } from "./generated/auth.js";
-import type { components as Author, paths as AuthorPaths } from "./generated/author.js";
-import type { components as BookApi, paths as BookPaths } from "./generated/book.js";
-import type { components as Category, paths as CategoryPaths } from "./generated/category.js";
+import type { components as Auth, paths as AuthPaths } from "@lms/gen/openapi/auth";
+import type { components as Author, paths as AuthorPaths } from "@lms/gen/openapi/author";
+import type { components as BookApi, paths as BookPaths } from "@lms/gen/openapi/book";
+import type { components as Category, paths as CategoryPaths } from "@lms/gen/openapi/category";
 
 /** Every REST path of the four services: their paths never overlap, so one client serves them all. */
 export type ApiPaths = AuthPaths & AuthorPaths & CategoryPaths & BookPaths;
